@@ -1,0 +1,63 @@
+"""Reading the catalogue: a board's active template and the parts of an assessment."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from .models import Board, Question, Row, Section, Template
+from .models.catalogue import RESERVED_PART_CODES
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of an assessment completed as one task."""
+
+    code: str
+    title: str
+    kind: str  # "section", "evidence" or "actions"
+    section_id: int | None = None
+
+
+EVIDENCE_PART = Part("evidence", "Evidence and consultation", "evidence")
+ACTIONS_PART = Part("actions", "Mitigating actions and review date", "actions")
+
+
+def active_template(board: Board) -> Template:
+    """The template new screenings and assessments of the board use."""
+    template = Template.objects.filter(board=board, is_active=True).first()
+    if template is None:
+        raise Template.DoesNotExist(f"{board} has no active assessment template.")
+    return template
+
+
+def template_sections(template: Template) -> list[Section]:
+    """Sections in order, with their rows and questions prefetched."""
+    return list(
+        template.sections.prefetch_related(
+            Prefetch("rows", queryset=Row.objects.order_by("order")),
+            Prefetch("questions", queryset=Question.objects.order_by("order")),
+        ).order_by("order")
+    )
+
+
+def template_parts(template: Template) -> list[Part]:
+    """Every part of an assessment made with the template, in the order they are shown."""
+    parts = [Part(s.code, s.title, "section", s.pk) for s in template.sections.order_by("order")]
+    return parts + [EVIDENCE_PART, ACTIONS_PART]
+
+
+def parallel_part_codes(template: Template) -> list[str]:
+    """Parts that can be completed in any order (every part but the mitigating actions,
+    which need the ratings)."""
+    return [p.code for p in template_parts(template) if p.kind != "actions"]
+
+
+def part_by_code(template: Template, code: str) -> Part:
+    for part in template_parts(template):
+        if part.code == code:
+            return part
+    raise KeyError(code)
+
+
+def is_reserved_part_code(code: str) -> bool:
+    return code in RESERVED_PART_CODES

@@ -1,0 +1,317 @@
+"""Forms of the assessment pages. They collect input; the services decide what is valid.
+``apply_errors`` puts a service's ``RuleViolation`` beside the fields it names."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from .exceptions import RuleViolation
+from .models import ChangeType, PlanChange, Role, Section, StrategicPlan
+from .models.assessment import ActionKind, ActionStatus, Rating, RiskLevel
+from .models.screening import ReviewDecision
+from .validation import RatingInput
+
+User = get_user_model()
+
+RATING_CHOICES = [(r.value, r.label) for r in Rating if r != Rating.NOT_APPLICABLE]
+
+
+def apply_errors(form: forms.Form, violation: RuleViolation) -> None:
+    """Attach each message to its field (or to the form when the field is unknown)."""
+    for key, messages in violation.errors.items():
+        field = key if key in form.fields else None
+        for message in messages:
+            form.add_error(field, message)
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class PlanChangeForm(forms.Form):
+    plan = forms.ModelChoiceField(queryset=StrategicPlan.objects.none(), empty_label=None)
+    title = forms.CharField(max_length=250)
+    description = forms.CharField(widget=forms.Textarea, help_text="What will change, and the intended outcome.")
+    change_type = forms.ChoiceField(choices=ChangeType.choices, label="Type of change")
+    is_revision = forms.TypedChoiceField(
+        label="New or revised",
+        choices=[("false", "New"), ("true", "Revision of an existing policy or service")],
+        coerce=lambda value: value == "true",
+        widget=forms.RadioSelect,
+        initial="false",
+    )
+    priorities = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Plan priorities it touches"
+    )
+    actions = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Plan actions it touches"
+    )
+    lead_officer = UserChoiceField(queryset=User.objects.none())
+    director = UserChoiceField(queryset=User.objects.none(), label="Responsible director")
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import PlanAction, PlanPriority
+
+        plans = StrategicPlan.objects.filter(board=board)
+        self.fields["plan"].queryset = plans
+        self.fields["priorities"].queryset = PlanPriority.objects.filter(plan__board=board).select_related("plan")
+        self.fields["actions"].queryset = PlanAction.objects.filter(priority__plan__board=board).select_related(
+            "priority"
+        )
+        self.fields["actions"].label_from_instance = lambda a: f"{a.code} {a.text}"
+        officers = User.objects.filter(memberships__board=board, memberships__role=Role.OFFICER).distinct()
+        seniors = User.objects.filter(memberships__board=board, memberships__role=Role.SENIOR_OFFICER).distinct()
+        self.fields["lead_officer"].queryset = officers.order_by("last_name")
+        self.fields["director"].queryset = seniors.order_by("last_name")
+
+
+class ScreeningForm(forms.Form):
+    officer_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Your explanation (optional)",
+        help_text="Anything the reviewer should know about the outcome.",
+    )
+
+    def __init__(self, *args, questions, answers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        answers = answers or {}
+        for question in self.questions:
+            given = answers.get(question.code) or {}
+            self.fields[f"q_{question.code}"] = forms.ChoiceField(
+                label=question.text,
+                choices=question.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                help_text=question.help_text,
+                initial=given.get("answer"),
+            )
+            self.fields[f"c_{question.code}"] = forms.CharField(
+                label=f"Comment on: {question.text}",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                initial=given.get("comment", ""),
+            )
+
+    def question_fields(self):
+        return [(q, self[f"q_{q.code}"], self[f"c_{q.code}"]) for q in self.questions]
+
+    def answers(self) -> dict:
+        return {
+            q.code: {
+                "answer": self.cleaned_data.get(f"q_{q.code}") or "",
+                "comment": self.cleaned_data.get(f"c_{q.code}") or "",
+            }
+            for q in self.questions
+        }
+
+
+class ScreeningReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=ReviewDecision.choices, widget=forms.RadioSelect)
+    comments = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Required when you override the outcome or return the screening.",
+    )
+
+
+class SectionForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, section: Section, ratings=None, answers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section = section
+        ratings = ratings or {}
+        answers = answers or {}
+        self.rows = list(section.rows.all())
+        self.questions = list(section.questions.all())
+        for row in self.rows:
+            choices = list(RATING_CHOICES)
+            if row.allows_not_applicable:
+                choices.append((Rating.NOT_APPLICABLE.value, row.not_applicable_label or "Not applicable"))
+            existing = ratings.get(row.pk)
+            self.fields[f"r{row.pk}"] = forms.MultipleChoiceField(
+                label=row.label,
+                choices=choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text=row.guidance,
+                initial=existing.ratings if existing else [],
+            )
+            self.fields[f"x{row.pk}"] = forms.CharField(
+                label=f"Explanation for {row.label}",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                initial=existing.explanation if existing else "",
+            )
+        for question in self.questions:
+            initial = answers.get(question.pk, "")
+            if question.kind == "choice":
+                field = forms.ChoiceField(
+                    choices=[(c, c) for c in question.choices], widget=forms.RadioSelect, required=False
+                )
+            else:
+                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+            field.label = question.label
+            field.help_text = question.help_text
+            field.initial = initial
+            self.fields[f"q{question.pk}"] = field
+
+    def grouped_rows(self):
+        groups: list[tuple[str, list]] = []
+        for row in self.rows:
+            entry = (row, self[f"r{row.pk}"], self[f"x{row.pk}"])
+            if not groups or groups[-1][0] != row.group:
+                groups.append((row.group, []))
+            groups[-1][1].append(entry)
+        return groups
+
+    def question_fields(self):
+        return [self[f"q{q.pk}"] for q in self.questions]
+
+    def ratings(self) -> dict[int, RatingInput]:
+        return {
+            row.pk: RatingInput(set(self.cleaned_data.get(f"r{row.pk}") or []), self.cleaned_data.get(f"x{row.pk}") or "")
+            for row in self.rows
+        }
+
+    def answers(self) -> dict[int, str]:
+        return {q.pk: self.cleaned_data.get(f"q{q.pk}") or "" for q in self.questions}
+
+
+class EvidenceForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    evidence = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        help_text="Data, research, local profiles and SIMD used; evidence from people with protected characteristics.",
+    )
+    consultation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        help_text="Who was consulted, when and how, including people with lived experience.",
+    )
+
+
+class ActionForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    kind = forms.ChoiceField(choices=ActionKind.choices, label="Kind of action")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    owner = forms.CharField(max_length=200, required=False, help_text="Name or post.")
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due date")
+    status = forms.ChoiceField(choices=ActionStatus.choices, initial=ActionStatus.PLANNED)
+    rows = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Rows this action addresses"
+    )
+    remove = forms.BooleanField(required=False, label="Remove this action")
+
+    def __init__(self, *args, row_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rows"].choices = row_choices
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not data.get("id") and not (data.get("description") or "").strip() and not (data.get("owner") or "").strip()
+
+
+ActionFormSet = forms.formset_factory(ActionForm, extra=2)
+
+
+class ActionsForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    review_date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="When the board will next review this assessment (usually 12 months after sign-off).",
+    )
+
+    def __init__(self, *args, attention=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attention = list(attention)
+        for rating in self.attention:
+            if rating.negative:
+                self.fields[f"j{rating.row_id}"] = forms.CharField(
+                    label=f"Justification for the negative impact on {rating.row.label}",
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    required=False,
+                    initial=rating.justification,
+                    help_text="Needed only when no mitigating action is linked to this row.",
+                )
+
+    def attention_rows(self):
+        rows = []
+        for rating in self.attention:
+            key = f"j{rating.row_id}"
+            rows.append(
+                {
+                    "rating": rating,
+                    "field": self[key] if key in self.fields else None,
+                    "evidence_errors": self.errors.get(f"e{rating.row_id}", []),
+                }
+            )
+        return rows
+
+    def justifications(self) -> dict[int, str]:
+        return {r.row_id: self.cleaned_data.get(f"j{r.row_id}") or "" for r in self.attention if r.negative}
+
+
+class ReviewForm(forms.Form):
+    DECISIONS = [("approve", "Approve"), ("return", "Return to the officer with comments")]
+    decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect)
+    risk_level = forms.ChoiceField(
+        choices=RiskLevel.choices, widget=forms.RadioSelect, required=False, help_text="Required to approve."
+    )
+    comments = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, help_text="Required to return."
+    )
+    parts = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Parts to reopen",
+        help_text="The mitigating actions are always reopened.",
+    )
+
+    def __init__(self, *args, part_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parts"].choices = part_choices
+
+
+class SignOffForm(forms.Form):
+    DECISIONS = [("sign_off", "Sign off"), ("return", "Return to the officer with comments")]
+    decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect)
+    comments = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, help_text="Required to return."
+    )
+    parts = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Parts to reopen",
+        help_text="The mitigating actions are always reopened.",
+    )
+
+    def __init__(self, *args, part_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parts"].choices = part_choices
+
+
+class NewVersionForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why is a new version needed?")
+
+
+__all__ = [
+    "ActionForm",
+    "ActionFormSet",
+    "ActionsForm",
+    "EvidenceForm",
+    "NewVersionForm",
+    "PlanChange",
+    "PlanChangeForm",
+    "ReviewForm",
+    "ScreeningForm",
+    "ScreeningReviewForm",
+    "SectionForm",
+    "SignOffForm",
+    "apply_errors",
+]

@@ -1,0 +1,45 @@
+"""Models of the assessments app, one module per concept group."""
+
+from .boards import Board, Locality, Membership, Role
+from .plans import PlanAction, PlanPriority, StrategicPlan
+from .catalogue import Question, Row, ScreeningQuestion, Section, Template
+from .plan_change import ChangeType, PlanChange
+from .screening import Outcome, Screening, ScreeningState
+from .assessment import (
+    Assessment,
+    AssessmentState,
+    ImpactRating,
+    MitigatingAction,
+    PartProgress,
+    RiskLevel,
+    SectionAnswer,
+)
+from .audit import AuditEvent
+
+__all__ = [
+    "Assessment",
+    "AssessmentState",
+    "AuditEvent",
+    "Board",
+    "ChangeType",
+    "ImpactRating",
+    "Locality",
+    "Membership",
+    "MitigatingAction",
+    "Outcome",
+    "PartProgress",
+    "PlanAction",
+    "PlanChange",
+    "PlanPriority",
+    "Question",
+    "RiskLevel",
+    "Role",
+    "Row",
+    "Screening",
+    "ScreeningQuestion",
+    "ScreeningState",
+    "Section",
+    "SectionAnswer",
+    "StrategicPlan",
+    "Template",
+]

@@ -1,0 +1,178 @@
+"""Every read of the assessments app, scoped to the boards of the user asking."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from . import rules
+from .models import (
+    Assessment,
+    AuditEvent,
+    Board,
+    PlanAction,
+    PlanChange,
+    PlanPriority,
+    Screening,
+    StrategicPlan,
+)
+
+
+def boards_for(user) -> QuerySet[Board]:
+    return Board.objects.filter(pk__in=rules.board_ids(user))
+
+
+def plan_changes_for(user) -> QuerySet[PlanChange]:
+    """Plan changes of the user's boards, with what their status needs."""
+    return (
+        PlanChange.objects.filter(board_id__in=rules.board_ids(user))
+        .select_related("board", "plan", "lead_officer", "director", "created_by")
+        .prefetch_related(
+            Prefetch("screenings", queryset=Screening.objects.order_by("-created_at")),
+            Prefetch("assessments", queryset=Assessment.objects.order_by("-version")),
+        )
+    )
+
+
+def plan_change_get(user, pk: int) -> PlanChange:
+    """One plan change of the user's boards; ``PlanChange.DoesNotExist`` otherwise."""
+    return plan_changes_for(user).prefetch_related("priorities", "actions__priority").get(pk=pk)
+
+
+def plans_for(user) -> QuerySet[StrategicPlan]:
+    return StrategicPlan.objects.filter(board_id__in=rules.board_ids(user)).select_related("board")
+
+
+def current_screening(plan_change: PlanChange) -> Screening | None:
+    screenings = list(plan_change.screenings.all())
+    return max(screenings, key=lambda s: (s.created_at, s.pk)) if screenings else None
+
+
+def current_assessment(plan_change: PlanChange) -> Assessment | None:
+    """The newest version of the plan change's full IIA, if it has one."""
+    assessments = list(plan_change.assessments.all())
+    return max(assessments, key=lambda a: a.version) if assessments else None
+
+
+def signed_off_assessment(plan_change: PlanChange) -> Assessment | None:
+    """The version in force: the newest signed-off one."""
+    signed = [a for a in plan_change.assessments.all() if a.state == "signed_off"]
+    return max(signed, key=lambda a: a.version) if signed else None
+
+
+@dataclass(frozen=True)
+class Status:
+    code: str
+    label: str
+
+
+def plan_change_status(plan_change: PlanChange) -> Status:
+    """Where the plan change stands, in the words the UI uses."""
+    assessment = current_assessment(plan_change)
+    if assessment is not None:
+        label = assessment.get_state_display()
+        in_force = signed_off_assessment(plan_change)
+        if in_force is not None and in_force.pk != assessment.pk:
+            label = f"Signed off (v{in_force.version}); v{assessment.version}: {assessment.get_state_display()}"
+        return Status(f"assessment-{assessment.state}", label)
+    screening = current_screening(plan_change)
+    if screening is not None:
+        return Status(f"screening-{screening.state}", screening.get_state_display())
+    return Status("new", "New")
+
+
+@dataclass
+class ActionOverview:
+    action: PlanAction
+    plan_changes: list[tuple[PlanChange, Status]]
+
+
+@dataclass
+class PriorityOverview:
+    priority: PlanPriority
+    actions: list[ActionOverview]
+    plan_changes: list[tuple[PlanChange, Status]]
+
+
+def plan_overview(user, plan: StrategicPlan) -> list[PriorityOverview]:
+    """Every priority and action of the plan with the plan changes touching each."""
+    changes = {pc.pk: pc for pc in plan_changes_for(user).filter(plan=plan).prefetch_related("priorities", "actions")}
+    by_action: dict[int, list] = {}
+    by_priority: dict[int, list] = {}
+    for pc in changes.values():
+        status = plan_change_status(pc)
+        for action in pc.actions.all():
+            by_action.setdefault(action.pk, []).append((pc, status))
+        for priority in pc.priorities.all():
+            by_priority.setdefault(priority.pk, []).append((pc, status))
+    overview = []
+    for priority in plan.priorities.prefetch_related("actions").order_by("number"):
+        overview.append(
+            PriorityOverview(
+                priority=priority,
+                actions=[ActionOverview(a, by_action.get(a.pk, [])) for a in priority.actions.all()],
+                plan_changes=by_priority.get(priority.pk, []),
+            )
+        )
+    return overview
+
+
+def history(plan_change: PlanChange) -> QuerySet[AuditEvent]:
+    return plan_change.audit_events.select_related("assessment").order_by("at", "pk")
+
+
+@dataclass
+class RowSummary:
+    row: object
+    rating: object | None
+
+
+@dataclass
+class SectionSummary:
+    section: object
+    groups: list[tuple[str, list[RowSummary]]]
+    answers: list[tuple[object, str]]
+    status: str
+    counts: dict[str, int]
+
+
+def assessment_summary(assessment: Assessment) -> dict:
+    """Everything the summary of an assessment shows, read in a fixed number of queries."""
+    from .catalogue import template_parts, template_sections
+    from .models.assessment import PartStatus
+
+    ratings = {r.row_id: r for r in assessment.ratings.all()}
+    answers = dict(assessment.answers.values_list("question_id", "value"))
+    progress = {p.part: p for p in assessment.parts.select_related("updated_by")}
+    sections = []
+    for section in template_sections(assessment.template):
+        groups: list[tuple[str, list[RowSummary]]] = []
+        counts = {"positive": 0, "negative": 0, "not_known": 0}
+        for row in section.rows.all():
+            rating = ratings.get(row.pk)
+            if not groups or groups[-1][0] != row.group:
+                groups.append((row.group, []))
+            groups[-1][1].append(RowSummary(row, rating))
+            for key in counts:
+                if rating is not None and getattr(rating, key):
+                    counts[key] += 1
+        part = progress.get(section.code)
+        sections.append(
+            SectionSummary(
+                section=section,
+                groups=groups,
+                answers=[(q, answers.get(q.pk, "")) for q in section.questions.all()],
+                status=part.get_status_display() if part else PartStatus.NOT_STARTED.label,
+                counts=counts,
+            )
+        )
+    parts = []
+    for part in template_parts(assessment.template):
+        record = progress.get(part.code)
+        parts.append({"part": part, "progress": record, "status": record.get_status_display() if record else "Not started"})
+    return {
+        "assessment": assessment,
+        "sections": sections,
+        "parts": parts,
+        "actions": list(assessment.actions.prefetch_related("rows").order_by("due_date", "pk")),
+        "contributors": list(assessment.contributors.all()),
+    }

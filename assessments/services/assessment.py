@@ -1,0 +1,418 @@
+"""The full IIA: open, complete its parts, submit, approve or return, sign off, new version."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed
+
+from .. import rules
+from ..catalogue import ACTIONS_PART, EVIDENCE_PART, active_template, part_by_code, template_parts
+from ..exceptions import NotAllowed, RuleViolation, StaleEdit
+from ..models import (
+    Assessment,
+    AssessmentState,
+    ImpactRating,
+    MitigatingAction,
+    PartProgress,
+    PlanChange,
+    RiskLevel,
+    Role,
+    Row,
+    SectionAnswer,
+    Template,
+)
+from ..models.assessment import OPEN_STATES, ActionKind, ActionStatus, PartStatus, Rating
+from ..validation import (
+    RatingInput,
+    action_input_errors,
+    actions_errors,
+    evidence_errors,
+    section_errors,
+)
+from .audit import audit_record
+
+
+@dataclass
+class ActionInput:
+    description: str
+    owner: str
+    due_date: datetime.date | None
+    kind: str = ActionKind.MITIGATION
+    row_ids: list[int] = field(default_factory=list)
+    status: str = ActionStatus.PLANNED
+    pk: int | None = None
+    delete: bool = False
+
+
+def _locked(assessment: Assessment) -> Assessment:
+    return (
+        Assessment.objects.select_for_update()
+        .select_related("plan_change__board", "template")
+        .get(pk=assessment.pk)
+    )
+
+
+def _require_editable(assessment: Assessment, by) -> None:
+    if not assessment.is_editable:
+        raise TransitionNotAllowed(f"The assessment is {assessment.get_state_display().lower()}: it cannot be edited.")
+    if not rules.can_edit_assessment(by, assessment):
+        raise NotAllowed("Only an officer of the board can edit this assessment.")
+
+
+def _record_part(assessment: Assessment, part: str, by, *, complete: bool, expected_revision: int | None):
+    """Bump the part's revision; refuse a save made from a stale form."""
+    progress, _ = PartProgress.objects.select_for_update().get_or_create(assessment=assessment, part=part)
+    if expected_revision is not None and progress.revision != expected_revision:
+        who = progress.updated_by.get_full_name() if progress.updated_by else "someone else"
+        raise StaleEdit(
+            f"{who} saved this part while you were editing it. Nothing of yours was saved.",
+            current_by=who,
+            current_at=progress.updated_at,
+        )
+    progress.revision += 1
+    progress.status = PartStatus.COMPLETE if complete else PartStatus.DRAFT
+    progress.updated_by = by
+    progress.updated_at = timezone.now()
+    progress.save()
+    if by.pk != assessment.author_id:
+        assessment.contributors.add(by)
+    return progress
+
+
+def _audit(assessment: Assessment, by, action: str, message: str, *, from_state: str = "", data=None):
+    audit_record(
+        board=assessment.plan_change.board_id,
+        actor=by,
+        action=action,
+        plan_change=assessment.plan_change,
+        assessment=assessment,
+        from_state=from_state or assessment.state,
+        to_state=assessment.state,
+        message=message,
+        data=data,
+    )
+
+
+def assessment_open(
+    *, plan_change: PlanChange, template: Template, by, author=None, supersedes: Assessment | None = None
+) -> Assessment:
+    """Open the next version of the plan change's full IIA (called by the screening review
+    and by ``assessment_new_version``; both already hold the transaction). The author is
+    the plan change's creator unless given."""
+    latest = plan_change.assessments.aggregate(v=Max("version"))["v"] or 0
+    assessment = Assessment.objects.create(
+        plan_change=plan_change,
+        version=latest + 1,
+        template=template,
+        author=author or plan_change.created_by,
+        supersedes=supersedes,
+    )
+    _audit(assessment, by, "assessment.open", f"Opened version {assessment.version} of the full IIA.")
+    return assessment
+
+
+def section_save(
+    *,
+    assessment: Assessment,
+    section_code: str,
+    by,
+    ratings: dict[int, RatingInput],
+    answers: dict[int, str],
+    complete: bool = False,
+    expected_revision: int | None = None,
+) -> Assessment:
+    """Save a section's ratings and answers; ``complete`` also checks them."""
+    with transaction.atomic():
+        assessment = _locked(assessment)
+        _require_editable(assessment, by)
+        section = assessment.template.sections.prefetch_related("rows", "questions").get(code=section_code)
+        rows = list(section.rows.all())
+        for row in rows:
+            given = ratings.get(row.pk)
+            if given and set(given.ratings) - set(Rating.values):
+                raise RuleViolation({f"r{row.pk}": ["Choose ratings from the list."]})
+        if complete:
+            errors = section_errors(section, ratings, answers)
+            if errors:
+                raise RuleViolation(errors)
+        existing = {r.row_id: r for r in ImpactRating.objects.filter(assessment=assessment, row__in=rows)}
+        for row in rows:
+            given = ratings.get(row.pk, RatingInput())
+            rating = existing.get(row.pk) or ImpactRating(assessment=assessment, row=row)
+            for value in Rating.values:
+                setattr(rating, value, value in given.ratings)
+            rating.explanation = given.explanation.strip()
+            rating.save()
+        for question in section.questions.all():
+            SectionAnswer.objects.update_or_create(
+                assessment=assessment, question=question, defaults={"value": (answers.get(question.pk) or "").strip()}
+            )
+        _record_part(assessment, section_code, by, complete=complete, expected_revision=expected_revision)
+        verb = "Completed" if complete else "Saved a draft of"
+        _audit(assessment, by, "assessment.section_complete" if complete else "assessment.section_save",
+               f"{verb} {section.title}.", data={"part": section_code})
+    return assessment
+
+
+def evidence_save(
+    *,
+    assessment: Assessment,
+    by,
+    evidence: str,
+    consultation: str,
+    complete: bool = False,
+    expected_revision: int | None = None,
+) -> Assessment:
+    """Save the evidence and consultation; ``complete`` also checks both are given."""
+    with transaction.atomic():
+        assessment = _locked(assessment)
+        _require_editable(assessment, by)
+        if complete:
+            errors = evidence_errors(evidence, consultation)
+            if errors:
+                raise RuleViolation(errors)
+        assessment.evidence = evidence.strip()
+        assessment.consultation = consultation.strip()
+        assessment.save()
+        _record_part(assessment, EVIDENCE_PART.code, by, complete=complete, expected_revision=expected_revision)
+        verb = "Completed" if complete else "Saved a draft of"
+        _audit(assessment, by, "assessment.section_complete" if complete else "assessment.section_save",
+               f"{verb} {EVIDENCE_PART.title.lower()}.", data={"part": EVIDENCE_PART.code})
+    return assessment
+
+
+def actions_save(
+    *,
+    assessment: Assessment,
+    by,
+    actions: list[ActionInput],
+    justifications: dict[int, str],
+    review_date: datetime.date | None,
+    complete: bool = False,
+    expected_revision: int | None = None,
+) -> Assessment:
+    """Save the mitigating actions, the justifications of negative ratings and the review
+    date; ``complete`` also checks every negative and not-known rating is covered."""
+    with transaction.atomic():
+        assessment = _locked(assessment)
+        _require_editable(assessment, by)
+        template_row_ids = set(Row.objects.filter(section__template=assessment.template).values_list("pk", flat=True))
+        errors: dict[str, list[str]] = {}
+        for index, item in enumerate(actions):
+            if item.delete:
+                continue
+            problems = action_input_errors(item.description, item.owner, item.due_date)
+            if item.kind not in ActionKind.values:
+                problems.append("Choose the kind of action.")
+            if set(item.row_ids) - template_row_ids:
+                problems.append("Link rows of this assessment only.")
+            if problems:
+                errors[f"action-{index}"] = problems
+        if errors:
+            raise RuleViolation(errors)
+
+        owned = {a.pk: a for a in assessment.actions.all()}
+        for item in actions:
+            if item.pk is not None and item.pk not in owned:
+                raise NotAllowed("That action belongs to another assessment.")
+            if item.delete:
+                if item.pk is not None:
+                    owned[item.pk].delete()
+                continue
+            action = owned.get(item.pk) or MitigatingAction(assessment=assessment)
+            action.kind = item.kind
+            action.description = item.description.strip()
+            action.owner = item.owner.strip()
+            action.due_date = item.due_date
+            action.status = item.status
+            action.save()
+            action.rows.set(item.row_ids)
+        for rating in assessment.ratings.filter(row_id__in=list(justifications)):
+            rating.justification = justifications[rating.row_id].strip()
+            rating.save(update_fields=["justification"])
+        assessment.review_date = review_date
+        assessment.save()
+        if complete:
+            errors = actions_errors(assessment)
+            if errors:
+                raise RuleViolation(errors)
+        _record_part(assessment, ACTIONS_PART.code, by, complete=complete, expected_revision=expected_revision)
+        verb = "Completed" if complete else "Saved a draft of"
+        _audit(assessment, by, "assessment.section_complete" if complete else "assessment.section_save",
+               f"{verb} {ACTIONS_PART.title.lower()}.", data={"part": ACTIONS_PART.code})
+    return assessment
+
+
+def assessment_errors(assessment: Assessment) -> dict[str, list[str]]:
+    """Everything that stops the assessment from being submitted, keyed by part code."""
+    errors: dict[str, list[str]] = {}
+    progress = dict(assessment.parts.values_list("part", "status"))
+    for part in template_parts(assessment.template):
+        if progress.get(part.code) != PartStatus.COMPLETE:
+            errors.setdefault(part.code, []).append(f"Complete “{part.title}”.")
+    ratings = {r.row_id: RatingInput(set(r.ratings), r.explanation) for r in assessment.ratings.all()}
+    answers = dict(assessment.answers.values_list("question_id", "value"))
+    for section in assessment.template.sections.prefetch_related("rows", "questions"):
+        for messages in section_errors(section, ratings, answers).values():
+            errors.setdefault(section.code, []).extend(messages)
+    for messages in evidence_errors(assessment.evidence, assessment.consultation).values():
+        errors.setdefault(EVIDENCE_PART.code, []).extend(messages)
+    for messages in actions_errors(assessment).values():
+        errors.setdefault(ACTIONS_PART.code, []).extend(messages)
+    return errors
+
+
+def assessment_submit(*, assessment: Assessment, by) -> Assessment:
+    """Submit the assessment for equality-lead review; every rule must hold."""
+    with transaction.atomic():
+        assessment = _locked(assessment)
+        _require_editable(assessment, by)
+        errors = assessment_errors(assessment)
+        if errors:
+            raise RuleViolation(errors)
+        from_state = assessment.state
+        assessment.submit()
+        assessment.submitted_at = timezone.now()
+        assessment.rework_parts = []
+        assessment.save()
+        _audit(assessment, by, "assessment.submit", "Submitted for equality-lead review.", from_state=from_state)
+    return assessment
+
+
+def assessment_approve(*, assessment: Assessment, by, risk_level: str, comments: str = "") -> Assessment:
+    """An equality lead who took no part in it approves the assessment and records a risk level."""
+    with transaction.atomic():
+        assessment = _locked(assessment)
+        if not rules.can_approve(by, assessment):
+            raise NotAllowed("Only an equality lead of the board who did not author or contribute to it can approve.")
+        if risk_level not in RiskLevel.values:
+            raise RuleViolation({"risk_level": ["Choose a risk level."]})
+        from_state = assessment.state
+        assessment.approve()
+        assessment.risk_level = risk_level
+        assessment.approval_comments = comments.strip()
+        assessment.approved_by = by
+        assessment.approved_at = timezone.now()
+        assessment.save()
+        _audit(assessment, by, "assessment.approve",
+               f"Approved; risk level {assessment.get_risk_level_display().lower()}.", from_state=from_state)
+    return assessment
+
+
+def assessment_return(*, assessment: Assessment, by, comments: str, parts: list[str]) -> Assessment:
+    """The reviewer (or the senior officer) returns the assessment with comments, reopening
+    the chosen parts. The mitigating actions are always reopened."""
+    with transaction.atomic():
+        assessment = _locked(assessment)
+        if not rules.can_return(by, assessment):
+            raise NotAllowed("You cannot return this assessment.")
+        if not comments.strip():
+            raise RuleViolation({"comments": ["Say what needs to change."]})
+        known = {p.code for p in template_parts(assessment.template)}
+        if set(parts) - known:
+            raise RuleViolation({"parts": ["Choose parts of this assessment."]})
+        reopened = [code for code in (p.code for p in template_parts(assessment.template))
+                    if code in parts or code == ACTIONS_PART.code]
+        from_state = assessment.state
+        assessment.return_to_officer()
+        assessment.return_comments = comments.strip()
+        assessment.rework_parts = reopened
+        assessment.approved_by = None
+        assessment.approved_at = None
+        assessment.save()
+        assessment.parts.filter(part__in=reopened).update(status=PartStatus.DRAFT)
+        names = ", ".join(part_by_code(assessment.template, code).title for code in reopened)
+        _audit(assessment, by, "assessment.return", f"Returned for changes to {names}: {comments.strip()}",
+               from_state=from_state, data={"parts": reopened})
+    return assessment
+
+
+def assessment_sign_off(*, assessment: Assessment, by) -> Assessment:
+    """A senior officer who took no part in it signs the assessment off; it is then locked.
+    A version that supersedes an earlier one retires that one now."""
+    with transaction.atomic():
+        assessment = _locked(assessment)
+        if not rules.can_sign_off(by, assessment):
+            raise NotAllowed("Only a senior officer of the board who did not author or contribute to it can sign off.")
+        from_state = assessment.state
+        assessment.sign_off()
+        membership = by.memberships.filter(board_id=assessment.plan_change.board_id, role=Role.SENIOR_OFFICER).first()
+        assessment.signed_off_by = by
+        assessment.signed_off_at = timezone.now()
+        assessment.signed_off_role = membership.job_title if membership and membership.job_title else "Senior officer"
+        assessment.sign_off_declaration = assessment.template.sign_off_declaration
+        assessment.save()
+        _audit(assessment, by, "assessment.sign_off", f"Signed off as {assessment.signed_off_role}.",
+               from_state=from_state)
+        if assessment.supersedes_id:
+            previous = _locked(assessment.supersedes)
+            previous.supersede()
+            previous.save()
+            _audit(previous, by, "assessment.supersede",
+                   f"Superseded by version {assessment.version}.", from_state=AssessmentState.SIGNED_OFF)
+    return assessment
+
+
+def assessment_new_version(*, assessment: Assessment, by, reason: str) -> Assessment:
+    """Start a new version of a signed-off assessment, copying its answers for editing.
+    It supersedes the signed-off version when it is signed off in turn."""
+    with transaction.atomic():
+        assessment = _locked(assessment)
+        if not rules.can_start_new_version(by, assessment):
+            raise NotAllowed("Only an officer of the board can start a new version of a signed-off assessment.")
+        if not reason.strip():
+            raise RuleViolation({"reason": ["Say why a new version is needed."]})
+        if assessment.plan_change.assessments.filter(state__in=OPEN_STATES).exists():
+            raise RuleViolation("A newer version of this assessment is already open.")
+        template = active_template(assessment.plan_change.board)
+        new = assessment_open(
+            plan_change=assessment.plan_change, template=template, by=by, author=by, supersedes=assessment
+        )
+        _copy_answers(assessment, new)
+        _audit(assessment, by, "assessment.new_version",
+               f"Version {new.version} started: {reason.strip()}", data={"new_version": new.version})
+    return new
+
+
+def _copy_answers(old: Assessment, new: Assessment) -> None:
+    """Copy ratings, answers and actions, matching rows and questions by code so a newer
+    template version keeps whatever still applies."""
+    new_rows = {(r.section.code, r.code): r for r in Row.objects.filter(section__template=new.template)
+                .select_related("section")}
+    row_map = {}
+    for rating in old.ratings.select_related("row__section"):
+        target = new_rows.get((rating.row.section.code, rating.row.code))
+        if target is None:
+            continue
+        row_map[rating.row_id] = target.pk
+        rating.pk = None
+        rating.assessment = new
+        rating.row = target
+        rating.save()
+    new_questions = {
+        (section.code, q.code): q
+        for section in new.template.sections.prefetch_related("questions")
+        for q in section.questions.all()
+    }
+    for answer in old.answers.select_related("question__section"):
+        target = new_questions.get((answer.question.section.code, answer.question.code))
+        if target is not None:
+            SectionAnswer.objects.create(assessment=new, question=target, value=answer.value)
+    for action in old.actions.prefetch_related("rows"):
+        rows = [row_map[r.pk] for r in action.rows.all() if r.pk in row_map]
+        copy = MitigatingAction.objects.create(
+            assessment=new, kind=action.kind, description=action.description, owner=action.owner,
+            due_date=action.due_date, status=action.status,
+        )
+        copy.rows.set(rows)
+    new.evidence = old.evidence
+    new.consultation = old.consultation
+    new.review_date = old.review_date
+    new.save()
+    PartProgress.objects.bulk_create(
+        PartProgress(assessment=new, part=part.code, status=PartStatus.DRAFT)
+        for part in template_parts(new.template)
+    )

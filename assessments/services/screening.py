@@ -1,0 +1,158 @@
+"""Pre-screening: answer, submit, review."""
+
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed
+
+from .. import rules
+from ..exceptions import NotAllowed, RuleViolation
+from ..models import Outcome, Screening
+from ..models.screening import ReviewDecision
+from .assessment import assessment_open
+from .audit import audit_record
+
+Answers = dict[str, dict[str, str]]
+
+FULL_IIA_REASONS = {
+    "asks_agreement": "it asks the IJB to agree something",
+    "affects_people": "it will affect people",
+    "protected_characteristics": "it is relevant to protected characteristics",
+    "strategic_decision": "it is a strategic decision under the Fairer Scotland Duty",
+    "changes_access": "it could change spending, charges, eligibility, location or access to services",
+}
+
+
+def screening_propose(answers: Answers) -> tuple[str, str]:
+    """The outcome the answers point to, with the reason (spec Part B outcome rule)."""
+
+    def answer(code: str) -> str:
+        return (answers.get(code) or {}).get("answer", "")
+
+    if answer("asks_agreement") == "no":
+        return Outcome.NO_IIA, (
+            "The report does not ask the IJB to agree anything: it informs the board, so no IIA is required."
+        )
+    if answer("information_only") == "yes" and answer("affects_people") == "no":
+        return Outcome.NO_IIA, (
+            "The report is only an update, report or set of accounts and will not affect people, "
+            "so no IIA is required."
+        )
+    reasons = [text for code, text in FULL_IIA_REASONS.items() if answer(code) == "yes"]
+    because = "; ".join(reasons) if reasons else "the screening answers do not rule out an impact"
+    return Outcome.FULL_IIA, f"A full IIA is required because {because}."
+
+
+def _locked(screening: Screening) -> Screening:
+    return Screening.objects.select_for_update().select_related("plan_change__board").get(pk=screening.pk)
+
+
+def _clean_answers(screening: Screening, answers: Answers, *, require_all: bool) -> Answers:
+    errors: dict[str, list[str]] = {}
+    cleaned: Answers = {}
+    for question in screening.template.screening_questions.all():
+        given = answers.get(question.code) or {}
+        answer = (given.get("answer") or "").strip()
+        comment = (given.get("comment") or "").strip()
+        if answer and answer not in dict(question.choices):
+            errors[f"q_{question.code}"] = ["Choose one of the options."]
+        elif require_all and not answer:
+            errors[f"q_{question.code}"] = [f"Answer “{question.text}”."]
+        cleaned[question.code] = {"answer": answer, "comment": comment}
+    if errors:
+        raise RuleViolation(errors)
+    return cleaned
+
+
+def screening_save(*, screening: Screening, by, answers: Answers, officer_reason: str = "") -> Screening:
+    """Save the answers as a draft; nothing is checked for completeness."""
+    with transaction.atomic():
+        screening = _locked(screening)
+        if not rules.can_edit_screening(by, screening):
+            raise NotAllowed("This screening record cannot be edited by you now.")
+        screening.answers = _clean_answers(screening, answers, require_all=False)
+        screening.officer_reason = officer_reason
+        screening.save()
+        audit_record(
+            board=screening.plan_change.board_id,
+            actor=by,
+            action="screening.save",
+            plan_change=screening.plan_change,
+            screening=screening,
+            from_state=screening.state,
+            to_state=screening.state,
+            message="Saved the screening answers as a draft.",
+        )
+    return screening
+
+
+def screening_submit(*, screening: Screening, by, answers: Answers, officer_reason: str = "") -> Screening:
+    """Check every question is answered, propose the outcome and send it for review."""
+    with transaction.atomic():
+        screening = _locked(screening)
+        if not rules.can_edit_screening(by, screening):
+            raise NotAllowed("This screening record cannot be submitted by you now.")
+        screening.answers = _clean_answers(screening, answers, require_all=True)
+        screening.officer_reason = officer_reason
+        screening.proposed_outcome, screening.proposed_reason = screening_propose(screening.answers)
+        from_state = screening.state
+        screening.submit()
+        screening.submitted_by = by
+        screening.submitted_at = timezone.now()
+        screening.save()
+        audit_record(
+            board=screening.plan_change.board_id,
+            actor=by,
+            action="screening.submit",
+            plan_change=screening.plan_change,
+            screening=screening,
+            from_state=from_state,
+            to_state=screening.state,
+            message=f"Submitted the screening; proposed outcome: {screening.get_proposed_outcome_display()}.",
+        )
+    return screening
+
+
+def screening_review(*, screening: Screening, by, decision: str, comments: str = "") -> Screening:
+    """An equality lead concurs with the proposed outcome, overrides it (with a reason) or
+    returns the screening. A full-IIA outcome opens the assessment."""
+    with transaction.atomic():
+        screening = _locked(screening)
+        if not rules.can_review_screening(by, screening):
+            raise NotAllowed("Only an equality lead of the board who did not write it can review this screening.")
+        if decision not in ReviewDecision.values:
+            raise RuleViolation({"decision": ["Choose concur, override or return."]})
+        if decision in (ReviewDecision.OVERRIDE, ReviewDecision.RETURN) and not comments.strip():
+            raise RuleViolation({"comments": ["Give the reason for your decision."]})
+        if screening.state != "submitted":
+            raise TransitionNotAllowed("This screening is no longer awaiting review.")
+        from_state = screening.state
+        screening.review_decision = decision
+        screening.review_comments = comments.strip()
+        screening.reviewed_by = by
+        screening.reviewed_at = timezone.now()
+        assessment = None
+        if decision == ReviewDecision.RETURN:
+            screening.return_to_officer()
+        else:
+            proposed = screening.proposed_outcome
+            if decision == ReviewDecision.OVERRIDE:
+                proposed = Outcome.NO_IIA if proposed == Outcome.FULL_IIA else Outcome.FULL_IIA
+            screening.outcome = proposed
+            if proposed == Outcome.FULL_IIA:
+                screening.screen_in()
+            else:
+                screening.screen_out()
+        screening.save()
+        audit_record(
+            board=screening.plan_change.board_id,
+            actor=by,
+            action=f"screening.{decision}",
+            plan_change=screening.plan_change,
+            screening=screening,
+            from_state=from_state,
+            to_state=screening.state,
+            message=screening.get_review_decision_display() + (f": {comments.strip()}" if comments.strip() else ""),
+        )
+        if screening.outcome == Outcome.FULL_IIA:
+            assessment = assessment_open(plan_change=screening.plan_change, template=screening.template, by=by)
+    return screening

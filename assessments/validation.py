@@ -1,0 +1,106 @@
+"""Pure checks of an assessment's answers. Each returns errors keyed by form field:
+``r<row id>`` for a row, ``q<question id>`` for a question, ``j<row id>`` for a row
+that needs a mitigating action or justification, ``e<row id>`` for a row that needs
+an evidence-gathering action, otherwise a field name or ``__all__``."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from .models import Assessment, Row, Section
+from .models.assessment import ActionKind, Rating
+
+Errors = dict[str, list[str]]
+
+EXCLUSIVE_RATINGS = (Rating.NO_IMPACT, Rating.NOT_KNOWN, Rating.NOT_APPLICABLE)
+
+
+@dataclass
+class RatingInput:
+    ratings: set[str] = field(default_factory=set)
+    explanation: str = ""
+
+
+def _add(errors: Errors, key: str, message: str) -> None:
+    errors.setdefault(key, []).append(message)
+
+
+def rating_errors(row: Row, value: RatingInput) -> list[str]:
+    """The problems with one row's rating."""
+    ratings = set(value.ratings)
+    problems = []
+    if not ratings:
+        return [f"Rate “{row.label}”: choose at least one rating."]
+    unknown = ratings - set(Rating.values)
+    if unknown:
+        problems.append("Choose ratings from the list.")
+    if Rating.NOT_APPLICABLE in ratings and not row.allows_not_applicable:
+        problems.append(f"“Not applicable” is not an option for “{row.label}”.")
+    for exclusive in EXCLUSIVE_RATINGS:
+        if exclusive in ratings and len(ratings) > 1:
+            problems.append(f"“{Rating(exclusive).label}” cannot be combined with another rating.")
+    if ratings != {Rating.NO_IMPACT} and not value.explanation.strip():
+        problems.append(f"Explain the rating of “{row.label}”.")
+    return problems
+
+
+def section_errors(section: Section, ratings: dict[int, RatingInput], answers: dict[int, str]) -> Errors:
+    """What stops the section from being completed."""
+    errors: Errors = {}
+    for row in section.rows.all():
+        for problem in rating_errors(row, ratings.get(row.pk, RatingInput())):
+            _add(errors, f"r{row.pk}", problem)
+    for question in section.questions.all():
+        value = (answers.get(question.pk) or "").strip()
+        if question.required and not value:
+            _add(errors, f"q{question.pk}", f"Answer “{question.label}”.")
+        elif value and question.kind == "choice" and value not in question.choices:
+            _add(errors, f"q{question.pk}", "Choose one of the options.")
+    return errors
+
+
+def evidence_errors(evidence: str, consultation: str) -> Errors:
+    errors: Errors = {}
+    if not evidence.strip():
+        _add(errors, "evidence", "Describe the evidence the assessment used.")
+    if not consultation.strip():
+        _add(errors, "consultation", "Describe the consultation undertaken, or why there was none.")
+    return errors
+
+
+def actions_errors(assessment: Assessment, *, today: datetime.date | None = None) -> Errors:
+    """Negative ratings need a mitigating action or a justification; "not known" needs an
+    evidence-gathering action; the review date must be set and in the future."""
+    today = today or datetime.date.today()
+    errors: Errors = {}
+    linked: dict[str, set[int]] = {ActionKind.MITIGATION: set(), ActionKind.EVIDENCE: set()}
+    for action in assessment.actions.prefetch_related("rows"):
+        linked[action.kind].update(row.pk for row in action.rows.all())
+    for rating in assessment.ratings.select_related("row"):
+        if rating.negative and rating.row_id not in linked[ActionKind.MITIGATION] and not rating.justification.strip():
+            _add(
+                errors,
+                f"j{rating.row_id}",
+                f"“{rating.row.label}” is rated negative: link a mitigating action or record a justification.",
+            )
+        if rating.not_known and rating.row_id not in linked[ActionKind.EVIDENCE]:
+            _add(
+                errors,
+                f"e{rating.row_id}",
+                f"“{rating.row.label}” is rated not known: link an evidence-gathering action.",
+            )
+    if assessment.review_date is None:
+        _add(errors, "review_date", "Set a review date.")
+    elif assessment.review_date <= today:
+        _add(errors, "review_date", "The review date must be in the future.")
+    return errors
+
+
+def action_input_errors(description: str, owner: str, due_date) -> list[str]:
+    problems = []
+    if not description.strip():
+        problems.append("Describe the action.")
+    if not owner.strip():
+        problems.append("Name who owns the action.")
+    if due_date is None:
+        problems.append("Give the action a due date.")
+    return problems

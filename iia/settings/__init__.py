@@ -1,0 +1,1 @@
+"""Settings package: ``base`` (development defaults), ``test`` and ``production``."""

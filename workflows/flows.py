@@ -1,0 +1,143 @@
+"""The IIA workflow. Nodes name people and steps; the services in ``assessments`` do the work."""
+
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from assessments import rules, services
+from assessments.catalogue import parallel_part_codes
+from assessments.models import Role
+
+from . import selectors, views
+from .models import IIAProcess
+from .nodes import PartsSplit, TaskNode
+
+
+def _screening_reviewable(user, task) -> bool:
+    screening = selectors.process_screening(task.process.coerced)
+    return screening is not None and rules.can_review_screening(user, screening)
+
+
+def _approvable(user, task) -> bool:
+    assessment = selectors.process_assessment(task.process.coerced)
+    return assessment is not None and rules.can_approve(user, assessment)
+
+
+def _signable(user, task) -> bool:
+    assessment = selectors.process_assessment(task.process.coerced)
+    return assessment is not None and rules.can_sign_off(user, assessment)
+
+
+class IIAFlow(flow.Flow):
+    """Integrated Impact Assessment
+
+    Pre-screening and its review by an equality lead; for a full IIA, each part of
+    the assessment as its own task in any order, then mitigating actions, submission,
+    equality-lead review with rework loops, and senior sign-off.
+    """
+
+    process_class = IIAProcess
+    # Viewflow defaults to no lock at all; every step here locks the process row.
+    lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=1)
+
+    start = flow.StartHandle(this.start_process).Next(this.screening)
+
+    screening = (
+        TaskNode(views.ScreeningTaskView.as_view(), role=Role.OFFICER, title="Complete the pre-screening")
+        .Assign(this.author)
+        .Next(this.review_screening)
+    )
+    review_screening = TaskNode(
+        views.ScreeningReviewTaskView.as_view(),
+        role=Role.EQUALITY_LEAD,
+        guard=_screening_reviewable,
+        title="Review the screening",
+    ).Next(this.screening_decided)
+    screening_decided = (
+        flow.Switch()
+        .Case(this.screening, this.screening_returned)
+        .Case(this.screened_out, this.is_screened_out)
+        .Default(this.parts)
+    )
+    screened_out = flow.End()
+
+    start_version = flow.StartHandle(this.start_new_version).Next(this.parts)
+
+    parts = PartsSplit(this.complete_part, this.parts_to_do)
+    complete_part = (
+        TaskNode(views.PartTaskView.as_view(), role=Role.OFFICER, title="Complete a part of the IIA")
+        .Assign(this.author)
+        .Next(this.parts_done)
+    )
+    parts_done = flow.Join().Next(this.actions)
+    actions = (
+        TaskNode(views.ActionsTaskView.as_view(), role=Role.OFFICER, title="Record mitigating actions")
+        .Assign(this.author)
+        .Next(this.submit)
+    )
+    submit = (
+        TaskNode(views.SubmitTaskView.as_view(), role=Role.OFFICER, title="Submit the IIA for review")
+        .Assign(this.author)
+        .Next(this.review)
+    )
+    review = TaskNode(
+        views.ReviewTaskView.as_view(), role=Role.EQUALITY_LEAD, guard=_approvable, title="Review the IIA"
+    ).Next(this.review_decided)
+    review_decided = (
+        flow.Switch()
+        .Case(this.sign_off, this.is_approved)
+        .Case(this.parts, this.has_parts_to_rework)
+        .Default(this.actions)
+    )
+    sign_off = TaskNode(
+        views.SignOffTaskView.as_view(), role=Role.SENIOR_OFFICER, guard=_signable, title="Sign off the IIA"
+    ).Next(this.sign_off_decided)
+    sign_off_decided = (
+        flow.Switch()
+        .Case(this.signed_off, this.is_signed_off)
+        .Case(this.parts, this.has_parts_to_rework)
+        .Default(this.actions)
+    )
+    signed_off = flow.End()
+
+    # --- start handlers -------------------------------------------------------
+    def start_process(self, activation, *, plan_change):
+        activation.process.plan_change = plan_change
+        activation.process.board_id = plan_change.board_id
+        return activation.process
+
+    def start_new_version(self, activation, *, assessment, by, reason):
+        new = services.assessment_new_version(assessment=assessment, by=by, reason=reason)
+        activation.process.plan_change = new.plan_change
+        activation.process.board_id = new.plan_change.board_id
+        return activation.process
+
+    # --- assignment and routing ----------------------------------------------
+    def author(self, activation):
+        """Tasks of the officer go to the author of the current version (or of the plan change)."""
+        assessment = selectors.process_assessment(activation.process)
+        return assessment.author if assessment else activation.process.plan_change.created_by
+
+    def screening_returned(self, activation):
+        return selectors.process_screening(activation.process).state == "returned"
+
+    def is_screened_out(self, activation):
+        return selectors.process_screening(activation.process).state == "screened_out"
+
+    def parts_to_do(self, activation):
+        assessment = selectors.process_assessment(activation.process)
+        parallel = parallel_part_codes(assessment.template)
+        if assessment.rework_parts:
+            return [code for code in parallel if code in assessment.rework_parts]
+        return parallel
+
+    def has_parts_to_rework(self, activation):
+        assessment = selectors.process_assessment(activation.process)
+        return assessment.state == "returned" and bool(self.parts_to_do(activation)) and any(
+            code in assessment.rework_parts for code in parallel_part_codes(assessment.template)
+        )
+
+    def is_approved(self, activation):
+        return selectors.process_assessment(activation.process).state == "approved"
+
+    def is_signed_off(self, activation):
+        return selectors.process_assessment(activation.process).state == "signed_off"

@@ -1,0 +1,189 @@
+"""Viewflow nodes with the product's rules: board scoping, roles, no self-review, and
+conflicts reported as a 409 page rather than a 403 or a server error."""
+
+from functools import update_wrapper
+from typing import Callable
+
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from viewflow import viewprop
+from viewflow.fsm import TransitionNotAllowed
+from viewflow.workflow import flow
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.exceptions import FlowRuntimeError
+from viewflow.workflow.nodes.split import SplitActivation
+from viewflow.workflow.status import STATUS
+from viewflow.this_object import this
+
+from assessments import rules
+
+from .exceptions import Conflict
+
+ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+Guard = Callable[[object, object], bool]
+
+
+def _task_for(node, process_pk: int, task_pk: int):
+    task = get_object_or_404(node.flow_class.task_class.objects.select_related("process"), pk=task_pk)
+    if task.process_id != process_pk or task.flow_task != node:
+        raise Http404("No such task.")
+    return task
+
+
+def wrap_task_view(node: "TaskNode", view, permission, *, start: bool):
+    """Run ``view`` with ``request.activation`` set, under the flow lock for a POST.
+
+    The task is read after the lock is taken, so two people completing the same task
+    at once are serialised and the second sees the task already done (a 409).
+    """
+
+    def wrapped(request, process_pk: int, task_pk: int, **kwargs):
+        def call():
+            task = _task_for(node, process_pk, task_pk)
+            process = task.process.coerced
+            if not rules.is_member(request.user, process.board_id):
+                raise Http404("No such task.")
+            if task.status not in ACTIVE:
+                if request.method == "POST":
+                    raise Conflict("This task has already been completed by someone else. Nothing you sent was saved.",
+                                   next_url=_plan_change_url(process))
+                messages.info(request, "That task has already been completed.")
+                return redirect(_plan_change_url(process))
+            if not permission(request.user, task):
+                if request.method == "POST" and task.owner_id and task.owner_id != request.user.pk:
+                    raise Conflict("Someone else has claimed this task. Nothing you sent was saved.",
+                                   next_url=_plan_change_url(process))
+                raise PermissionDenied("You cannot work on this task.")
+            request.activation = node.activation_class(task)
+            request.process = process
+            if start:
+                request.activation.start(request)
+            return view(request, process_pk=process_pk, task_pk=task_pk, **kwargs)
+
+        try:
+            if request.method == "POST":
+                with node.flow_class.lock(process_pk), transaction.atomic():
+                    return call()
+            return call()
+        except TransitionNotAllowed as error:
+            raise Conflict(next_url="") from error
+
+    update_wrapper(wrapped, view)
+    return wrapped
+
+
+def _plan_change_url(process) -> str:
+    from django.urls import reverse
+
+    return reverse("plan_change_detail", args=[process.plan_change_id])
+
+
+class TaskNode(flow.View):
+    """A human task done by a holder of ``role`` on the process's board.
+
+    ``guard(user, task)`` adds a rule of its own, e.g. "not the author" for reviews.
+    Viewflow's cancel, undo, revive and detail views are switched off: the product's
+    own pages show a task's history.
+    """
+
+    detail_view_class = None
+    index_view_class = None
+    cancel_view_class = None
+    undo_view_class = None
+    revive_view_class = None
+
+    def __init__(self, view, *, role: str, guard: Guard | None = None, title: str = "", **kwargs):
+        super().__init__(view, **kwargs)
+        self.role = role
+        self.guard = guard
+        if title:
+            self.task_title = title
+
+    def _allowed(self, user, task) -> bool:
+        process = task.process.coerced
+        if not rules.has_role(user, process.board_id, self.role):
+            return False
+        return self.guard is None or self.guard(user, task)
+
+    def can_assign(self, user, task):
+        return task.owner_id is None and user.is_authenticated and self._allowed(user, task)
+
+    def can_execute(self, user, task):
+        return task.owner_id == user.pk and self._allowed(user, task)
+
+    def can_unassign(self, user, task):
+        return task.owner_id is not None and task.owner_id == user.pk
+
+    @property
+    def view_path(self):
+        return path(
+            f"<int:process_pk>/{self.name}/<int:task_pk>/execute/",
+            wrap_task_view(self, self.view, self.can_execute, start=True),
+            name="execute",
+        )
+
+    @viewprop
+    def assign_view(self):
+        from .views.claim import ClaimTaskView
+
+        return ClaimTaskView.as_view()
+
+    @property
+    def assign_path(self):
+        return path(
+            f"<int:process_pk>/{self.name}/<int:task_pk>/assign/",
+            wrap_task_view(self, self.assign_view, self.can_assign, start=False),
+            name="assign",
+        )
+
+    @viewprop
+    def unassign_view(self):
+        from .views.claim import ReleaseTaskView
+
+        return ReleaseTaskView.as_view()
+
+    @property
+    def unassign_path(self):
+        return path(
+            f"<int:process_pk>/{self.name}/<int:task_pk>/unassign/",
+            wrap_task_view(self, self.unassign_view, self.can_unassign, start=False),
+            name="unassign",
+        )
+
+
+class PartsSplitActivation(SplitActivation):
+    """Creates one task of the part node per part still to do, each with ``{"part": code}``."""
+
+    @Activation.status.super()
+    def activate(self):
+        node = self.flow_task
+        for code in node._parts_source(self):
+            self.next_tasks.append((node._part_node, {"part": code}))
+        if not self.next_tasks:
+            raise FlowRuntimeError(f"{node.name}: no part to do")
+
+
+class PartsSplit(flow.Split):
+    """A parallel split into one task per part of the assessment, done in any order.
+
+    Viewflow 2.4's ``Split`` makes one task per branch; the parts come from the
+    board's template (data, not code), so their number is known only at run time.
+    """
+
+    activation_class = PartsSplitActivation
+
+    def __init__(self, part_node, parts_source, **kwargs):
+        super().__init__(**kwargs)
+        self._part_node = part_node
+        self._parts_source = parts_source
+
+    def _resolve(self, instance):
+        super()._resolve(instance)
+        self._part_node = this.resolve(instance, self._part_node)
+        self._parts_source = this.resolve(instance, self._parts_source)
+        self._activate_next = [(self._part_node, None, None)]

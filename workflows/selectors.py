@@ -1,0 +1,87 @@
+"""Reads of workflow state: the current records of a process, inboxes and queues."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from assessments import rules
+from assessments.catalogue import part_by_code
+from assessments.models import Assessment, Screening
+
+from .models import IIAProcess
+
+
+def process_screening(process: IIAProcess) -> Screening | None:
+    return Screening.objects.filter(plan_change_id=process.plan_change_id).order_by("-created_at", "-pk").first()
+
+
+def process_assessment(process: IIAProcess) -> Assessment | None:
+    return (
+        Assessment.objects.filter(plan_change_id=process.plan_change_id)
+        .select_related("plan_change", "template")
+        .order_by("-version")
+        .first()
+    )
+
+
+def _tasks() -> QuerySet[Task]:
+    return Task.objects.select_related(
+        "process__iiaprocess__plan_change__board", "owner"
+    ).order_by("created", "pk")
+
+
+def inbox(user) -> QuerySet[Task]:
+    """Tasks assigned to the user, on the user's boards."""
+    return _tasks().filter(
+        owner=user,
+        status__in=[STATUS.ASSIGNED, STATUS.STARTED],
+        process__iiaprocess__board_id__in=rules.board_ids(user),
+    )
+
+
+def queue(user) -> list[Task]:
+    """Unclaimed tasks the user could claim: their role on the task's board, and the
+    task's own rule (an equality lead never sees a review of their own work)."""
+    candidates = _tasks().filter(
+        status=STATUS.NEW,
+        owner__isnull=True,
+        process__iiaprocess__board_id__in=rules.board_ids(user),
+    )
+    return [task for task in candidates if task.flow_task.can_assign(user, task)]
+
+
+def process_tasks(plan_change_id: int) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(process__iiaprocess__plan_change_id=plan_change_id)
+        .select_related("owner")
+        .order_by("created", "pk")
+    )
+
+
+@dataclass
+class TaskView:
+    """A task as lists show it."""
+
+    task: Task
+    title: str
+    url: str
+    action: str  # "Open", "Claim"
+
+
+def task_title(task: Task) -> str:
+    part = (task.data or {}).get("part")
+    if part:
+        assessment = process_assessment(task.process.coerced)
+        try:
+            return f"Complete “{part_by_code(assessment.template, part).title}”"
+        except KeyError:
+            return "Complete a part of the IIA"
+    return task.flow_task.task_title
+
+
+def describe(task: Task, user) -> TaskView:
+    if task.owner_id == user.pk:
+        return TaskView(task, task_title(task), task.flow_task.reverse("execute", args=[task.process_id, task.pk]), "Open")
+    return TaskView(task, task_title(task), task.flow_task.reverse("assign", args=[task.process_id, task.pk]), "Claim")

@@ -1,0 +1,59 @@
+"""Shared behaviour of task pages: context, finishing the task, errors beside fields."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from assessments.exceptions import NotAllowed
+
+from .. import selectors
+
+
+class TaskPage(View):
+    """A page that works on the task in ``request.activation`` (set by ``TaskNode``)."""
+
+    template_name = ""
+
+    @property
+    def activation(self):
+        return self.request.activation
+
+    @property
+    def process(self):
+        return self.request.process
+
+    @property
+    def plan_change(self):
+        return self.process.plan_change
+
+    def base_context(self, **extra):
+        task = self.activation.task
+        return {
+            "task": task,
+            "task_title": selectors.task_title(task),
+            "plan_change": self.plan_change,
+            "release_url": task.flow_task.reverse("unassign", args=[task.process_id, task.pk]),
+            **extra,
+        }
+
+    def render(self, context, status=200):
+        return render(self.request, self.template_name, self.base_context(**context), status=status)
+
+    def stay(self, message: str):
+        """After a draft save: back to the same task, so the officer can carry on."""
+        messages.success(self.request, message)
+        return redirect(self.request.path)
+
+    def finish(self, message: str):
+        """Complete the task (the flow moves on) and go back to the inbox."""
+        self.activation.execute()
+        messages.success(self.request, message)
+        return redirect(reverse("inbox"))
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error

@@ -1,0 +1,34 @@
+"""Claiming a task from the queue and releasing it back."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from .. import selectors
+
+
+class ClaimTaskView(View):
+    def get(self, request, **kwargs):
+        task = request.activation.task
+        return render(request, "workflows/task_claim.html",
+                      {"task": task, "task_title": selectors.task_title(task), "plan_change": request.process.plan_change})
+
+    def post(self, request, **kwargs):
+        activation = request.activation
+        activation.assign(request.user)
+        messages.success(request, f"You have claimed “{selectors.task_title(activation.task)}”.")
+        return redirect(activation.flow_task.reverse("execute", args=[activation.task.process_id, activation.task.pk]))
+
+
+class ReleaseTaskView(View):
+    def get(self, request, **kwargs):
+        task = request.activation.task
+        return render(request, "workflows/task_release.html",
+                      {"task": task, "task_title": selectors.task_title(task), "plan_change": request.process.plan_change})
+
+    def post(self, request, **kwargs):
+        activation = request.activation
+        activation.unassign()
+        messages.success(request, f"“{selectors.task_title(activation.task)}” is back in the queue.")
+        return redirect(reverse("inbox"))

@@ -1,0 +1,153 @@
+"""Pages around the tasks: home, inbox, queue, starting a plan change, its detail page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from assessments import rules, selectors as assessment_selectors, services
+from assessments.exceptions import NotAllowed, RuleViolation
+from assessments.forms import NewVersionForm, PlanChangeForm, apply_errors
+from assessments.models import Assessment, Board, PlanChange, Role
+
+from .. import selectors
+
+
+@login_required
+def home(request):
+    inbox = [selectors.describe(t, request.user) for t in selectors.inbox(request.user)]
+    queue = [selectors.describe(t, request.user) for t in selectors.queue(request.user)]
+    mine = assessment_selectors.plan_changes_for(request.user).filter(created_by=request.user)[:10]
+    return render(request, "workflows/home.html", {
+        "inbox": inbox[:5], "inbox_count": len(inbox), "queue_count": len(queue),
+        "my_plan_changes": [(pc, assessment_selectors.plan_change_status(pc)) for pc in mine],
+        "plans": assessment_selectors.plans_for(request.user),
+        "officer_boards": [b for b in assessment_selectors.boards_for(request.user)
+                           if rules.has_role(request.user, b, Role.OFFICER)],
+    })
+
+
+@login_required
+def inbox(request):
+    tasks = [selectors.describe(t, request.user) for t in selectors.inbox(request.user)]
+    return render(request, "workflows/task_list.html", {
+        "tasks": tasks, "heading": "Your inbox",
+        "intro": "Tasks assigned to you. Open one to carry on where you left off.",
+        "empty": "You have no tasks. Claim one from the queue, or start an assessment.",
+    })
+
+
+@login_required
+def queue(request):
+    tasks = [selectors.describe(t, request.user) for t in selectors.queue(request.user)]
+    return render(request, "workflows/task_list.html", {
+        "tasks": tasks, "heading": "Queue",
+        "intro": "Unclaimed tasks for your roles on your boards. Claim one to move it to your inbox.",
+        "empty": "Nothing is waiting in the queue for your roles.",
+    })
+
+
+@login_required
+def plan_change_start(request, board_slug=None):
+    boards = [b for b in assessment_selectors.boards_for(request.user)
+              if rules.has_role(request.user, b, Role.OFFICER)]
+    if not boards:
+        raise PermissionDenied("Only officers can start an assessment.")
+    if board_slug is None:
+        if len(boards) == 1:
+            return redirect("plan_change_start_board", board_slug=boards[0].slug)
+        return render(request, "workflows/plan_change_board.html", {"boards": boards})
+    board = next((b for b in boards if b.slug == board_slug), None)
+    if board is None:
+        raise Http404("No such board.")
+    form = PlanChangeForm(request.POST or None, board=board,
+                          initial={"lead_officer": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        from ..flows import IIAFlow
+
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                plan_change = services.plan_change_create(
+                    board=board, plan=data["plan"], by=request.user, title=data["title"],
+                    description=data["description"], change_type=data["change_type"],
+                    is_revision=data["is_revision"], lead_officer=data["lead_officer"],
+                    director=data["director"], priorities=list(data["priorities"]), actions=list(data["actions"]),
+                )
+                IIAFlow.start.run(plan_change=plan_change)
+        except RuleViolation as violation:
+            apply_errors(form, violation)
+        else:
+            messages.success(request, f"{plan_change.reference} started. Its pre-screening is in your inbox.")
+            return redirect("plan_change_detail", pk=plan_change.pk)
+    return render(request, "workflows/plan_change_form.html", {"form": form, "board": board})
+
+
+@login_required
+def plan_change_detail(request, pk):
+    try:
+        plan_change = assessment_selectors.plan_change_get(request.user, pk)
+    except PlanChange.DoesNotExist:
+        raise Http404("No such plan change.") from None
+    assessments = sorted(plan_change.assessments.all(), key=lambda a: -a.version)
+    chosen = assessments[0] if assessments else None
+    version = request.GET.get("version")
+    if version and version.isdigit():
+        chosen = next((a for a in assessments if a.version == int(version)), chosen)
+    open_tasks = [
+        (task, selectors.task_title(task))
+        for task in selectors.process_tasks(plan_change.pk).filter(status__in=["NEW", "ASSIGNED", "STARTED"])
+        if task.flow_task is not None and hasattr(task.flow_task, "role")
+    ]
+    return render(request, "workflows/plan_change_detail.html", {
+        "plan_change": plan_change,
+        "status": assessment_selectors.plan_change_status(plan_change),
+        "screening": assessment_selectors.current_screening(plan_change),
+        "assessments": assessments,
+        "assessment": chosen,
+        "summary": assessment_selectors.assessment_summary(chosen) if chosen else None,
+        "open_tasks": [(t, title, _task_link(t, request.user)) for t, title in open_tasks],
+        "history": assessment_selectors.history(plan_change),
+        "can_new_version": chosen is not None and rules.can_start_new_version(request.user, chosen)
+        and not any(a.state in ("in_progress", "submitted", "returned", "approved") for a in assessments),
+        "new_version_form": NewVersionForm(),
+    })
+
+
+def _task_link(task, user):
+    if task.owner_id == user.pk:
+        return task.flow_task.reverse("execute", args=[task.process_id, task.pk]), "Open"
+    if task.owner_id is None and task.flow_task.can_assign(user, task):
+        return task.flow_task.reverse("assign", args=[task.process_id, task.pk]), "Claim"
+    return None, ""
+
+
+@login_required
+@require_POST
+def assessment_new_version(request, pk):
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("plan_change"), pk=pk,
+        plan_change__board_id__in=rules.board_ids(request.user),
+    )
+    form = NewVersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why a new version is needed.")
+        return redirect("plan_change_detail", pk=assessment.plan_change_id)
+    from ..flows import IIAFlow
+
+    try:
+        with transaction.atomic():
+            IIAFlow.start_version.run(assessment=assessment, by=request.user, reason=form.cleaned_data["reason"])
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except RuleViolation as violation:
+        messages.error(request, str(violation))
+    else:
+        messages.success(request, "A new version has been started; its parts are in your inbox.")
+    return redirect("plan_change_detail", pk=assessment.plan_change_id)
+
+
+__all__ = ["Board"]

@@ -1,0 +1,310 @@
+"""The pages of the workflow's human tasks. Each reads through selectors, writes through
+``assessments.services`` and then completes its task."""
+
+from assessments import services
+from assessments.catalogue import ACTIONS_PART, EVIDENCE_PART, part_by_code, parallel_part_codes
+from assessments.exceptions import RuleViolation, StaleEdit
+from assessments.forms import (
+    ActionFormSet,
+    ActionsForm,
+    EvidenceForm,
+    ReviewForm,
+    ScreeningForm,
+    ScreeningReviewForm,
+    SectionForm,
+    SignOffForm,
+    apply_errors,
+)
+from assessments.models import PartProgress
+from assessments.selectors import assessment_summary
+from assessments.services import ActionInput
+from assessments.validation import RatingInput
+
+from .. import selectors
+from .base import TaskPage
+
+
+class ScreeningTaskView(TaskPage):
+    template_name = "workflows/task_screening.html"
+
+    def screening(self):
+        return selectors.process_screening(self.process)
+
+    def form(self, data=None):
+        screening = self.screening()
+        return ScreeningForm(
+            data,
+            questions=screening.template.screening_questions.all(),
+            answers=screening.answers,
+            initial={"officer_reason": screening.officer_reason},
+        )
+
+    def get(self, request, **kwargs):
+        return self.render({"form": self.form(), "screening": self.screening()})
+
+    def post(self, request, **kwargs):
+        form = self.form(request.POST)
+        screening = self.screening()
+        if form.is_valid():
+            args = dict(screening=screening, by=request.user, answers=form.answers(),
+                        officer_reason=form.cleaned_data["officer_reason"])
+            try:
+                if request.POST.get("action") == "complete":
+                    screening = services.screening_submit(**args)
+                    return self.finish(
+                        f"Screening submitted for review. Proposed outcome: {screening.get_proposed_outcome_display()}."
+                    )
+                services.screening_save(**args)
+                return self.stay("Draft saved. You can come back to it from your inbox.")
+            except RuleViolation as violation:
+                apply_errors(form, violation)
+        return self.render({"form": form, "screening": screening})
+
+
+class ScreeningReviewTaskView(TaskPage):
+    template_name = "workflows/task_screening_review.html"
+
+    def get(self, request, **kwargs):
+        return self.render({"form": ScreeningReviewForm(), "screening": selectors.process_screening(self.process)})
+
+    def post(self, request, **kwargs):
+        form = ScreeningReviewForm(request.POST)
+        screening = selectors.process_screening(self.process)
+        if form.is_valid():
+            try:
+                screening = services.screening_review(
+                    screening=screening, by=request.user, decision=form.cleaned_data["decision"],
+                    comments=form.cleaned_data["comments"],
+                )
+                return self.finish(f"Screening reviewed: {screening.get_state_display()}.")
+            except RuleViolation as violation:
+                apply_errors(form, violation)
+        return self.render({"form": form, "screening": screening})
+
+
+class PartTaskView(TaskPage):
+    """One part of the assessment: a template section, or the evidence and consultation."""
+
+    def part(self, assessment):
+        return part_by_code(assessment.template, self.activation.task.data["part"])
+
+    def revision(self, assessment, code):
+        progress = PartProgress.objects.filter(assessment=assessment, part=code).first()
+        return progress.revision if progress else 0
+
+    def form(self, assessment, part, data=None):
+        revision = self.revision(assessment, part.code)
+        if part.kind == "evidence":
+            return EvidenceForm(
+                data,
+                initial={"evidence": assessment.evidence, "consultation": assessment.consultation,
+                         "revision": revision},
+            )
+        section = assessment.template.sections.prefetch_related("rows", "questions").get(code=part.code)
+        ratings = {r.row_id: RatingInput(set(r.ratings), r.explanation) for r in assessment.ratings.all()}
+        answers = dict(assessment.answers.values_list("question_id", "value"))
+        return SectionForm(data, section=section, ratings=ratings, answers=answers, initial={"revision": revision})
+
+    def page(self, assessment, part, form, status=200, stale=None):
+        self.template_name = (
+            "workflows/task_evidence.html" if part.kind == "evidence" else "workflows/task_section.html"
+        )
+        return self.render(
+            {"form": form, "assessment": assessment, "part": part, "stale": stale,
+             "summary": assessment_summary(assessment) if stale else None},
+            status=status,
+        )
+
+    def get(self, request, **kwargs):
+        assessment = selectors.process_assessment(self.process)
+        part = self.part(assessment)
+        return self.page(assessment, part, self.form(assessment, part))
+
+    def post(self, request, **kwargs):
+        assessment = selectors.process_assessment(self.process)
+        part = self.part(assessment)
+        form = self.form(assessment, part, request.POST)
+        complete = request.POST.get("action") == "complete"
+        if not form.is_valid():
+            return self.page(assessment, part, form)
+        common = dict(assessment=assessment, by=request.user, complete=complete,
+                      expected_revision=form.cleaned_data.get("revision"))
+        try:
+            if part.kind == "evidence":
+                services.evidence_save(evidence=form.cleaned_data["evidence"],
+                                       consultation=form.cleaned_data["consultation"], **common)
+            else:
+                services.section_save(section_code=part.code, ratings=form.ratings(), answers=form.answers(),
+                                      **common)
+        except RuleViolation as violation:
+            apply_errors(form, violation)
+            return self.page(assessment, part, form)
+        except StaleEdit as stale:
+            data = request.POST.copy()
+            data["revision"] = str(self.revision(assessment, part.code))
+            return self.page(assessment, part, self.form(assessment, part, data), status=409, stale=stale)
+        if complete:
+            return self.finish(f"“{part.title}” is complete.")
+        return self.stay(f"Draft of “{part.title}” saved. You can come back to it from your inbox.")
+
+
+class ActionsTaskView(TaskPage):
+    template_name = "workflows/task_actions.html"
+
+    def attention(self, assessment):
+        return list(
+            assessment.ratings.filter(negative=True).select_related("row__section")
+            | assessment.ratings.filter(not_known=True).select_related("row__section")
+        )
+
+    def row_choices(self, assessment, attention):
+        linked = {row for action in assessment.actions.prefetch_related("rows__section") for row in action.rows.all()}
+        rows = {r.row for r in attention} | linked
+        rows = sorted(rows, key=lambda row: (row.section.order, row.order))
+        return [(str(row.pk), f"{row.section.title}: {row.label}") for row in rows]
+
+    def forms(self, assessment, data=None):
+        attention = self.attention(assessment)
+        progress = PartProgress.objects.filter(assessment=assessment, part=ACTIONS_PART.code).first()
+        main = ActionsForm(
+            data,
+            attention=attention,
+            initial={"review_date": assessment.review_date, "revision": progress.revision if progress else 0},
+        )
+        initial = [
+            {"id": a.pk, "kind": a.kind, "description": a.description, "owner": a.owner, "due_date": a.due_date,
+             "status": a.status, "rows": [str(r.pk) for r in a.rows.all()]}
+            for a in assessment.actions.prefetch_related("rows").order_by("due_date", "pk")
+        ]
+        formset = ActionFormSet(
+            data, initial=initial, prefix="act",
+            form_kwargs={"row_choices": self.row_choices(assessment, attention)},
+        )
+        return main, formset
+
+    def page(self, assessment, main, formset, status=200, stale=None):
+        return self.render({"form": main, "formset": formset, "assessment": assessment, "stale": stale},
+                           status=status)
+
+    def get(self, request, **kwargs):
+        assessment = selectors.process_assessment(self.process)
+        return self.page(assessment, *self.forms(assessment))
+
+    def post(self, request, **kwargs):
+        assessment = selectors.process_assessment(self.process)
+        main, formset = self.forms(assessment, request.POST)
+        if not (main.is_valid() and formset.is_valid()):
+            return self.page(assessment, main, formset)
+        inputs, positions = [], []
+        for index, form in enumerate(formset.forms):
+            if form.is_blank():
+                continue
+            data = form.cleaned_data
+            inputs.append(ActionInput(
+                pk=data.get("id"), kind=data["kind"], description=data.get("description") or "",
+                owner=data.get("owner") or "", due_date=data.get("due_date"),
+                row_ids=[int(r) for r in data.get("rows") or []], status=data["status"],
+                delete=bool(data.get("remove")),
+            ))
+            positions.append(index)
+        complete = request.POST.get("action") == "complete"
+        try:
+            services.actions_save(
+                assessment=assessment, by=request.user, actions=inputs, justifications=main.justifications(),
+                review_date=main.cleaned_data.get("review_date"), complete=complete,
+                expected_revision=main.cleaned_data.get("revision"),
+            )
+        except RuleViolation as violation:
+            for key, messages in violation.errors.items():
+                if key.startswith("action-"):
+                    target = formset.forms[positions[int(key.split("-")[1])]]
+                    for message in messages:
+                        target.add_error(None, message)
+                else:
+                    for message in messages:
+                        main.add_error(key if key in main.fields else None, message)
+            return self.page(assessment, main, formset)
+        except StaleEdit as stale:
+            main, formset = self.forms(assessment)
+            return self.page(assessment, main, formset, status=409, stale=stale)
+        if complete:
+            return self.finish("Mitigating actions and review date are complete.")
+        return self.stay("Draft of the mitigating actions saved. You can come back to it from your inbox.")
+
+
+class SubmitTaskView(TaskPage):
+    template_name = "workflows/task_submit.html"
+
+    def context(self, assessment, errors=None):
+        return {"summary": assessment_summary(assessment), "assessment": assessment,
+                "errors": errors if errors is not None else services.assessment_errors(assessment)}
+
+    def get(self, request, **kwargs):
+        return self.render(self.context(selectors.process_assessment(self.process)))
+
+    def post(self, request, **kwargs):
+        assessment = selectors.process_assessment(self.process)
+        try:
+            services.assessment_submit(assessment=assessment, by=request.user)
+        except RuleViolation as violation:
+            return self.render(self.context(assessment, violation.errors))
+        return self.finish("The IIA has been submitted for review by an equality lead.")
+
+
+def _part_choices(assessment):
+    return [(code, part_by_code(assessment.template, code).title) for code in parallel_part_codes(assessment.template)]
+
+
+class ReviewTaskView(TaskPage):
+    template_name = "workflows/task_review.html"
+
+    def page(self, assessment, form):
+        return self.render({"form": form, "summary": assessment_summary(assessment), "assessment": assessment})
+
+    def get(self, request, **kwargs):
+        assessment = selectors.process_assessment(self.process)
+        return self.page(assessment, ReviewForm(part_choices=_part_choices(assessment)))
+
+    def post(self, request, **kwargs):
+        assessment = selectors.process_assessment(self.process)
+        form = ReviewForm(request.POST, part_choices=_part_choices(assessment))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["decision"] == "approve":
+                    services.assessment_approve(assessment=assessment, by=request.user,
+                                                risk_level=data["risk_level"], comments=data["comments"])
+                    return self.finish("IIA approved. It now goes to a senior officer for sign-off.")
+                services.assessment_return(assessment=assessment, by=request.user, comments=data["comments"],
+                                           parts=data["parts"])
+                return self.finish("IIA returned to the officer with your comments.")
+            except RuleViolation as violation:
+                apply_errors(form, violation)
+        return self.page(assessment, form)
+
+
+class SignOffTaskView(TaskPage):
+    template_name = "workflows/task_sign_off.html"
+
+    def page(self, assessment, form):
+        return self.render({"form": form, "summary": assessment_summary(assessment), "assessment": assessment})
+
+    def get(self, request, **kwargs):
+        assessment = selectors.process_assessment(self.process)
+        return self.page(assessment, SignOffForm(part_choices=_part_choices(assessment)))
+
+    def post(self, request, **kwargs):
+        assessment = selectors.process_assessment(self.process)
+        form = SignOffForm(request.POST, part_choices=_part_choices(assessment))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["decision"] == "sign_off":
+                    services.assessment_sign_off(assessment=assessment, by=request.user)
+                    return self.finish("IIA signed off. It is now locked; any change needs a new version.")
+                services.assessment_return(assessment=assessment, by=request.user, comments=data["comments"],
+                                           parts=data["parts"])
+                return self.finish("IIA returned to the officer with your comments.")
+            except RuleViolation as violation:
+                apply_errors(form, violation)
+        return self.page(assessment, form)
