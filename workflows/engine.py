@@ -1,7 +1,7 @@
 """Running the workflow from code (demo loader, tests, benchmarks): the same locks,
 rules and services as the task pages."""
 
-from typing import Callable
+from collections.abc import Callable
 
 from django.db import transaction
 from viewflow.workflow.models import Task

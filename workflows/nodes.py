@@ -1,23 +1,23 @@
 """Viewflow nodes with the product's rules: board scoping, roles, no self-review, and
 conflicts reported as a 409 page rather than a 403 or a server error."""
 
+from collections.abc import Callable
 from functools import update_wrapper
-from typing import Callable
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from viewflow import viewprop
 from viewflow.fsm import TransitionNotAllowed
+from viewflow.this_object import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.nodes.split import SplitActivation
 from viewflow.workflow.status import STATUS
-from viewflow.this_object import this
 
 from assessments import rules
 

@@ -1,10 +1,5 @@
 """Models of the assessments app, one module per concept group."""
 
-from .boards import Board, Locality, Membership, Role
-from .plans import PlanAction, PlanPriority, StrategicPlan
-from .catalogue import Question, Row, ScreeningQuestion, Section, Template
-from .plan_change import ChangeType, PlanChange
-from .screening import Outcome, Screening, ScreeningState
 from .assessment import (
     Assessment,
     AssessmentState,
@@ -15,6 +10,11 @@ from .assessment import (
     SectionAnswer,
 )
 from .audit import AuditEvent
+from .boards import Board, Locality, Membership, Role
+from .catalogue import Question, Row, ScreeningQuestion, Section, Template
+from .plan_change import ChangeType, PlanChange
+from .plans import PlanAction, PlanPriority, StrategicPlan
+from .screening import Outcome, Screening, ScreeningState
 
 __all__ = [
     "Assessment",

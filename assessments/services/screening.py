@@ -130,7 +130,6 @@ def screening_review(*, screening: Screening, by, decision: str, comments: str =
         screening.review_comments = comments.strip()
         screening.reviewed_by = by
         screening.reviewed_at = timezone.now()
-        assessment = None
         if decision == ReviewDecision.RETURN:
             screening.return_to_officer()
         else:
@@ -154,5 +153,5 @@ def screening_review(*, screening: Screening, by, decision: str, comments: str =
             message=screening.get_review_decision_display() + (f": {comments.strip()}" if comments.strip() else ""),
         )
         if screening.outcome == Outcome.FULL_IIA:
-            assessment = assessment_open(plan_change=screening.plan_change, template=screening.template, by=by)
+            assessment_open(plan_change=screening.plan_change, template=screening.template, by=by)
     return screening

@@ -8,7 +8,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from assessments import rules, selectors as assessment_selectors, services
+from assessments import rules, services
+from assessments import selectors as assessment_selectors
 from assessments.exceptions import NotAllowed, RuleViolation
 from assessments.forms import NewVersionForm, PlanChangeForm, apply_errors
 from assessments.models import Assessment, Board, PlanChange, Role

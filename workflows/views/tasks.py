@@ -2,7 +2,7 @@
 ``assessments.services`` and then completes its task."""
 
 from assessments import services
-from assessments.catalogue import ACTIONS_PART, EVIDENCE_PART, part_by_code, parallel_part_codes
+from assessments.catalogue import ACTIONS_PART, parallel_part_codes, part_by_code
 from assessments.exceptions import RuleViolation, StaleEdit
 from assessments.forms import (
     ActionFormSet,

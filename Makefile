@@ -1,0 +1,50 @@
+# Two commands do everything: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_PORT ?= 54329
+PG_URL := postgres://iia@127.0.0.1:$(PG_PORT)/iia
+
+.PHONY: run test setup install migrate demo lint postgres postgres-stop chromium test-sqlite test-postgres
+
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/prod.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/dev.txt -r requirements/prod.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+setup: demo
+
+run: setup
+	@echo "iia is starting on http://127.0.0.1:8000/ (sign in as officer, lead or chief; password demo-password-1)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+postgres:
+	.ci/postgres.sh start $(PG_PORT)
+
+postgres-stop:
+	.ci/postgres.sh stop $(PG_PORT)
+
+chromium:
+	.ci/chromium.sh
+
+lint: install
+	$(BIN)/ruff check .
+
+test-sqlite: install
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/pytest -m "not postgres"
+
+test-postgres: install postgres
+	DATABASE_URL=$(PG_URL) $(BIN)/python manage.py migrate --noinput --check >/dev/null 2>&1 || true
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m postgres -p no:cacheprovider
+
+test: setup chromium lint test-sqlite test-postgres
