@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -83,5 +84,13 @@ def task_title(task: Task) -> str:
 
 def describe(task: Task, user) -> TaskView:
     if task.owner_id == user.pk:
-        return TaskView(task, task_title(task), task.flow_task.reverse("execute", args=[task.process_id, task.pk]), "Open")
-    return TaskView(task, task_title(task), task.flow_task.reverse("assign", args=[task.process_id, task.pk]), "Claim")
+        return TaskView(task, task_title(task), task_url(task, "execute"), "Open")
+    return TaskView(task, task_title(task), task_url(task, "assign"), "Claim")
+
+
+def task_url(task: Task, name: str) -> str:
+    """URL of one of a task's pages (``execute``, ``assign``, ``unassign``).
+
+    Reversed by name rather than through viewflow's ``Node.reverse``, which only works
+    once the URLconf has been built."""
+    return reverse(f"iia:{task.flow_task.name}:{name}", args=[task.process_id, task.pk])

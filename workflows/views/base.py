@@ -9,6 +9,7 @@ from django.views import View
 from assessments.exceptions import NotAllowed
 
 from .. import selectors
+from ..selectors import task_url
 
 
 class TaskPage(View):
@@ -34,7 +35,7 @@ class TaskPage(View):
             "task": task,
             "task_title": selectors.task_title(task),
             "plan_change": self.plan_change,
-            "release_url": task.flow_task.reverse("unassign", args=[task.process_id, task.pk]),
+            "release_url": task_url(task, "unassign"),
             **extra,
         }
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views import View
 
 from .. import selectors
+from ..selectors import task_url
 
 
 class ClaimTaskView(View):
@@ -18,7 +19,7 @@ class ClaimTaskView(View):
         activation = request.activation
         activation.assign(request.user)
         messages.success(request, f"You have claimed “{selectors.task_title(activation.task)}”.")
-        return redirect(activation.flow_task.reverse("execute", args=[activation.task.process_id, activation.task.pk]))
+        return redirect(task_url(activation.task, "execute"))
 
 
 class ReleaseTaskView(View):

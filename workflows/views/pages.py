@@ -15,6 +15,7 @@ from assessments.forms import NewVersionForm, PlanChangeForm, apply_errors
 from assessments.models import Assessment, Board, PlanChange, Role
 
 from .. import selectors
+from ..selectors import task_url
 
 
 @login_required
@@ -120,9 +121,9 @@ def plan_change_detail(request, pk):
 
 def _task_link(task, user):
     if task.owner_id == user.pk:
-        return task.flow_task.reverse("execute", args=[task.process_id, task.pk]), "Open"
+        return task_url(task, "execute"), "Open"
     if task.owner_id is None and task.flow_task.can_assign(user, task):
-        return task.flow_task.reverse("assign", args=[task.process_id, task.pk]), "Claim"
+        return task_url(task, "assign"), "Claim"
     return None, ""
 
 

@@ -1,0 +1,244 @@
+"""The whole workflow driven through its pages, as each role would use it."""
+
+import pytest
+
+from assessments.models import AssessmentState, AuditEvent, PlanChange, Row
+from tests import factories as f
+from workflows.engine import active_task, active_tasks
+from workflows.flows import IIAFlow
+from workflows.selectors import task_url
+
+from .http import (
+    actions_post,
+    claim_and_open,
+    client_for,
+    execute_url,
+    part_tasks,
+    revision,
+    screening_post,
+    section_post,
+)
+
+pytestmark = pytest.mark.django_db
+
+FULL = dict(f.FULL_ANSWERS)
+
+
+def start_over_http(cast, title="Locality carers' drop-in"):
+    client = client_for(cast.officer)
+    p = f.plan()
+    response = client.get("/plan-changes/new/dundee/")
+    assert response.status_code == 200
+    response = client.post("/plan-changes/new/dundee/", {
+        "plan": p.pk, "title": title, "description": "Monthly sessions for unpaid carers.",
+        "change_type": "service_redesign", "is_revision": "false",
+        "priorities": [p.priorities.first().pk], "actions": [p.priorities.first().actions.first().pk],
+        "lead_officer": cast.officer.pk, "director": cast.senior.pk,
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    plan_change = PlanChange.objects.get(title=title)
+    assert response.url == f"/plan-changes/{plan_change.pk}/"
+    return client, plan_change
+
+
+def screen_over_http(cast, client, plan_change, answers=FULL):
+    url = claim_and_open(client, plan_change, IIAFlow.screening)
+    # save as draft, come back, then complete
+    response = client.post(url, screening_post({"asks_agreement": answers["asks_agreement"]}, action="save"))
+    assert response.status_code == 302 and response.url == url
+    assert plan_change.screenings.get().answers["asks_agreement"]["answer"] == answers["asks_agreement"]
+    page = client.get(url).content.decode()
+    chosen = answers["asks_agreement"]
+    assert f'value="{chosen}" id="id_q_asks_agreement_{0 if chosen == "yes" else 1}" checked' in page
+    response = client.post(url, screening_post(answers))
+    assert response.status_code == 302
+    lead = client_for(cast.lead)
+    assert "Review the screening" in lead.get("/tasks/queue/").content.decode()
+    url = claim_and_open(lead, plan_change, IIAFlow.review_screening)
+    assert "Proposed outcome" in lead.get(url).content.decode()
+    response = lead.post(url, {"decision": "concur", "comments": ""})
+    assert response.status_code == 302
+    return lead
+
+
+def complete_parts_over_http(client, plan_change, overrides=None):
+    assessment = f.current(plan_change)
+    for code, task in part_tasks(plan_change, IIAFlow.complete_part).items():
+        url = execute_url(task)
+        if code == "evidence":
+            response = client.post(url, {"action": "complete", "revision": "0", "evidence": "SIMD 2020.",
+                                         "consultation": "Carers' forum."})
+        else:
+            section = assessment.template.sections.get(code=code)
+            revision = assessment.parts.filter(part=code).values_list("revision", flat=True).first() or 0
+            response = client.post(url, section_post(section, overrides, revision=revision))
+        assert response.status_code == 302, (code, response.content.decode()[:3000])
+
+
+def test_full_iia_to_sign_off_over_http(cast):
+    client, plan_change = start_over_http(cast)
+    assert "Complete the pre-screening" in client.get("/tasks/inbox/").content.decode()
+    screen_over_http(cast, client, plan_change)
+    assessment = f.current(plan_change)
+    assert assessment.state == AssessmentState.IN_PROGRESS
+    parts = part_tasks(plan_change, IIAFlow.complete_part)
+    assert set(parts) == {"equality", "fairness", "environment", "risk", "evidence"}
+    inbox = client.get("/tasks/inbox/").content.decode()
+    assert "Complete “Equality &amp; Diversity”" in inbox and "Complete “Fairness &amp; Poverty”" in inbox
+
+    # an unrated row blocks completion, shown in the summary and beside the field
+    section = assessment.template.sections.get(code="equality")
+    age = Row.objects.get(section=section, code="PC.AGE")
+    data = section_post(section)
+    del data[f"r{age.pk}"]
+    response = client.post(execute_url(parts["equality"]), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page and f'href="#field-r{age.pk}"' in page
+    assert f'id="field-r{age.pk}"' in page and "choose at least one rating" in page
+
+    # a draft keeps the answers
+    response = client.post(execute_url(parts["equality"]), section_post(
+        section, {"PC.AGE": (["negative"], "Older carers travel further.")}, action="save"))
+    assert response.status_code == 302
+    assert assessment.ratings.get(row=age).negative
+
+    complete_parts_over_http(client, plan_change, {"PC.AGE": (["negative"], "Older carers travel further.")})
+    url = execute_url(active_task(plan_change, IIAFlow.actions))
+    response = client.post(url, actions_post())
+    assert response.status_code == 200
+    assert f"field-j{age.pk}" in response.content.decode()  # the negative row needs cover
+    response = client.post(url, actions_post(actions=[{
+        "kind": "mitigation", "description": "Run sessions in every locality by phase two.",
+        "owner": "Carers lead", "due_date": "2099-06-30", "status": "planned", "rows": [str(age.pk)],
+    }], revision=0))
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    url = execute_url(active_task(plan_change, IIAFlow.submit))
+    assert "Submit for review" in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    assert f.current(plan_change).state == AssessmentState.SUBMITTED
+
+    lead = client_for(cast.lead)
+    url = claim_and_open(lead, plan_change, IIAFlow.review)
+    response = lead.post(url, {"decision": "approve", "risk_level": ""})
+    assert response.status_code == 200 and "Choose a risk level" in response.content.decode()
+    assert lead.post(url, {"decision": "approve", "risk_level": "medium"}).status_code == 302
+
+    senior = client_for(cast.senior)
+    assert "Sign off the IIA" in senior.get("/tasks/queue/").content.decode()
+    url = claim_and_open(senior, plan_change, IIAFlow.sign_off)
+    assert senior.post(url, {"decision": "sign_off"}).status_code == 302
+    assessment = f.current(plan_change)
+    assert assessment.state == AssessmentState.SIGNED_OFF
+    assert assessment.signed_off_by == cast.senior and assessment.approved_by == cast.lead
+
+    detail = client.get(f"/plan-changes/{plan_change.pk}/").content.decode()
+    assert "Signed off" in detail and "Start a new version" in detail
+    actions = list(AuditEvent.objects.filter(plan_change=plan_change).values_list("action", flat=True))
+    for expected in ("plan_change.create", "screening.submit", "screening.concur", "assessment.open",
+                     "assessment.submit", "assessment.approve", "assessment.sign_off"):
+        assert expected in actions
+    assert not active_tasks(plan_change, IIAFlow.sign_off)
+
+    # a change now needs a new version
+    response = client.post(f"/assessments/{assessment.pk}/new-version/", {"reason": "Phase two adds venues."})
+    assert response.status_code == 302
+    v2 = f.current(plan_change)
+    assert v2.version == 2 and v2.state == AssessmentState.IN_PROGRESS
+    assert set(part_tasks(plan_change, IIAFlow.complete_part)) == {"equality", "fairness", "environment", "risk", "evidence"}
+
+
+def test_screen_out_path_over_http(cast):
+    client, plan_change = start_over_http(cast, "Annual Performance Report")
+    screen_over_http(cast, client, plan_change, {**FULL, "asks_agreement": "no"})
+    screening = plan_change.screenings.get()
+    assert screening.state == "screened_out" and screening.outcome == "no_iia"
+    assert not plan_change.assessments.exists()
+    assert not active_tasks(plan_change, IIAFlow.complete_part)
+    page = client.get(f"/plan-changes/{plan_change.pk}/").content.decode()
+    assert "Screening record" in page and "Screened out: no IIA required" in page
+    assert "Integrated Impact Assessment, version" not in page
+
+
+def test_screening_returned_goes_back_to_the_officer(cast):
+    client, plan_change = start_over_http(cast)
+    url = claim_and_open(client, plan_change, IIAFlow.screening)
+    client.post(url, screening_post(FULL))
+    lead = client_for(cast.lead)
+    url = claim_and_open(lead, plan_change, IIAFlow.review_screening)
+    response = lead.post(url, {"decision": "return", "comments": ""})
+    assert response.status_code == 200 and "Give the reason" in response.content.decode()
+    assert lead.post(url, {"decision": "return", "comments": "Answer the island question properly."}).status_code == 302
+    task = active_task(plan_change, IIAFlow.screening)
+    assert task.owner == cast.officer
+    assert "Answer the island question properly." in client.get(execute_url(task)).content.decode()
+
+
+def test_return_loop_reopens_only_the_chosen_parts(cast):
+    client, plan_change = start_over_http(cast)
+    screen_over_http(cast, client, plan_change)
+    complete_parts_over_http(client, plan_change)
+    client.post(execute_url(active_task(plan_change, IIAFlow.actions)), actions_post())
+    client.post(execute_url(active_task(plan_change, IIAFlow.submit)))
+    lead = client_for(cast.lead)
+    url = claim_and_open(lead, plan_change, IIAFlow.review)
+    response = lead.post(url, {"decision": "return", "comments": "Rate the localities again.", "parts": ["fairness"]})
+    assert response.status_code == 302
+    assert f.current(plan_change).state == AssessmentState.RETURNED
+    assert set(part_tasks(plan_change, IIAFlow.complete_part)) == {"fairness"}
+    page = client.get(execute_url(active_task(plan_change, IIAFlow.complete_part))).content.decode()
+    assert "Rate the localities again." in page
+    complete_parts_over_http(client, plan_change)
+    client.post(execute_url(active_task(plan_change, IIAFlow.actions)), actions_post(revision=revision(plan_change, "actions")))
+    client.post(execute_url(active_task(plan_change, IIAFlow.submit)))
+    assert f.current(plan_change).state == AssessmentState.SUBMITTED
+    url = claim_and_open(lead, plan_change, IIAFlow.review)
+    assert lead.post(url, {"decision": "approve", "risk_level": "low"}).status_code == 302
+    assert f.current(plan_change).state == AssessmentState.APPROVED
+    # the senior officer may also return it
+    senior = client_for(cast.senior)
+    url = claim_and_open(senior, plan_change, IIAFlow.sign_off)
+    assert senior.post(url, {"decision": "return", "comments": "Add the budget.", "parts": []}).status_code == 302
+    assert f.current(plan_change).state == AssessmentState.RETURNED
+    assert active_task(plan_change, IIAFlow.actions).owner == cast.officer
+    assert not part_tasks(plan_change, IIAFlow.complete_part)
+
+
+def test_the_author_never_sees_their_own_review_in_the_queue(cast):
+    from assessments.models import Role
+
+    f.add_role(cast.officer, Role.EQUALITY_LEAD)
+    plan_change = f.to_submitted(cast)
+    author = client_for(cast.officer)
+    assert "Review the IIA" not in author.get("/tasks/queue/").content.decode()
+    task = active_task(plan_change, IIAFlow.review)
+    assert author.post(task_url(task, "assign")).status_code == 403
+    assert "Review the IIA" in client_for(cast.lead).get("/tasks/queue/").content.decode()
+
+
+def test_completing_a_task_twice_gives_a_conflict_page_not_an_error(cast):
+    client, plan_change = start_over_http(cast)
+    url = claim_and_open(client, plan_change, IIAFlow.screening)
+    assert client.post(url, screening_post(FULL)).status_code == 302
+    response = client.post(url, screening_post(FULL))
+    assert response.status_code == 409
+    assert "Someone else" in response.content.decode() or "already been completed" in response.content.decode()
+    assert plan_change.screenings.get().state == "submitted"
+
+
+def test_a_claimed_task_cannot_be_taken_by_a_colleague(cast):
+    plan_change = f.start(cast)
+    f.screen(cast, plan_change, full=True) if False else None
+    from assessments import services
+    from workflows.engine import run_task
+
+    screening = plan_change.screenings.get()
+    run_task(active_task(plan_change, IIAFlow.screening), cast.officer,
+             lambda: services.screening_submit(screening=screening, by=cast.officer, answers=f.answers()))
+    other_lead = f.user("equality_lead")
+    first, second = client_for(cast.lead), client_for(other_lead)
+    claim_and_open(first, plan_change, IIAFlow.review_screening)
+    task = active_task(plan_change, IIAFlow.review_screening)
+    assert second.post(execute_url(task), {"decision": "concur"}).status_code == 409
+    assert second.get(execute_url(task)).status_code == 403
