@@ -1,0 +1,55 @@
+"""Changing the catalogue: a template in use is never edited in place."""
+
+from django.db import transaction
+from django.db.models import Max
+
+from .. import rules
+from ..exceptions import NotAllowed
+from ..models import Role, Template
+from .audit import audit_record
+
+
+def _require_lead(by, template: Template) -> None:
+    if not (by.is_superuser or rules.has_role(by, template.board_id, Role.EQUALITY_LEAD)):
+        raise NotAllowed("Only an equality lead of the board can change its templates.")
+
+
+def template_copy_as_new_version(*, template: Template, by) -> Template:
+    """Copy a template, with its questions, sections, rows and questions, as the board's
+    next version (inactive until activated)."""
+    _require_lead(by, template)
+    with transaction.atomic():
+        version = (Template.objects.filter(board=template.board).aggregate(v=Max("version"))["v"] or 0) + 1
+        base = template.code.rsplit("-v", 1)[0]
+        copy = Template.objects.create(
+            board=template.board, code=f"{base}-v{version}", title=template.title, version=version,
+            is_active=False, sign_off_declaration=template.sign_off_declaration,
+        )
+        for question in template.screening_questions.all():
+            question.pk = None
+            question.template = copy
+            question.save()
+        for section in template.sections.prefetch_related("rows", "questions"):
+            rows, questions = list(section.rows.all()), list(section.questions.all())
+            section.pk = None
+            section.template = copy
+            section.save()
+            for item in rows + questions:
+                item.pk = None
+                item.section = section
+                item.save()
+        audit_record(board=template.board_id, actor=by, action="template.copy",
+                     message=f"Copied {template.code} as {copy.code}.")
+    return copy
+
+
+def template_activate(*, template: Template, by) -> Template:
+    """Make the template the one new screenings and assessments of its board use."""
+    _require_lead(by, template)
+    with transaction.atomic():
+        Template.objects.select_for_update().filter(board=template.board).update(is_active=False)
+        Template.objects.filter(pk=template.pk).update(is_active=True)
+        audit_record(board=template.board_id, actor=by, action="template.activate",
+                     message=f"{template.code} is now the active template.")
+    template.refresh_from_db()
+    return template
