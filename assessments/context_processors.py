@@ -3,14 +3,16 @@
 from django.conf import settings
 
 from . import rules
-from .models import Board
+from .models import Board, Role
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"show_demo_logins": settings.IIA_SHOW_DEMO_LOGINS}
+    board_ids = rules.board_ids(user)
     return {
-        "user_boards": Board.objects.filter(pk__in=rules.board_ids(user)),
+        "user_boards": Board.objects.filter(pk__in=board_ids),
+        "is_officer": any(rules.has_role(user, b, Role.OFFICER) for b in board_ids),
         "show_demo_logins": settings.IIA_SHOW_DEMO_LOGINS,
     }
