@@ -176,3 +176,15 @@ def assessment_summary(assessment: Assessment) -> dict:
         "actions": list(assessment.actions.prefetch_related("rows").order_by("due_date", "pk")),
         "contributors": list(assessment.contributors.all()),
     }
+
+
+def job_title(user, board_id: int, role: str) -> str:
+    """The user's job title in that role on the board (as shown in sign-off blocks)."""
+    if user is None:
+        return ""
+    from .models import Membership
+
+    title = (
+        Membership.objects.filter(user=user, board_id=board_id, role=role).values_list("job_title", flat=True).first()
+    )
+    return title or dict(Membership._meta.get_field("role").choices).get(role, "")

@@ -11,4 +11,5 @@ urlpatterns = [
     path("workflow/", IIAFlow.instance.urls),
     path("", include("assessments.urls")),
     path("", include("workflows.urls")),
+    path("", include("reports.urls")),
 ]

@@ -6,6 +6,7 @@ from viewflow.workflow import flow, lock
 from assessments import rules, services
 from assessments.catalogue import parallel_part_codes
 from assessments.models import Role
+from reports import services as documents
 
 from . import selectors, views
 from .models import IIAProcess
@@ -55,9 +56,11 @@ class IIAFlow(flow.Flow):
     screening_decided = (
         flow.Switch()
         .Case(this.screening, this.screening_returned)
-        .Case(this.screened_out, this.is_screened_out)
+        .Case(this.screening_record, this.is_screened_out)
         .Default(this.parts)
     )
+    # The signed screening record is produced after this step commits, outside the lock.
+    screening_record = flow.Function(this.request_screening_record).Next(this.screened_out)
     screened_out = flow.End()
 
     start_version = flow.StartHandle(this.start_new_version).Next(this.parts)
@@ -93,10 +96,12 @@ class IIAFlow(flow.Flow):
     ).Next(this.sign_off_decided)
     sign_off_decided = (
         flow.Switch()
-        .Case(this.signed_off, this.is_signed_off)
+        .Case(this.signed_document, this.is_signed_off)
         .Case(this.parts, this.has_parts_to_rework)
         .Default(this.actions)
     )
+    # The signed PDF is rendered after the sign-off commits, outside the lock.
+    signed_document = flow.Function(this.request_signed_document).Next(this.signed_off)
     signed_off = flow.End()
 
     # --- start handlers -------------------------------------------------------
@@ -110,6 +115,13 @@ class IIAFlow(flow.Flow):
         activation.process.plan_change = new.plan_change
         activation.process.board_id = new.plan_change.board_id
         return activation.process
+
+    # --- documents ---------------------------------------------------------------
+    def request_screening_record(self, activation):
+        documents.document_request_for_screening(screening=selectors.process_screening(activation.process))
+
+    def request_signed_document(self, activation):
+        documents.document_request_for_assessment(assessment=selectors.process_assessment(activation.process))
 
     # --- assignment and routing ----------------------------------------------
     def author(self, activation):

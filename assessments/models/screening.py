@@ -79,6 +79,15 @@ class Screening(ConcurrentTransitionMixin, models.Model):
     def is_editable(self) -> bool:
         return self.state in (ScreeningState.DRAFT, ScreeningState.RETURNED)
 
+    def answer_rows(self) -> list[tuple[object, str, str]]:
+        """Each question of the template with the answer in words and the comment."""
+        rows = []
+        for question in self.template.screening_questions.all():
+            given = (self.answers or {}).get(question.code) or {}
+            rows.append((question, dict(question.choices).get(given.get("answer", ""), "Not answered"),
+                         given.get("comment", "")))
+        return rows
+
     # Transitions only change the state; services set the other fields, check the
     # rules and write the audit event in the same transaction.
     @transition(field=state, source=[ScreeningState.DRAFT, ScreeningState.RETURNED], target=ScreeningState.SUBMITTED)

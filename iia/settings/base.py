@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "assessments",
     "workflows",
+    "reports",
     "fixtures",
 ]
 
@@ -115,3 +116,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"iia": {"handlers": ["console"], "level": os.environ.get("IIA_LOG_LEVEL", "INFO")}},
 }
+
+# Signed documents. The signing keys live outside the repository; the demo passphrase
+# only ever serves a development machine (production.py requires its own).
+IIA_SIGNING_DIR = os.environ.get("IIA_SIGNING_DIR", str(Path.home() / ".local" / "share" / "iia" / "signing"))
+IIA_SIGNING_PASSPHRASE = os.environ.get("IIA_SIGNING_PASSPHRASE", "demo-signing-passphrase" if DEBUG else "")
+IIA_TIMESTAMP_URL = os.environ.get("IIA_TIMESTAMP_URL", "")
+IIA_SITE_URL = os.environ.get("IIA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+IIA_FONT_DIRS = [d for d in os.environ.get("IIA_FONT_DIRS", "").split(":") if d]
+IIA_MAX_UPLOAD_BYTES = int(os.environ.get("IIA_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+
+# Background work: Celery with Redis when a broker is configured, inline otherwise.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -1,5 +1,8 @@
 """Settings for the test suite: fast hashing, no demo logins unless a test asks."""
 
+import os
+import tempfile
+
 from .base import *  # noqa: F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -9,3 +12,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING["loggers"]["iia"]["level"] = "WARNING"  # noqa: F405
+
+IIA_SIGNING_DIR = os.environ.get("IIA_TEST_SIGNING_DIR", os.path.join(tempfile.gettempdir(), "iia-test-signing"))  # noqa: F405
+IIA_SIGNING_PASSPHRASE = "test-signing-passphrase"
+IIA_SITE_URL = "http://testserver"

@@ -14,6 +14,8 @@ from assessments.exceptions import NotAllowed, RuleViolation
 from assessments.forms import NewVersionForm, PlanChangeForm, apply_errors
 from assessments.models import Assessment, Board, PlanChange, Role
 
+from reports.models import SignedDocument
+
 from .. import selectors
 from ..selectors import task_url
 
@@ -116,6 +118,8 @@ def plan_change_detail(request, pk):
         "can_new_version": chosen is not None and rules.can_start_new_version(request.user, chosen)
         and not any(a.state in ("in_progress", "submitted", "returned", "approved") for a in assessments),
         "new_version_form": NewVersionForm(),
+        "document": SignedDocument.objects.filter(assessment=chosen).first() if chosen else None,
+        "screening_document": SignedDocument.objects.filter(screening__plan_change=plan_change).first(),
     })
 
 

@@ -1,0 +1,1 @@
+"""PDF rendering (reportlab platypus) and signing (pyHanko). One small class per document."""

@@ -1,0 +1,113 @@
+"""Fast flowables for text the main font can draw: lines are wrapped once with the
+font's metrics and drawn without Paragraph's markup parser. Text that needs a fallback
+font goes through reportlab's Paragraph instead (see ``text_flowable``)."""
+
+import functools
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph
+
+from .fonts import SANS, clean, markup, register
+from .styles import styles
+
+
+def wrap_lines(text: str, width: float, font: str, size: float) -> list[str]:
+    """Break text into lines no wider than ``width``: at spaces, and inside words too
+    long for a line. Explicit line breaks are kept."""
+    if "\n" not in text and stringWidth(text, font, size) <= width:
+        return [text]
+    lines: list[str] = []
+    space = stringWidth(" ", font, size)
+    for paragraph in text.split("\n"):
+        line, line_width = [], 0.0
+        for word in paragraph.split(" "):
+            word_width = stringWidth(word, font, size)
+            if word_width > width:  # longer than a line: break inside the word
+                if line:
+                    lines.append(" ".join(line))
+                chunk = ""
+                for ch in word:
+                    if chunk and stringWidth(chunk + ch, font, size) > width:
+                        lines.append(chunk)
+                        chunk = ""
+                    chunk += ch
+                line, line_width = [chunk], stringWidth(chunk, font, size)
+                continue
+            extra = word_width + (space if line else 0)
+            if line and line_width + extra > width:
+                lines.append(" ".join(line))
+                line, line_width = [word], word_width
+            else:
+                line.append(word)
+                line_width += extra
+        lines.append(" ".join(line))
+    return lines
+
+
+@functools.lru_cache(maxsize=8192)
+def wrapped(text: str, width: float, font: str, size: float) -> tuple[str, ...]:
+    return tuple(wrap_lines(text, width, font, size))
+
+
+def fits_main_font(text: str) -> bool:
+    primary = register()[SANS]
+    return all(ord(ch) in primary or ch == "\n" for ch in text)
+
+
+class TextBlock(Flowable):
+    """Lines of plain text in one font; splits between lines across pages."""
+
+    def __init__(self, text: str, style, *, lines: tuple[str, ...] | None = None):
+        super().__init__()
+        self.text = text
+        self.style = style
+        self.lines = lines
+        self.spaceBefore = style.spaceBefore
+        self.spaceAfter = style.spaceAfter
+        self.keepWithNext = getattr(style, "keepWithNext", 0)
+        self.height = 0
+
+    def wrap(self, avail_width, avail_height):
+        if self.lines is None:
+            self.lines = wrapped(self.text, avail_width, self.style.fontName, self.style.fontSize)
+        self.width = avail_width
+        self.height = len(self.lines) * self.style.leading
+        return avail_width, self.height
+
+    def split(self, avail_width, avail_height):
+        self.wrap(avail_width, avail_height)
+        fit = int(avail_height // self.style.leading)
+        if fit <= 0 or fit >= len(self.lines):
+            return []
+        first = TextBlock(self.text, self.style, lines=self.lines[:fit])
+        rest = TextBlock(self.text, self.style, lines=self.lines[fit:])
+        first.spaceAfter = 0
+        rest.spaceBefore = 0
+        return [first, rest]
+
+    def draw(self):
+        style = self.style
+        text = self.canv.beginText(0, self.height - style.fontSize)
+        text.setFont(style.fontName, style.fontSize, style.leading)
+        text.setFillColor(style.textColor)
+        for line in self.lines:
+            text.textLine(line)
+        self.canv.drawText(text)
+
+
+def text_flowable(text: str, style_name: str = "body"):
+    """User or catalogue text as a flowable: fast when the main font can draw it all."""
+    text = clean(text)
+    style = styles()[style_name]
+    if fits_main_font(text):
+        return TextBlock(text, style)
+    return Paragraph(markup(text), style)
+
+
+class Heading(TextBlock):
+    """A heading that also becomes a PDF outline entry (bookmark)."""
+
+    def __init__(self, text: str, style_name: str, level: int):
+        super().__init__(clean(text), styles()[style_name])
+        self.outline_text = clean(text)
+        self.outline_level = level

@@ -1,0 +1,87 @@
+"""Page furniture shared by every document: running header and footer, "Page X of Y"
+in one pass, bookmarks, document metadata and the DRAFT watermark."""
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+from .fonts import SANS, SANS_BOLD, clean, register
+from .styles import MUTED, RULE
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 18 * mm
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+TOTAL_FORM = "iia-page-total"
+
+
+class DocumentTemplate(BaseDocTemplate):
+    """A4 document with the product's header and footer on every page."""
+
+    def __init__(self, fileobj, *, title: str, author: str, subject: str, keywords: str,
+                 header_left: str, header_right: str, footer_code: str, draft: bool = False):
+        register()
+        super().__init__(
+            fileobj, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 8 * mm,
+            bottomMargin=MARGIN + 4 * mm, title=clean(title), author=clean(author), subject=clean(subject),
+            keywords=keywords, creator="iia", producer="iia (reportlab)", lang="en-GB", displayDocTitle=1,
+        )
+        self.header_left = clean(header_left)
+        self.header_right = clean(header_right)
+        self.footer_code = footer_code
+        self.draft = draft
+        self._bookmarks = 0
+        self.page_count = 0
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
+
+    def _decorate(self, canvas, doc):
+        self.page_count = doc.page
+        canvas.saveState()
+        top = PAGE_HEIGHT - MARGIN + 2 * mm
+        canvas.setFont(SANS_BOLD, 8)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN, top, self.header_left[:110])
+        canvas.setFont(SANS, 8)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN, top, self.header_right[:90])
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, top - 2 * mm, PAGE_WIDTH - MARGIN, top - 2 * mm)
+        bottom = MARGIN - 2 * mm
+        canvas.line(MARGIN, bottom + 4 * mm, PAGE_WIDTH - MARGIN, bottom + 4 * mm)
+        label = f"Page {doc.page} of "
+        canvas.drawString(MARGIN, bottom, label)
+        canvas.saveState()
+        canvas.translate(MARGIN + canvas.stringWidth(label, SANS, 8), bottom)
+        canvas.doForm(TOTAL_FORM)  # the total is written once the last page is known
+        canvas.restoreState()
+        canvas.drawRightString(PAGE_WIDTH - MARGIN, bottom, f"Verification code {self.footer_code}")
+        if self.draft:
+            canvas.setFont(SANS_BOLD, 96)
+            canvas.setFillColorRGB(0.85, 0.1, 0.1, alpha=0.18)
+            canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+            canvas.rotate(45)
+            canvas.drawCentredString(0, -30, "DRAFT")
+        canvas.restoreState()
+
+    def afterFlowable(self, flowable):
+        level = getattr(flowable, "outline_level", None)
+        if level is None:
+            return
+        self._bookmarks += 1
+        key = f"h{self._bookmarks}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(flowable.outline_text, key, level=level, closed=False)
+
+    def _endBuild(self):
+        # One pass: every footer refers to a form holding the page total; it is written
+        # here, once the last page is known, just before the file is saved.
+        canvas = self.canv
+        self._doSave = 0
+        super()._endBuild()
+        canvas.beginForm(TOTAL_FORM)
+        canvas.setFont(SANS, 8)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(0, 0, str(self.page_count))
+        canvas.endForm()
+        canvas.save()

@@ -1,0 +1,110 @@
+"""Signing with pyHanko (PAdES baseline, ECDSA P-256 by default) with a board's key.
+
+A board's signing certificate is a PKCS#12 file in ``IIA_SIGNING_DIR`` named
+``<board slug>.p12``; its passphrase comes from the environment
+(``IIA_SIGNING_PASSPHRASE_<SLUG>`` or ``IIA_SIGNING_PASSPHRASE``).
+"""
+
+import datetime
+import functools
+import io
+import os
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+from django.conf import settings
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers, timestamps
+
+SIGNATURE_FIELD = "IIASignature"
+
+
+class SigningNotConfigured(RuntimeError):
+    pass
+
+
+def signing_dir() -> Path:
+    return Path(settings.IIA_SIGNING_DIR)
+
+
+def p12_path(board_slug: str) -> Path:
+    return signing_dir() / f"{board_slug}.p12"
+
+
+def passphrase(board_slug: str) -> bytes:
+    key = "IIA_SIGNING_PASSPHRASE_" + board_slug.upper().replace("-", "_")
+    value = os.environ.get(key) or settings.IIA_SIGNING_PASSPHRASE
+    if not value:
+        raise SigningNotConfigured(f"Set {key} or IIA_SIGNING_PASSPHRASE to the signing key's passphrase.")
+    return value.encode()
+
+
+def make_self_signed(board_slug: str, board_name: str, *, years: int = 5, overwrite: bool = False) -> Path:
+    """Create a local self-signed ECDSA P-256 certificate for demo and tests."""
+    path = p12_path(board_slug)
+    if path.exists() and not overwrite:
+        return path
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "GB"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, board_name[:64]),
+        x509.NameAttribute(NameOID.COMMON_NAME, f"{board_name[:40]} document signing"),
+    ])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=365 * years))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                     data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    data = pkcs12.serialize_key_and_certificates(
+        f"{board_slug} signing".encode(), key, cert, None,
+        serialization.BestAvailableEncryption(passphrase(board_slug)),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    path.chmod(0o600)
+    signer.cache_clear()
+    return path
+
+
+@functools.lru_cache(maxsize=16)
+def signer(board_slug: str) -> signers.SimpleSigner:
+    path = p12_path(board_slug)
+    if not path.exists():
+        raise SigningNotConfigured(
+            f"No signing certificate for {board_slug} at {path}: run `manage.py make_signing_cert --board {board_slug}`."
+        )
+    result = signers.SimpleSigner.load_pkcs12(str(path), passphrase=passphrase(board_slug))
+    if result is None:
+        raise SigningNotConfigured(f"Could not open {path}: wrong passphrase?")
+    return result
+
+
+def certificate_der(board_slug: str) -> bytes:
+    return signer(board_slug).signing_cert.dump()
+
+
+def sign(pdf: bytes, *, board_slug: str, reason: str, location: str, signer_name: str) -> bytes:
+    """Sign the PDF as an incremental update; add an RFC 3161 timestamp when
+    ``IIA_TIMESTAMP_URL`` is set."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    meta = signers.PdfSignatureMetadata(
+        field_name=SIGNATURE_FIELD, reason=reason, location=location, name=signer_name,
+        md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
+    )
+    timestamper = None
+    if settings.IIA_TIMESTAMP_URL:
+        timestamper = timestamps.HTTPTimeStamper(settings.IIA_TIMESTAMP_URL)
+    out = signers.PdfSigner(meta, signer=signer(board_slug), timestamper=timestamper).sign_pdf(writer)
+    return out.getvalue()

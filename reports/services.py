@@ -1,0 +1,212 @@
+"""Issuing and verifying signed documents.
+
+The workflow asks for a document inside the sign-off (or screening) transaction;
+rendering and signing run after that transaction commits, outside any workflow lock
+(``documents.enqueue``). A failure is recorded on the document and retried; the
+sign-off itself is never undone by it.
+"""
+
+import hashlib
+import io
+import logging
+import re
+import traceback
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Assessment, Role, Screening
+from assessments.selectors import job_title
+
+from .models import DocumentKind, DocumentStatus, SignedDocument
+from .pdf import signing
+from .pdf.assessment import AssessmentPdf
+from .pdf.screening import ScreeningRecordPdf
+
+logger = logging.getLogger("iia.documents")
+
+CODE_PATTERN = re.compile(rb"IIA-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
+
+
+def document_request_for_assessment(*, assessment: Assessment) -> SignedDocument:
+    """Ask for the signed PDF of a signed-off assessment (idempotent); it is produced
+    after the current transaction commits."""
+    document, created = SignedDocument.objects.get_or_create(
+        assessment=assessment,
+        defaults={"kind": DocumentKind.ASSESSMENT, "board_id": assessment.plan_change.board_id},
+    )
+    if created:
+        _after_commit(document)
+    return document
+
+
+def document_request_for_screening(*, screening: Screening) -> SignedDocument:
+    """Ask for the signed screening record of a screened-out plan change (idempotent)."""
+    document, created = SignedDocument.objects.get_or_create(
+        screening=screening,
+        defaults={"kind": DocumentKind.SCREENING_RECORD, "board_id": screening.plan_change.board_id},
+    )
+    if created:
+        _after_commit(document)
+    return document
+
+
+def _after_commit(document: SignedDocument) -> None:
+    from .tasks import enqueue
+
+    transaction.on_commit(lambda: enqueue(document.pk))
+
+
+def public_urls(code: str) -> tuple[str, str]:
+    base = settings.IIA_SITE_URL
+    return base + reverse("document_html", args=[code]), base + reverse("verify")
+
+
+def render(document: SignedDocument, *, draft: bool = False) -> tuple[bytes, int]:
+    """The unsigned PDF of the document's record."""
+    html_url, verify_url = public_urls(document.verification_code)
+    buffer = io.BytesIO()
+    if document.kind == DocumentKind.ASSESSMENT:
+        renderer = AssessmentPdf(document.assessment, verification_code=document.verification_code,
+                                 html_url=html_url, verify_url=verify_url, draft=draft)
+    else:
+        renderer = ScreeningRecordPdf(document.screening, verification_code=document.verification_code,
+                                      html_url=html_url, verify_url=verify_url, draft=draft)
+    pages = renderer.render(buffer)
+    return buffer.getvalue(), pages
+
+
+def _signatory(document: SignedDocument) -> tuple[str, str]:
+    if document.kind == DocumentKind.ASSESSMENT:
+        a = document.assessment
+        return (a.signed_off_by.get_full_name() or a.signed_off_by.get_username()), a.signed_off_role
+    s = document.screening
+    reviewer = s.reviewed_by
+    return (reviewer.get_full_name() or reviewer.get_username()), job_title(reviewer, s.plan_change.board_id,
+                                                                               Role.EQUALITY_LEAD)
+
+
+def document_issue(*, document_id: int) -> SignedDocument:
+    """Render, sign and store the document once. Safe to call again: a stored document
+    is returned unchanged."""
+    document = SignedDocument.objects.select_related(
+        "board", "assessment__plan_change__board", "assessment__template", "screening__plan_change__board",
+    ).get(pk=document_id)
+    if document.is_ready:
+        return document
+    try:
+        name, role = _signatory(document)
+        pdf, pages = render(document)
+        what = "assessment" if document.kind == DocumentKind.ASSESSMENT else "screening record"
+        signed = signing.sign(
+            pdf, board_slug=document.board.slug, reason=f"{what.capitalize()} signed off by {name}, {role}",
+            location=document.board.name, signer_name=name,
+        )
+        digest = hashlib.sha256(signed).hexdigest()
+        stored = SignedDocument.objects.filter(pk=document.pk, sha256__isnull=True).update(
+            pdf=signed, sha256=digest, size=len(signed), pages=pages, status=DocumentStatus.READY,
+            signed_at=timezone.now(), signer_name=name, signer_role=role, last_error="",
+            certificate=signing.certificate_der(document.board.slug), attempts=document.attempts + 1,
+        )
+        if not stored:
+            logger.info("document %s was stored by another worker", document.pk)
+    except Exception as error:
+        SignedDocument.objects.filter(pk=document.pk, sha256__isnull=True).update(
+            status=DocumentStatus.FAILED, attempts=document.attempts + 1,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        logger.error("document %s failed: %s", document.pk, traceback.format_exc())
+        raise
+    document.refresh_from_db()
+    return document
+
+
+def preview(record: Assessment | Screening) -> bytes:
+    """A draft preview, watermarked DRAFT, of a record that is not yet signed off."""
+    if isinstance(record, Assessment):
+        document = SignedDocument(kind=DocumentKind.ASSESSMENT, assessment=record, verification_code="DRAFT",
+                                  board=record.plan_change.board)
+    else:
+        document = SignedDocument(kind=DocumentKind.SCREENING_RECORD, screening=record, verification_code="DRAFT",
+                                  board=record.plan_change.board)
+    return render(document, draft=True)[0]
+
+
+@dataclass
+class Verification:
+    """What the verification page says about a file or a code."""
+
+    verdict: str  # "genuine", "altered", "unknown", "not_pdf", "pending"
+    document: SignedDocument | None = None
+    detail: str = ""
+
+    @property
+    def genuine(self) -> bool:
+        return self.verdict == "genuine"
+
+
+def _signature_intact(data: bytes, document: SignedDocument) -> tuple[bool, str]:
+    """Check the embedded signature cryptographically, trusting the certificate the
+    product signed with."""
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    reader = PdfFileReader(io.BytesIO(data))
+    if not reader.embedded_signatures:
+        return False, "The file carries no signature."
+    cert = asn1_x509.Certificate.load(bytes(document.certificate))
+    context = ValidationContext(trust_roots=[cert], allow_fetching=False)
+    status = validate_pdf_signature(reader.embedded_signatures[0], context)
+    if not (status.intact and status.valid):
+        return False, "The signature does not match the file's contents."
+    if status.coverage.name != "ENTIRE_FILE":
+        return False, "Content was added to the file after it was signed."
+    return True, ""
+
+
+def document_verify(data: bytes) -> Verification:
+    """Is this file a genuine, unaltered signed document of this product?"""
+    if not data.startswith(b"%PDF-"):
+        return Verification("not_pdf", detail="The file is not a PDF.")
+    digest = hashlib.sha256(data).hexdigest()
+    document = SignedDocument.objects.filter(sha256=digest).select_related("board").first()
+    if document is not None:
+        intact, detail = _signature_intact(data, document)
+        if intact:
+            return Verification("genuine", document)
+        return Verification("altered", document, detail)
+    for code in _claimed_codes(data):
+        claimed = SignedDocument.objects.filter(verification_code=code.decode()).select_related("board").first()
+        if claimed is not None:
+            return Verification("altered", claimed, "The file is not the one the board signed: it has been changed "
+                                                     "or saved again since.")
+    return Verification("unknown", detail="This file is not a signed document of this service.")
+
+
+def _claimed_codes(data: bytes) -> list[bytes]:
+    """Verification codes the file carries: in its metadata (which survives a re-save
+    by another program) or anywhere in its raw bytes."""
+    codes = list(dict.fromkeys(CODE_PATTERN.findall(data)))
+    try:
+        from pypdf import PdfReader
+
+        metadata = PdfReader(io.BytesIO(data), strict=False).metadata or {}
+        for value in metadata.values():
+            codes += [c for c in CODE_PATTERN.findall(str(value).encode()) if c not in codes]
+    except Exception:  # a damaged file: the raw bytes are all there is
+        pass
+    return codes
+
+
+def document_by_code(code: str) -> Verification:
+    document = SignedDocument.objects.filter(verification_code=code.strip().upper()).select_related("board").first()
+    if document is None:
+        return Verification("unknown", detail="No document has this verification code.")
+    if not document.is_ready:
+        return Verification("pending", document)
+    return Verification("genuine", document)

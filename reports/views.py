@@ -1,0 +1,112 @@
+"""Signed documents: download, accessible HTML twin, draft preview, public verification."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from assessments import rules
+from assessments.models import Assessment, Role
+from assessments.selectors import assessment_summary, current_screening, job_title
+
+from . import services
+from .forms import VerifyForm
+from .models import DocumentKind, SignedDocument
+
+
+def _visible_document(request, code) -> SignedDocument:
+    """A document of one of the user's boards (publication to the public comes with the register)."""
+    document = get_object_or_404(
+        SignedDocument.objects.select_related("board", "assessment__plan_change", "screening__plan_change"),
+        verification_code=code,
+    )
+    if not rules.is_member(request.user, document.board_id):
+        raise Http404("No such document.")
+    return document
+
+
+@login_required
+def document_pdf(request, code):
+    """Exactly the stored signed bytes."""
+    document = _visible_document(request, code)
+    if not document.is_ready:
+        raise Http404("The signed document is still being prepared.")
+    record = document.assessment or document.screening
+    suffix = f"-v{record.version}" if document.kind == DocumentKind.ASSESSMENT else "-screening-record"
+    response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{record.plan_change.reference}{suffix}.pdf"'
+    response["Content-Length"] = str(document.size)
+    response["ETag"] = f'"{document.sha256}"'
+    response["X-Content-SHA256"] = document.sha256
+    return response
+
+
+@login_required
+def document_html(request, code):
+    """The accessible HTML version: the same content as the PDF."""
+    document = _visible_document(request, code)
+    html_url, verify_url = services.public_urls(document.verification_code)
+    if document.kind == DocumentKind.ASSESSMENT:
+        a = document.assessment
+        return render(request, "reports/assessment_document.html", {
+            "document": document, "summary": assessment_summary(a), "a": a, "pc": a.plan_change,
+            "screening": current_screening(a.plan_change), "verify_url": verify_url,
+            "approver_title": job_title(a.approved_by, a.plan_change.board_id, Role.EQUALITY_LEAD),
+        })
+    s = document.screening
+    return render(request, "reports/screening_document.html", {
+        "document": document, "s": s, "pc": s.plan_change, "verify_url": verify_url,
+        "reviewer_title": job_title(s.reviewed_by, s.plan_change.board_id, Role.EQUALITY_LEAD),
+    })
+
+
+@login_required
+def assessment_preview(request, pk):
+    """A DRAFT preview of an assessment that is not signed off (the stored file once it is)."""
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("plan_change__board", "template"), pk=pk,
+        plan_change__board_id__in=rules.board_ids(request.user),
+    )
+    document = SignedDocument.objects.filter(assessment=assessment).first()
+    if document is not None and document.is_ready:
+        return redirect("document_pdf", code=document.verification_code)
+    response = HttpResponse(services.preview(assessment), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{assessment.reference}-DRAFT.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def document_retry(request, code):
+    document = _visible_document(request, code)
+    board = document.board_id
+    if not (rules.has_role(request.user, board, Role.OFFICER) or rules.has_role(request.user, board, Role.EQUALITY_LEAD)):
+        raise Http404("No such document.")
+    if not document.is_ready:
+        from .tasks import enqueue
+
+        enqueue(document.pk)
+        document.refresh_from_db()
+        if document.is_ready:
+            messages.success(request, "The signed document is ready.")
+        else:
+            messages.error(request, "The signed document could not be produced yet; it will be retried.")
+    return redirect("plan_change_detail", pk=document.plan_change.pk)
+
+
+def verify(request):
+    """Public: is a file, or a verification code, a genuine signed document of this service?"""
+    result = None
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        if upload is not None:
+            result = services.document_verify(upload.read())
+        else:
+            result = services.document_by_code(form.cleaned_data["code"])
+    status = 200 if result is None or result.verdict in ("genuine", "pending") else 200
+    return render(request, "reports/verify.html", {
+        "form": form, "result": result, "max_mb": settings.IIA_MAX_UPLOAD_BYTES // (1024 * 1024),
+    }, status=status)
