@@ -75,10 +75,15 @@ class AssessmentPdf:
             table(["Section", "Positive", "Negative", "Not known"],
                   [[s.section.title, str(s.counts["positive"]), str(s.counts["negative"]), str(s.counts["not_known"])]
                    for s in summary["sections"]], [4, 1, 1, 1]),
-            para(f"An accessible HTML version of this document: {self.html_url}", "small"),
-            para(f"Check this document is genuine and unaltered at {self.verify_url} with the verification code "
-                 f"{self.code}.", "small"),
         ]
+        if self.draft:
+            story.append(para("This draft has no verification code: only the signed document can be verified.", "small"))
+        else:
+            story += [
+                para(f"An accessible HTML version of this document: {self.html_url}", "small"),
+                para(f"Check this document is genuine and unaltered at {self.verify_url} with the verification code "
+                     f"{self.code}.", "small"),
+            ]
         for s in summary["sections"]:
             story.append(Heading(s.section.title, "h1", 0))
             for group, rows in s.groups:

@@ -15,6 +15,8 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from . import rl_patches
+
 SANS, SANS_BOLD, SANS_ITALIC, SANS_BOLD_ITALIC = "IIASans", "IIASans-Bold", "IIASans-Italic", "IIASans-BoldItalic"
 SYMBOLS, CJK = "IIASymbols", "IIACJK"
 
@@ -55,6 +57,7 @@ def _find(filename: str) -> Path | None:
 @functools.cache
 def register() -> dict[str, frozenset[int]]:
     """Register the fonts once per process; return each font's character coverage."""
+    rl_patches.apply()
     coverage: dict[str, frozenset[int]] = {}
     for name, filename in PRIMARY_FILES.items():
         path = _find(filename)

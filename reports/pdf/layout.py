@@ -24,6 +24,7 @@ class DocumentTemplate(BaseDocTemplate):
             fileobj, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 8 * mm,
             bottomMargin=MARGIN + 4 * mm, title=clean(title), author=clean(author), subject=clean(subject),
             keywords=keywords, creator="iia", producer="iia (reportlab)", lang="en-GB", displayDocTitle=1,
+            initialFontName=SANS, initialFontSize=9.5, initialLeading=12.5,
         )
         self.header_left = clean(header_left)
         self.header_right = clean(header_right)

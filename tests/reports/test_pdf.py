@@ -1,0 +1,137 @@
+"""The rendered document: content, page furniture, structure, and hostile text."""
+
+import io
+import re
+
+import pytest
+
+from assessments.validation import RatingInput
+from reports.pdf.assessment import AssessmentPdf
+from reports.pdf.screening import ScreeningRecordPdf
+from tests import factories as f
+
+from .helpers import reader, text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def render(assessment, code="IIA-TEST-CODE-AAAA", draft=False) -> tuple[bytes, int]:
+    buffer = io.BytesIO()
+    pages = AssessmentPdf(assessment, verification_code=code, html_url="http://testserver/documents/x/",
+                          verify_url="http://testserver/verify/", draft=draft).render(buffer)
+    return buffer.getvalue(), pages
+
+
+def test_every_page_has_header_and_footer_and_the_first_page_summarises(cast):
+    plan_change = f.screen(cast, f.start(cast, "Evening equipment store"))
+    f.complete_parts(cast, plan_change, {"PC.AGE": ({"negative"}, "Fewer evening buses."),
+                                         "PC.RACE": ({"not_known"}, "No data.")})
+    assessment = f.current(plan_change)
+    pdf, pages = render(assessment)
+    doc = reader(pdf)
+    assert len(doc.pages) == pages >= 3
+    for number, page in enumerate(doc.pages, 1):
+        text = page.extract_text()
+        assert "Dundee IJB · Integrated Impact Assessment" in text
+        assert f"{assessment.reference} · version 1" in text
+        assert re.search(rf"Page {number} of\s*{pages}\b", text)
+        assert "Verification code IIA-TEST-CODE-AAAA" in text
+    first = doc.pages[0].extract_text()
+    for expected in ("Evening equipment store", "Lead officer", "Responsible director", "Screening outcome",
+                     "Full IIA required", "Risk level", "Impacts found, by section"):
+        assert expected in first
+    # counts per section: Equality & Diversity has 0 positive, 1 negative, 1 not known
+    assert re.search(r"Equality & Diversity\s*0\s*1\s*1", first)
+
+
+def test_sections_outline_metadata_and_embedded_fonts(cast):
+    plan_change = f.screen(cast, f.start(cast))
+    f.complete_parts(cast, plan_change)
+    pdf, _ = render(f.current(plan_change))
+    doc = reader(pdf)
+    outline = [item.title for item in doc.outline if not isinstance(item, list)]
+    for title in ("Integrated Impact Assessment", "Equality & Diversity", "Fairness & Poverty", "Environment",
+                  "Corporate Risk", "Evidence and consultation", "Mitigating actions", "Approval and sign-off"):
+        assert title in outline
+    assert doc.metadata.title.startswith("Integrated Impact Assessment")
+    assert doc.metadata.author == "Dundee City Integration Joint Board"
+    assert doc.metadata.subject
+    assert doc.trailer["/Root"]["/Lang"] == "en-GB"
+    fonts = set()
+    for page in doc.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "/FontFile2" in descriptor.get_object(), f"{font['/BaseFont']} is not embedded"
+            fonts.add(str(font["/BaseFont"]))
+    assert fonts
+    text = " ".join(text_of(pdf).split())
+    for row in ("Age", "Disability", "Gender reassignment", "Marriage and civil partnership", "Pregnancy and maternity",
+                "Race", "Religion or belief", "Sex", "Sexual orientation", "Strathmartine", "The Ferry",
+                "Low income", "Fairer Scotland Duty: written assessment summary", "Strategic Environmental Assessment"):
+        assert row in text
+
+
+HOSTILE = {
+    "PC.AGE": ({"negative"}, "Fish & chips < chips > peas & \"quotes\" <script>alert(1)</script> &amp; done"),
+    "PC.DISABILITY": ({"negative"}, "A" * 300 + " then a word longer than any line: " + "x" * 900),
+    "PC.RACE": ({"positive"}, "Zażółć gęślą jaźń; Ελληνικά; Русский текст; Ærøskøbing; façade; naïve"),
+    "PC.RELIGION": ({"positive"}, "中文 日本語 한국어 and emoji 👍🏽 🎉 ❤"),
+    "PC.SEX": ({"positive"}, "Line one\nLine two\n\nLine four\ttabbed\x00nul\x07bell"),
+}
+
+
+def test_hostile_text_is_escaped_and_laid_out_without_losing_any(cast):
+    plan_change = f.screen(cast, f.start(cast, "Café & <Bar> project — ☃"))
+    long_answer = " ".join(f"word{i}" for i in range(8500))  # about 50,000 characters
+    assert len(long_answer) >= 50000
+    overrides = dict(HOSTILE)
+    overrides["PC.SEXUAL_ORIENTATION"] = ({"positive"}, long_answer)
+    f.complete_parts(cast, plan_change, overrides)
+    assessment = f.current(plan_change)
+    pdf, pages = render(assessment)
+    assert pages > 10  # the 50,000-character explanation flows over many pages
+    text = text_of(pdf)
+    squashed = re.sub(r"\s+", "", text)
+    assert "Fish & chips < chips > peas" in text and "<script>alert(1)</script>" in text and "&amp; done" in text
+    assert "x" * 900 in squashed and "A" * 300 in squashed
+    for fragment in ("Zażółć gęślą jaźń", "Ελληνικά", "Русский текст", "Ærøskøbing", "façade", "naïve",
+                     "中文", "日本語", "한국어", "👍", "🎉", "Café & <Bar> project"):
+        assert fragment in text, fragment
+    assert "Line one" in text and "Line four" in text and "nulbell" in squashed
+    assert "word8499" in text and "word4250" in text
+    assert squashed.count("word") >= 8500
+
+
+def test_a_screened_out_record_is_its_own_short_document(cast):
+    plan_change = f.screen(cast, f.start(cast, "Annual report"), full=False)
+    screening = plan_change.screenings.get()
+    buffer = io.BytesIO()
+    pages = ScreeningRecordPdf(screening, verification_code="IIA-SCRN-CODE-AAAA", html_url="h",
+                               verify_url="v").render(buffer)
+    text = text_of(buffer.getvalue())
+    assert pages <= 2
+    assert "Screening record" in text and "It is not an impact assessment" in text
+    assert "No IIA required" in text and "Integrated Impact Assessment:" not in text
+    assert reader(buffer.getvalue()).metadata.title.startswith("Screening record")
+
+
+def test_a_draft_is_watermarked(cast):
+    plan_change = f.screen(cast, f.start(cast))
+    pdf, _ = render(f.current(plan_change), code="DRAFT", draft=True)
+    text = text_of(pdf)
+    assert "DRAFT" in text and "not signed off" in text
+
+
+def test_the_rating_is_in_words(cast):
+    plan_change = f.screen(cast, f.start(cast))
+    assessment = f.current(plan_change)
+    section = assessment.template.sections.get(code="equality")
+    ratings, answers = f.section_inputs(section)
+    ratings[f.row(assessment, "PC.AGE").pk] = RatingInput({"positive", "negative"}, "Both ways.")
+    from assessments import services
+
+    services.section_save(assessment=assessment, section_code="equality", by=cast.officer, ratings=ratings,
+                          answers=answers)
+    text = " ".join(text_of(render(assessment)[0]).split())
+    assert "Positive and Negative" in text and "No impact" in text
