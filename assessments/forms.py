@@ -15,6 +15,22 @@ User = get_user_model()
 RATING_CHOICES = [(r.value, r.label) for r in Rating if r != Rating.NOT_APPLICABLE]
 
 
+class NamedErrorsForm(forms.Form):
+    """Error messages that say which field they are about ("Choose a risk level"),
+    not Django's "This field is required."."""
+
+    def full_clean(self):
+        for field in self.fields.values():
+            label = str(field.label or "this field").rstrip(":").lower()
+            choose = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField))
+            field.error_messages["required"] = f"{'Choose' if choose else 'Enter'} {label}."
+            if isinstance(field, forms.DateField):
+                field.error_messages["invalid"] = f"Enter {label} as a real date, for example 31/03/2027."
+            if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)):
+                field.error_messages["invalid_choice"] = f"Choose {label} from the list."
+        super().full_clean()
+
+
 def apply_errors(form: forms.Form, violation: RuleViolation) -> None:
     """Attach each message to its field (or to the form when the field is unknown)."""
     for key, messages in violation.errors.items():
@@ -28,7 +44,7 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-class PlanChangeForm(forms.Form):
+class PlanChangeForm(NamedErrorsForm):
     plan = forms.ModelChoiceField(queryset=StrategicPlan.objects.none(), empty_label=None)
     title = forms.CharField(max_length=250)
     description = forms.CharField(widget=forms.Textarea, help_text="What will change, and the intended outcome.")
@@ -66,7 +82,7 @@ class PlanChangeForm(forms.Form):
         self.fields["director"].queryset = seniors.order_by("last_name")
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(NamedErrorsForm):
     officer_reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -108,8 +124,8 @@ class ScreeningForm(forms.Form):
         }
 
 
-class ScreeningReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=ReviewDecision.choices, widget=forms.RadioSelect)
+class ScreeningReviewForm(NamedErrorsForm):
+    decision = forms.ChoiceField(choices=ReviewDecision.choices, widget=forms.RadioSelect, label="Your decision")
     comments = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
@@ -117,7 +133,7 @@ class ScreeningReviewForm(forms.Form):
     )
 
 
-class SectionForm(forms.Form):
+class SectionForm(NamedErrorsForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, section: Section, ratings=None, answers=None, **kwargs):
@@ -138,7 +154,8 @@ class SectionForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
                 help_text=row.guidance,
-                initial=existing.ratings if existing else [],
+                # a list, not a set: Django's checkbox widget only ticks values of a list or tuple
+                initial=sorted(existing.ratings) if existing else [],
             )
             self.fields[f"x{row.pk}"] = forms.CharField(
                 label=f"Explanation for {row.label}",
@@ -181,7 +198,7 @@ class SectionForm(forms.Form):
         return {q.pk: self.cleaned_data.get(f"q{q.pk}") or "" for q in self.questions}
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(NamedErrorsForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     evidence = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -195,12 +212,13 @@ class EvidenceForm(forms.Form):
     )
 
 
-class ActionForm(forms.Form):
+class ActionForm(NamedErrorsForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     kind = forms.ChoiceField(choices=ActionKind.choices, label="Kind of action")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     owner = forms.CharField(max_length=200, required=False, help_text="Name or post.")
-    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due date")
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                               label="Due date")
     status = forms.ChoiceField(choices=ActionStatus.choices, initial=ActionStatus.PLANNED)
     rows = forms.MultipleChoiceField(
         required=False, widget=forms.CheckboxSelectMultiple, label="Rows this action addresses"
@@ -219,17 +237,19 @@ class ActionForm(forms.Form):
 ActionFormSet = forms.formset_factory(ActionForm, extra=2)
 
 
-class ActionsForm(forms.Form):
+class ActionsForm(NamedErrorsForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     review_date = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # <input type="date"> only shows an ISO date: other formats come back empty
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="When the board will next review this assessment (usually 12 months after sign-off).",
     )
 
     def __init__(self, *args, attention=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.attention = list(attention)
+        self.row_errors: dict[int, list[str]] = {}  # "needs an evidence-gathering action", by row
         for rating in self.attention:
             if rating.negative:
                 self.fields[f"j{rating.row_id}"] = forms.CharField(
@@ -248,7 +268,7 @@ class ActionsForm(forms.Form):
                 {
                     "rating": rating,
                     "field": self[key] if key in self.fields else None,
-                    "evidence_errors": self.errors.get(f"e{rating.row_id}", []),
+                    "evidence_errors": self.row_errors.get(rating.row_id, []),
                 }
             )
         return rows
@@ -257,9 +277,9 @@ class ActionsForm(forms.Form):
         return {r.row_id: self.cleaned_data.get(f"j{r.row_id}") or "" for r in self.attention if r.negative}
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(NamedErrorsForm):
     DECISIONS = [("approve", "Approve"), ("return", "Return to the officer with comments")]
-    decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect, label="Your decision")
     risk_level = forms.ChoiceField(
         choices=RiskLevel.choices, widget=forms.RadioSelect, required=False, help_text="Required to approve."
     )
@@ -269,34 +289,46 @@ class ReviewForm(forms.Form):
     parts = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="Parts to reopen",
-        help_text="The mitigating actions are always reopened.",
+        label="Parts the officer must change",
+        help_text="Required to return. The mitigating actions are always reopened too.",
     )
 
     def __init__(self, *args, part_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parts"].choices = part_choices
 
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not data.get("parts"):
+            self.add_error("parts", "Choose the parts the officer must change.")
+        return data
 
-class SignOffForm(forms.Form):
+
+class SignOffForm(NamedErrorsForm):
     DECISIONS = [("sign_off", "Sign off"), ("return", "Return to the officer with comments")]
-    decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect, label="Your decision")
     comments = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), required=False, help_text="Required to return."
     )
     parts = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="Parts to reopen",
-        help_text="The mitigating actions are always reopened.",
+        label="Parts the officer must change",
+        help_text="Required to return. The mitigating actions are always reopened too.",
     )
 
     def __init__(self, *args, part_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parts"].choices = part_choices
 
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not data.get("parts"):
+            self.add_error("parts", "Choose the parts the officer must change.")
+        return data
 
-class NewVersionForm(forms.Form):
+
+class NewVersionForm(NamedErrorsForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why is a new version needed?")
 
 

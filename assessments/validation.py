@@ -24,22 +24,23 @@ def _add(errors: Errors, key: str, message: str) -> None:
     errors.setdefault(key, []).append(message)
 
 
-def rating_errors(row: Row, value: RatingInput) -> list[str]:
-    """The problems with one row's rating."""
+def rating_errors(row: Row, value: RatingInput) -> list[tuple[str, str]]:
+    """The problems with one row's rating, each with the field it belongs to:
+    ``r<id>`` for the ratings, ``x<id>`` for the explanation."""
     ratings = set(value.ratings)
-    problems = []
+    rating_key, explanation_key = f"r{row.pk}", f"x{row.pk}"
     if not ratings:
-        return [f"Rate “{row.label}”: choose at least one rating."]
-    unknown = ratings - set(Rating.values)
-    if unknown:
-        problems.append("Choose ratings from the list.")
+        return [(rating_key, f"Rate “{row.label}”: choose at least one rating.")]
+    problems = []
+    if ratings - set(Rating.values):
+        problems.append((rating_key, f"Choose ratings for “{row.label}” from the list."))
     if Rating.NOT_APPLICABLE in ratings and not row.allows_not_applicable:
-        problems.append(f"“Not applicable” is not an option for “{row.label}”.")
+        problems.append((rating_key, f"“Not applicable” is not an option for “{row.label}”."))
     for exclusive in EXCLUSIVE_RATINGS:
         if exclusive in ratings and len(ratings) > 1:
-            problems.append(f"“{Rating(exclusive).label}” cannot be combined with another rating.")
+            problems.append((rating_key, f"“{row.label}”: “{Rating(exclusive).label}” cannot be combined with another rating."))
     if ratings != {Rating.NO_IMPACT} and not value.explanation.strip():
-        problems.append(f"Explain the rating of “{row.label}”.")
+        problems.append((explanation_key, f"Explain the rating of “{row.label}”."))
     return problems
 
 
@@ -47,8 +48,8 @@ def section_errors(section: Section, ratings: dict[int, RatingInput], answers: d
     """What stops the section from being completed."""
     errors: Errors = {}
     for row in section.rows.all():
-        for problem in rating_errors(row, ratings.get(row.pk, RatingInput())):
-            _add(errors, f"r{row.pk}", problem)
+        for key, problem in rating_errors(row, ratings.get(row.pk, RatingInput())):
+            _add(errors, key, problem)
     for question in section.questions.all():
         value = (answers.get(question.pk) or "").strip()
         if question.required and not value:
@@ -67,16 +68,36 @@ def evidence_errors(evidence: str, consultation: str) -> Errors:
     return errors
 
 
-def actions_errors(assessment: Assessment, *, today: datetime.date | None = None) -> Errors:
-    """Negative ratings need a mitigating action or a justification; "not known" needs an
-    evidence-gathering action; the review date must be set and in the future."""
-    today = today or datetime.date.today()
-    errors: Errors = {}
+@dataclass
+class Coverage:
+    """What the mitigating actions and justifications cover: action kind to row ids,
+    and row id to justification."""
+
+    linked: dict[str, set[int]]
+    justifications: dict[int, str]
+    review_date: datetime.date | None
+
+
+def saved_coverage(assessment: Assessment) -> Coverage:
     linked: dict[str, set[int]] = {ActionKind.MITIGATION: set(), ActionKind.EVIDENCE: set()}
     for action in assessment.actions.prefetch_related("rows"):
         linked[action.kind].update(row.pk for row in action.rows.all())
+    justifications = {r.row_id: r.justification for r in assessment.ratings.all()}
+    return Coverage(linked, justifications, assessment.review_date)
+
+
+def actions_errors(assessment: Assessment, coverage: Coverage | None = None, *,
+                   today: datetime.date | None = None) -> Errors:
+    """Negative ratings need a mitigating action or a justification; "not known" needs an
+    evidence-gathering action; the review date must be set and in the future. Checks
+    the saved actions, or ``coverage`` (what a form is about to save)."""
+    today = today or datetime.date.today()
+    coverage = coverage or saved_coverage(assessment)
+    errors: Errors = {}
+    linked = coverage.linked
     for rating in assessment.ratings.select_related("row"):
-        if rating.negative and rating.row_id not in linked[ActionKind.MITIGATION] and not rating.justification.strip():
+        justification = coverage.justifications.get(rating.row_id, rating.justification) or ""
+        if rating.negative and rating.row_id not in linked[ActionKind.MITIGATION] and not justification.strip():
             _add(
                 errors,
                 f"j{rating.row_id}",
@@ -88,14 +109,16 @@ def actions_errors(assessment: Assessment, *, today: datetime.date | None = None
                 f"e{rating.row_id}",
                 f"“{rating.row.label}” is rated not known: link an evidence-gathering action.",
             )
-    if assessment.review_date is None:
+    if coverage.review_date is None:
         _add(errors, "review_date", "Set a review date.")
-    elif assessment.review_date <= today:
+    elif coverage.review_date <= today:
         _add(errors, "review_date", "The review date must be in the future.")
     return errors
 
 
-def action_input_errors(description: str, owner: str, due_date) -> list[str]:
+def action_input_errors(description: str, owner: str, due_date, status: str = "planned", *,
+                        today: datetime.date | None = None) -> list[str]:
+    today = today or datetime.date.today()
     problems = []
     if not description.strip():
         problems.append("Describe the action.")
@@ -103,4 +126,6 @@ def action_input_errors(description: str, owner: str, due_date) -> list[str]:
         problems.append("Name who owns the action.")
     if due_date is None:
         problems.append("Give the action a due date.")
+    elif due_date < today and status != "done":
+        problems.append("The due date has passed: choose a future date, or mark the action done.")
     return problems

@@ -1,8 +1,10 @@
 from django import forms
 from django.conf import settings
 
+from assessments.forms import NamedErrorsForm
 
-class VerifyForm(forms.Form):
+
+class VerifyForm(NamedErrorsForm):
     file = forms.FileField(required=False, label="A PDF document",
                            help_text="The file stays private: it is checked and not kept.")
     code = forms.CharField(required=False, max_length=40, label="Or its verification code",

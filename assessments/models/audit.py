@@ -56,6 +56,17 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
 
+    def state_change_label(self) -> str:
+        """The state change in the UI's words, e.g. "Submitted for review → Approved"."""
+        from .assessment import AssessmentState
+        from .screening import ScreeningState
+
+        labels = dict((AssessmentState if self.assessment_id else ScreeningState).choices)
+        before, after = labels.get(self.from_state, self.from_state), labels.get(self.to_state, self.to_state)
+        if not self.from_state:
+            return after
+        return after if before == after else f"{before} → {after}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AuditTampering("Audit events cannot be changed.")

@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..models.assessment import OPEN_STATES, ActionKind, ActionStatus, PartStatus, Rating
 from ..validation import (
+    Coverage,
     RatingInput,
     action_input_errors,
     actions_errors,
@@ -201,16 +202,23 @@ def actions_save(
         _require_editable(assessment, by)
         template_row_ids = set(Row.objects.filter(section__template=assessment.template).values_list("pk", flat=True))
         errors: dict[str, list[str]] = {}
+        kept = {a.pk: a for a in assessment.actions.prefetch_related("rows")}
         for index, item in enumerate(actions):
             if item.delete:
                 continue
-            problems = action_input_errors(item.description, item.owner, item.due_date)
+            existing = kept.get(item.pk)
+            unchanged_date = existing is not None and existing.due_date == item.due_date
+            problems = action_input_errors(item.description, item.owner, item.due_date,
+                                           "done" if unchanged_date else item.status)
             if item.kind not in ActionKind.values:
                 problems.append("Choose the kind of action.")
             if set(item.row_ids) - template_row_ids:
                 problems.append("Link rows of this assessment only.")
             if problems:
                 errors[f"action-{index}"] = problems
+        if complete:
+            # checked against what is about to be saved, so every problem shows at once
+            errors.update(actions_errors(assessment, _coverage(actions, justifications, review_date, kept)))
         if errors:
             raise RuleViolation(errors)
 
@@ -235,15 +243,24 @@ def actions_save(
             rating.save(update_fields=["justification"])
         assessment.review_date = review_date
         assessment.save()
-        if complete:
-            errors = actions_errors(assessment)
-            if errors:
-                raise RuleViolation(errors)
         _record_part(assessment, ACTIONS_PART.code, by, complete=complete, expected_revision=expected_revision)
         verb = "Completed" if complete else "Saved a draft of"
         _audit(assessment, by, "assessment.section_complete" if complete else "assessment.section_save",
                f"{verb} {ACTIONS_PART.title.lower()}.", data={"part": ACTIONS_PART.code})
     return assessment
+
+
+def _coverage(actions: list[ActionInput], justifications: dict[int, str], review_date, kept) -> Coverage:
+    """What the submitted actions will cover once saved (actions not in the form stay)."""
+    linked: dict[str, set[int]] = {ActionKind.MITIGATION: set(), ActionKind.EVIDENCE: set()}
+    submitted = {item.pk for item in actions if item.pk is not None}
+    for pk, action in kept.items():
+        if pk not in submitted:
+            linked[action.kind].update(r.pk for r in action.rows.all())
+    for item in actions:
+        if not item.delete and item.kind in linked:
+            linked[item.kind].update(item.row_ids)
+    return Coverage(linked, justifications, review_date)
 
 
 def assessment_errors(assessment: Assessment) -> dict[str, list[str]]:
@@ -311,6 +328,8 @@ def assessment_return(*, assessment: Assessment, by, comments: str, parts: list[
             raise NotAllowed("You cannot return this assessment.")
         if not comments.strip():
             raise RuleViolation({"comments": ["Say what needs to change."]})
+        if not parts:
+            raise RuleViolation({"parts": ["Choose the parts the officer must change."]})
         known = {p.code for p in template_parts(assessment.template)}
         if set(parts) - known:
             raise RuleViolation({"parts": ["Choose parts of this assessment."]})

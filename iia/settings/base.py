@@ -22,7 +22,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 # The development key only ever serves 127.0.0.1; production.py refuses to start without its own.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# A demo deployment: the sign-in page lists the demo accounts and documents are signed
+# with a local demo key. production.py turns it off.
+IIA_DEMO = env_bool("IIA_DEMO", True)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 INSTALLED_APPS = [
@@ -42,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,13 +106,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "iia" / "static"]
+# Static files are served by WhiteNoise; without collectstatic they come from the apps
+# (production runs collectstatic and turns both off).
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
+WHITENOISE_AUTOREFRESH = env_bool("WHITENOISE_AUTOREFRESH", True)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 # Whether the login page lists the demo accounts (only ever for a demo database).
-IIA_SHOW_DEMO_LOGINS = env_bool("IIA_SHOW_DEMO_LOGINS", DEBUG)
+IIA_SHOW_DEMO_LOGINS = env_bool("IIA_SHOW_DEMO_LOGINS", IIA_DEMO)
 
 LOGGING = {
     "version": 1,
@@ -120,7 +128,7 @@ LOGGING = {
 # Signed documents. The signing keys live outside the repository; the demo passphrase
 # only ever serves a development machine (production.py requires its own).
 IIA_SIGNING_DIR = os.environ.get("IIA_SIGNING_DIR", str(Path.home() / ".local" / "share" / "iia" / "signing"))
-IIA_SIGNING_PASSPHRASE = os.environ.get("IIA_SIGNING_PASSPHRASE", "demo-signing-passphrase" if DEBUG else "")
+IIA_SIGNING_PASSPHRASE = os.environ.get("IIA_SIGNING_PASSPHRASE", "demo-signing-passphrase" if IIA_DEMO else "")
 IIA_TIMESTAMP_URL = os.environ.get("IIA_TIMESTAMP_URL", "")
 IIA_SITE_URL = os.environ.get("IIA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 IIA_FONT_DIRS = [d for d in os.environ.get("IIA_FONT_DIRS", "").split(":") if d]

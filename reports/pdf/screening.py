@@ -9,6 +9,7 @@ from .common import date, facts, para, person, table
 from .flowables import Heading
 from .layout import DocumentTemplate
 
+
 class ScreeningRecordPdf:
     def __init__(self, screening, *, verification_code: str, html_url: str, verify_url: str, draft: bool = False):
         self.screening = screening

@@ -102,7 +102,7 @@ def test_completing_a_section_needs_every_row_rated_and_explained(cast):
     with pytest.raises(RuleViolation) as error:
         services.section_save(assessment=assessment, section_code="equality", by=cast.officer, ratings=ratings,
                               answers=answers, complete=True)
-    assert "Explain" in error.value.errors[f"r{age.pk}"][0]
+    assert "Explain" in error.value.errors[f"x{age.pk}"][0]  # beside the explanation box
     # a draft saves whatever is there
     services.section_save(assessment=assessment, section_code="equality", by=cast.officer, ratings=ratings,
                           answers=answers, complete=False)
@@ -262,7 +262,7 @@ def test_signed_off_assessment_is_locked(cast):
         services.section_save(assessment=assessment, section_code="risk", by=cast.officer2, ratings=ratings,
                               answers=answers)
     with pytest.raises(NotAllowed):
-        services.assessment_return(assessment=assessment, by=cast.lead, comments="Too late.", parts=[])
+        services.assessment_return(assessment=assessment, by=cast.lead, comments="Too late.", parts=["actions"])
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.SIGNED_OFF and assessment.evidence == "Data."
 

@@ -94,24 +94,40 @@ def test_full_iia_to_sign_off_over_http(cast):
     response = client.post(execute_url(parts["equality"]), data)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "There is a problem" in page and f'href="#field-r{age.pk}"' in page
-    assert f'id="field-r{age.pk}"' in page and "choose at least one rating" in page
+    assert "There is a problem" in page and f'href="#id_r{age.pk}_0"' in page  # the summary links to the control
+    assert f'id="id_r{age.pk}_0"' in page and "choose at least one rating" in page
+    assert f'aria-describedby="id_r{age.pk}_helptext id_r{age.pk}_error"' in page  # and the error is announced
 
-    # a draft keeps the answers
-    response = client.post(execute_url(parts["equality"]), section_post(
-        section, {"PC.AGE": (["negative"], "Older carers travel further.")}, action="save"))
+    # a draft keeps the answers, and they are shown again when the officer comes back
+    url = execute_url(parts["equality"])
+    response = client.post(url, section_post(section, {"PC.AGE": (["negative", "positive"], "Older carers travel further.")},
+                                             action="save"))
     assert response.status_code == 302
     assert assessment.ratings.get(row=age).negative
+    page = client.get(url).content.decode()
+    assert f'value="negative" id="id_r{age.pk}_1" checked' in page and f'value="positive" id="id_r{age.pk}_0" checked' in page
 
     complete_parts_over_http(client, plan_change, {"PC.AGE": (["negative"], "Older carers travel further.")})
     url = execute_url(active_task(plan_change, IIAFlow.actions))
     response = client.post(url, actions_post())
     assert response.status_code == 200
-    assert f"field-j{age.pk}" in response.content.decode()  # the negative row needs cover
+    page = response.content.decode()
+    assert f'href="#id_j{age.pk}"' in page and "Set a review date" not in page  # one round: every problem at once
+    # a draft keeps the dates and shows them again in the date inputs
+    response = client.post(url, actions_post(actions=[{
+        "kind": "mitigation", "description": "Draft action.", "owner": "Carers lead", "due_date": "2099-06-30",
+        "status": "planned", "rows": [str(age.pk)]}], action="save"))
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert 'value="2099-06-30"' in page and 'value="2099-01-31"' in page
+    client.post(url, {**actions_post(action="save", revision=revision(plan_change, "actions")),
+                      "act-TOTAL_FORMS": "1", "act-INITIAL_FORMS": "0", "act-0-kind": "mitigation",
+                      "act-0-status": "planned"})
+    f.current(plan_change).actions.all().delete()
     response = client.post(url, actions_post(actions=[{
         "kind": "mitigation", "description": "Run sessions in every locality by phase two.",
         "owner": "Carers lead", "due_date": "2099-06-30", "status": "planned", "rows": [str(age.pk)],
-    }], revision=0))
+    }], revision=revision(plan_change, "actions")))
     assert response.status_code == 302, response.content.decode()[:3000]
 
     url = execute_url(active_task(plan_change, IIAFlow.submit))
@@ -199,7 +215,9 @@ def test_return_loop_reopens_only_the_chosen_parts(cast):
     # the senior officer may also return it
     senior = client_for(cast.senior)
     url = claim_and_open(senior, plan_change, IIAFlow.sign_off)
-    assert senior.post(url, {"decision": "return", "comments": "Add the budget.", "parts": []}).status_code == 302
+    response = senior.post(url, {"decision": "return", "comments": "Add the budget.", "parts": []})
+    assert response.status_code == 200 and "Choose the parts the officer must change" in response.content.decode()
+    assert senior.post(url, {"decision": "return", "comments": "Add the budget.", "parts": ["actions"]}).status_code == 302
     assert f.current(plan_change).state == AssessmentState.RETURNED
     assert active_task(plan_change, IIAFlow.actions).owner == cast.officer
     assert not part_tasks(plan_change, IIAFlow.complete_part)

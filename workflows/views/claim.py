@@ -18,7 +18,7 @@ class ClaimTaskView(View):
     def post(self, request, **kwargs):
         activation = request.activation
         activation.assign(request.user)
-        messages.success(request, f"You have claimed “{selectors.task_title(activation.task)}”.")
+        messages.success(request, f"You have claimed this task: {selectors.task_title(activation.task)}.")
         return redirect(task_url(activation.task, "execute"))
 
 
@@ -31,5 +31,5 @@ class ReleaseTaskView(View):
     def post(self, request, **kwargs):
         activation = request.activation
         activation.unassign()
-        messages.success(request, f"“{selectors.task_title(activation.task)}” is back in the queue.")
+        messages.success(request, f"Back in the queue: {selectors.task_title(activation.task)}.")
         return redirect(reverse("inbox"))

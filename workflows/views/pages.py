@@ -13,7 +13,6 @@ from assessments import selectors as assessment_selectors
 from assessments.exceptions import NotAllowed, RuleViolation
 from assessments.forms import NewVersionForm, PlanChangeForm, apply_errors
 from assessments.models import Assessment, Board, PlanChange, Role
-
 from reports.models import SignedDocument
 
 from .. import selectors
@@ -40,7 +39,9 @@ def inbox(request):
     return render(request, "workflows/task_list.html", {
         "tasks": tasks, "heading": "Your inbox",
         "intro": "Tasks assigned to you. Open one to carry on where you left off.",
-        "empty": "You have no tasks. Claim one from the queue, or start an assessment.",
+        "empty": "You have no tasks. Claim one from the queue" + (
+            ", or start an assessment." if any(rules.has_role(request.user, b, Role.OFFICER)
+                                                for b in rules.board_ids(request.user)) else "."),
     })
 
 

@@ -1,6 +1,8 @@
 """The pages of the workflow's human tasks. Each reads through selectors, writes through
 ``assessments.services`` and then completes its task."""
 
+from django.db.models import Q
+
 from assessments import services
 from assessments.catalogue import ACTIONS_PART, parallel_part_codes, part_by_code
 from assessments.exceptions import RuleViolation, StaleEdit
@@ -140,6 +142,7 @@ class PartTaskView(TaskPage):
             apply_errors(form, violation)
             return self.page(assessment, part, form)
         except StaleEdit as stale:
+            assessment = selectors.process_assessment(self.process)
             data = request.POST.copy()
             data["revision"] = str(self.revision(assessment, part.code))
             return self.page(assessment, part, self.form(assessment, part, data), status=409, stale=stale)
@@ -153,8 +156,8 @@ class ActionsTaskView(TaskPage):
 
     def attention(self, assessment):
         return list(
-            assessment.ratings.filter(negative=True).select_related("row__section")
-            | assessment.ratings.filter(not_known=True).select_related("row__section")
+            assessment.ratings.filter(Q(negative=True) | Q(not_known=True))
+            .select_related("row__section").order_by("row__section__order", "row__order")
         )
 
     def row_choices(self, assessment, attention):
@@ -182,9 +185,16 @@ class ActionsTaskView(TaskPage):
         )
         return main, formset
 
-    def page(self, assessment, main, formset, status=200, stale=None):
-        return self.render({"form": main, "formset": formset, "assessment": assessment, "stale": stale},
-                           status=status)
+    def page(self, assessment, main, formset, status=200, stale=None, replaced=False):
+        extra = [(f"field-e{row_id}", message) for row_id, messages in main.row_errors.items() for message in messages]
+        for number, form in enumerate(formset.forms, 1):
+            for message in form.non_field_errors():
+                extra.append((f"action-{number}", f"Action {number}: {message}"))
+            for name, messages in form.errors.items():
+                if name != "__all__":
+                    extra += [(form[name].auto_id, f"Action {number}: {m}") for m in messages]
+        return self.render({"form": main, "formset": formset, "assessment": assessment, "stale": stale,
+                            "stale_replaced": replaced, "extra_errors": extra}, status=status)
 
     def get(self, request, **kwargs):
         assessment = selectors.process_assessment(self.process)
@@ -220,13 +230,16 @@ class ActionsTaskView(TaskPage):
                     target = formset.forms[positions[int(key.split("-")[1])]]
                     for message in messages:
                         target.add_error(None, message)
+                elif key.startswith("e"):
+                    main.row_errors.setdefault(int(key[1:]), []).extend(messages)
                 else:
                     for message in messages:
                         main.add_error(key if key in main.fields else None, message)
             return self.page(assessment, main, formset)
         except StaleEdit as stale:
+            assessment = selectors.process_assessment(self.process)
             main, formset = self.forms(assessment)
-            return self.page(assessment, main, formset, status=409, stale=stale)
+            return self.page(assessment, main, formset, status=409, stale=stale, replaced=True)
         if complete:
             return self.finish("Mitigating actions and review date are complete.")
         return self.stay("Draft of the mitigating actions saved. You can come back to it from your inbox.")
@@ -252,7 +265,8 @@ class SubmitTaskView(TaskPage):
 
 
 def _part_choices(assessment):
-    return [(code, part_by_code(assessment.template, code).title) for code in parallel_part_codes(assessment.template)]
+    parts = [(code, part_by_code(assessment.template, code).title) for code in parallel_part_codes(assessment.template)]
+    return parts + [(ACTIONS_PART.code, f"{ACTIONS_PART.title} only")]
 
 
 class ReviewTaskView(TaskPage):
