@@ -23,7 +23,13 @@ def signing_certificates(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    """Run what the code defers to after commit (documents are produced there)."""
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        yield callbacks
+def committed(django_capture_on_commit_callbacks):
+    """``committed(fn, ...)`` calls fn, then runs what it deferred to after commit (the
+    test transaction never commits; documents are produced after commit)."""
+
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = fn(*args, **kwargs)
+        return result
+
+    return run
