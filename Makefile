@@ -5,14 +5,17 @@ BIN := $(VENV)/bin
 PG_PORT ?= 54329
 PG_URL := postgres://iia@127.0.0.1:$(PG_PORT)/iia
 
-.PHONY: run test setup install migrate demo lint postgres postgres-stop chromium test-sqlite test-postgres
+.PHONY: run test setup install migrate demo lint postgres postgres-stop chromium system-packages test-sqlite test-postgres bench
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/prod.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/dev.txt -r requirements/prod.txt
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed system-packages
+
+system-packages:
+	.ci/system-packages.sh
 
 migrate: install
 	mkdir -p var
@@ -48,3 +51,6 @@ test-postgres: install postgres
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser" -p no:cacheprovider
 
 test: setup chromium lint test-sqlite test-postgres
+
+bench: install
+	$(BIN)/python benchmarks/pdf_bench.py

@@ -30,19 +30,31 @@ def active_template(board: Board) -> Template:
     return template
 
 
+_sections_cache: dict[tuple[int, int], list[Section]] = {}
+
+
 def template_sections(template: Template) -> list[Section]:
-    """Sections in order, with their rows and questions prefetched."""
-    return list(
-        template.sections.prefetch_related(
-            Prefetch("rows", queryset=Row.objects.order_by("order")),
-            Prefetch("questions", queryset=Question.objects.order_by("order")),
-        ).order_by("order")
-    )
+    """Sections in order, with their rows and questions prefetched. Cached in the
+    process by template and revision: any change to the template's contents bumps its
+    revision (see ``signals``), so no process serves a stale form."""
+    key = (template.pk, template.revision)
+    sections = _sections_cache.get(key)
+    if sections is None:
+        sections = list(
+            template.sections.prefetch_related(
+                Prefetch("rows", queryset=Row.objects.order_by("order")),
+                Prefetch("questions", queryset=Question.objects.order_by("order")),
+            ).order_by("order")
+        )
+        if len(_sections_cache) > 64:
+            _sections_cache.clear()
+        _sections_cache[key] = sections
+    return sections
 
 
 def template_parts(template: Template) -> list[Part]:
     """Every part of an assessment made with the template, in the order they are shown."""
-    parts = [Part(s.code, s.title, "section", s.pk) for s in template.sections.order_by("order")]
+    parts = [Part(s.code, s.title, "section", s.pk) for s in template_sections(template)]
     return parts + [EVIDENCE_PART, ACTIONS_PART]
 
 

@@ -30,6 +30,9 @@ class Template(models.Model):
         )
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    revision = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Bumped on every change to the template's contents (cache key)."
+    )
 
     class Meta:
         ordering = ["board", "-version"]

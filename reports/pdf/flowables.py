@@ -49,9 +49,13 @@ def wrapped(text: str, width: float, font: str, size: float) -> tuple[str, ...]:
     return tuple(wrap_lines(text, width, font, size))
 
 
+@functools.cache
+def _main_font_chars() -> frozenset[str]:
+    return frozenset(chr(code) for code in register()[SANS]) | {"\n"}
+
+
 def fits_main_font(text: str) -> bool:
-    primary = register()[SANS]
-    return all(ord(ch) in primary or ch == "\n" for ch in text)
+    return _main_font_chars().issuperset(text)
 
 
 class TextBlock(Flowable):

@@ -87,6 +87,11 @@ def register() -> dict[str, frozenset[int]]:
     return coverage
 
 
+@functools.cache
+def _primary_chars() -> frozenset[str]:
+    return frozenset(chr(code) for code in register()[SANS]) | {"\n"}
+
+
 def clean(text: str) -> str:
     """Remove control characters; keep every character of text."""
     return (text or "").translate(_STRIP).replace("\t", "    ")
@@ -98,7 +103,7 @@ def markup(text: str) -> str:
     coverage = register()
     text = clean(text)
     primary = coverage[SANS]
-    if all(ord(ch) in primary or ch == "\n" for ch in text):
+    if _primary_chars().issuperset(text):
         return escape(text).replace("\n", "<br/>")
     fallbacks = [(name, chars) for name, chars in coverage.items() if name != SANS]
     out: list[str] = []

@@ -63,3 +63,16 @@ def test_workflow_records_are_read_only_in_the_admin_even_for_superusers(cast):
     assert response.status_code == 403
     assessment.refresh_from_db()
     assert assessment.state == "submitted" and assessment.approved_by is None
+
+
+def test_the_catalogue_cache_follows_edits(cast):
+    from assessments.catalogue import template_sections
+
+    template = Template.objects.get(code="dundee-ijb-v1")
+    before = [r.label for s in template_sections(template) for r in s.rows.all()]
+    row = Row.objects.get(section__template=template, code="PC.AGE")
+    row.label = "Age (all ages)"
+    row.save()
+    template.refresh_from_db()
+    after = [r.label for s in template_sections(template) for r in s.rows.all()]
+    assert "Age" in before and "Age (all ages)" in after and "Age" not in after

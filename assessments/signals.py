@@ -1,0 +1,25 @@
+"""Any change to a template's contents bumps its revision, the catalogue cache's key."""
+
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import Question, Row, ScreeningQuestion, Section, Template
+
+
+def _bump(template_id: int) -> None:
+    Template.objects.filter(pk=template_id).update(revision=F("revision") + 1)
+
+
+@receiver([post_save, post_delete], sender=Section)
+@receiver([post_save, post_delete], sender=ScreeningQuestion)
+def section_changed(sender, instance, **kwargs):
+    _bump(instance.template_id)
+
+
+@receiver([post_save, post_delete], sender=Row)
+@receiver([post_save, post_delete], sender=Question)
+def row_changed(sender, instance, **kwargs):
+    template_id = Section.objects.filter(pk=instance.section_id).values_list("template_id", flat=True).first()
+    if template_id:
+        _bump(template_id)

@@ -1,0 +1,110 @@
+"""Render and sign the demo's largest assessment with reportlab + pyHanko, and the same
+content through WeasyPrint from the accessible HTML page, side by side in one run.
+
+    .venv/bin/python benchmarks/pdf_bench.py [--runs 30]
+
+It builds its own throwaway SQLite database with the demo data, so it measures the same
+document on any machine. Prints medians (ms) and the ratio; asserts nothing.
+"""
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="iia-bench-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iia.settings.base")
+    os.environ.setdefault("IIA_SIGNING_DIR", str(workdir / "signing"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def timed(fn, runs: int) -> tuple[float, object]:
+    samples, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    setup_django()
+
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    from assessments.models import Role
+    from assessments.selectors import assessment_summary, current_screening, job_title
+    from reports.models import SignedDocument
+    from reports.pdf import signing
+    from reports.pdf.assessment import AssessmentPdf
+    from reports.services import public_urls
+
+    documents = SignedDocument.objects.filter(kind="assessment", status="ready").select_related(
+        "assessment__plan_change__board", "assessment__template")
+    document = max(documents, key=lambda d: d.pages)
+    a = document.assessment
+    html_url, verify_url = public_urls(document.verification_code)
+
+    def render() -> bytes:
+        buffer = io.BytesIO()
+        AssessmentPdf(a, verification_code=document.verification_code, html_url=html_url,
+                      verify_url=verify_url).render(buffer)
+        return buffer.getvalue()
+
+    def sign(pdf: bytes) -> bytes:
+        return signing.sign(pdf, board_slug=a.plan_change.board.slug, reason="Signed off by bench",
+                            location=a.plan_change.board.name, signer_name="Bench")
+
+    html = render_to_string("reports/assessment_document.html", {
+        "document": document, "summary": assessment_summary(a), "a": a, "pc": a.plan_change,
+        "screening": current_screening(a.plan_change), "verify_url": verify_url,
+        "approver_title": job_title(a.approved_by, a.plan_change.board_id, Role.EQUALITY_LEAD),
+    })
+    css = (ROOT / "iia" / "static" / "iia" / "iia.css").as_uri()
+    html = html.replace('href="/static/iia/iia.css"', f'href="{css}"')
+
+    def weasy() -> bytes:
+        return HTML(string=html, base_url=str(ROOT)).write_pdf()
+
+    render(), sign(render()), weasy()  # warm up: fonts, caches
+    pdf = render()
+    rl_ms, _ = timed(render, args.runs)
+    sign_ms, _ = timed(lambda: sign(pdf), args.runs)
+    both_ms, signed = timed(lambda: sign(render()), args.runs)
+    weasy_ms, weasy_pdf = timed(weasy, max(5, args.runs // 3))
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(io.BytesIO(signed)).pages)
+    weasy_pages = len(PdfReader(io.BytesIO(weasy_pdf)).pages)
+    print(f"document: {a.reference} ({a.plan_change.title[:60]}), {pages} pages reportlab, {weasy_pages} pages WeasyPrint")
+    print(f"runs: {args.runs} (WeasyPrint {max(5, args.runs // 3)})")
+    print(f"reportlab render            median {rl_ms:7.1f} ms")
+    print(f"pyHanko sign (ECDSA P-256)  median {sign_ms:7.1f} ms")
+    print(f"render + sign               median {both_ms:7.1f} ms")
+    print(f"WeasyPrint render (HTML)    median {weasy_ms:7.1f} ms")
+    print(f"ratio WeasyPrint / (render + sign) = {weasy_ms / both_ms:.1f}x")
+    print(f"ratio WeasyPrint / render          = {weasy_ms / rl_ms:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
