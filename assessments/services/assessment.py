@@ -25,6 +25,7 @@ from ..models import (
     Template,
 )
 from ..models.assessment import OPEN_STATES, ActionKind, ActionStatus, PartStatus, Rating
+from ..text import clean_text
 from ..validation import (
     Coverage,
     RatingInput,
@@ -145,11 +146,11 @@ def section_save(
             rating = existing.get(row.pk) or ImpactRating(assessment=assessment, row=row)
             for value in Rating.values:
                 setattr(rating, value, value in given.ratings)
-            rating.explanation = given.explanation.strip()
+            rating.explanation = clean_text(given.explanation)
             rating.save()
         for question in section.questions.all():
             SectionAnswer.objects.update_or_create(
-                assessment=assessment, question=question, defaults={"value": (answers.get(question.pk) or "").strip()}
+                assessment=assessment, question=question, defaults={"value": clean_text(answers.get(question.pk))}
             )
         _record_part(assessment, section_code, by, complete=complete, expected_revision=expected_revision)
         verb = "Completed" if complete else "Saved a draft of"
@@ -175,8 +176,8 @@ def evidence_save(
             errors = evidence_errors(evidence, consultation)
             if errors:
                 raise RuleViolation(errors)
-        assessment.evidence = evidence.strip()
-        assessment.consultation = consultation.strip()
+        assessment.evidence = clean_text(evidence)
+        assessment.consultation = clean_text(consultation)
         assessment.save()
         _record_part(assessment, EVIDENCE_PART.code, by, complete=complete, expected_revision=expected_revision)
         verb = "Completed" if complete else "Saved a draft of"
@@ -232,14 +233,14 @@ def actions_save(
                 continue
             action = owned.get(item.pk) or MitigatingAction(assessment=assessment)
             action.kind = item.kind
-            action.description = item.description.strip()
-            action.owner = item.owner.strip()
+            action.description = clean_text(item.description)
+            action.owner = clean_text(item.owner)
             action.due_date = item.due_date
             action.status = item.status
             action.save()
             action.rows.set(item.row_ids)
         for rating in assessment.ratings.filter(row_id__in=list(justifications)):
-            rating.justification = justifications[rating.row_id].strip()
+            rating.justification = clean_text(justifications[rating.row_id])
             rating.save(update_fields=["justification"])
         assessment.review_date = review_date
         assessment.save()
@@ -310,7 +311,7 @@ def assessment_approve(*, assessment: Assessment, by, risk_level: str, comments:
         from_state = assessment.state
         assessment.approve()
         assessment.risk_level = risk_level
-        assessment.approval_comments = comments.strip()
+        assessment.approval_comments = clean_text(comments)
         assessment.approved_by = by
         assessment.approved_at = timezone.now()
         assessment.save()
@@ -337,14 +338,14 @@ def assessment_return(*, assessment: Assessment, by, comments: str, parts: list[
                     if code in parts or code == ACTIONS_PART.code]
         from_state = assessment.state
         assessment.return_to_officer()
-        assessment.return_comments = comments.strip()
+        assessment.return_comments = clean_text(comments)
         assessment.rework_parts = reopened
         assessment.approved_by = None
         assessment.approved_at = None
         assessment.save()
         assessment.parts.filter(part__in=reopened).update(status=PartStatus.DRAFT)
         names = ", ".join(part_by_code(assessment.template, code).title for code in reopened)
-        _audit(assessment, by, "assessment.return", f"Returned for changes to {names}: {comments.strip()}",
+        _audit(assessment, by, "assessment.return", f"Returned for changes to {names}: {clean_text(comments)}",
                from_state=from_state, data={"parts": reopened})
     return assessment
 
@@ -392,7 +393,7 @@ def assessment_new_version(*, assessment: Assessment, by, reason: str) -> Assess
         )
         _copy_answers(assessment, new)
         _audit(assessment, by, "assessment.new_version",
-               f"Version {new.version} started: {reason.strip()}", data={"new_version": new.version})
+               f"Version {new.version} started: {clean_text(reason)}", data={"new_version": new.version})
     return new
 
 

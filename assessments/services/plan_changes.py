@@ -6,6 +6,7 @@ from .. import rules
 from ..catalogue import active_template
 from ..exceptions import NotAllowed, RuleViolation
 from ..models import Board, PlanAction, PlanChange, PlanPriority, Role, Screening, StrategicPlan
+from ..text import clean_text
 from .audit import audit_record
 
 
@@ -47,8 +48,8 @@ def plan_change_create(
         plan_change = PlanChange.objects.create(
             board=board,
             plan=plan,
-            title=title.strip(),
-            description=description,
+            title=clean_text(title),
+            description=clean_text(description),
             change_type=change_type,
             is_revision=is_revision,
             lead_officer=lead_officer,

@@ -8,6 +8,7 @@ from .. import rules
 from ..exceptions import NotAllowed, RuleViolation
 from ..models import Outcome, Screening
 from ..models.screening import ReviewDecision
+from ..text import clean_text
 from .assessment import assessment_open
 from .audit import audit_record
 
@@ -52,7 +53,7 @@ def _clean_answers(screening: Screening, answers: Answers, *, require_all: bool)
     for question in screening.template.screening_questions.all():
         given = answers.get(question.code) or {}
         answer = (given.get("answer") or "").strip()
-        comment = (given.get("comment") or "").strip()
+        comment = clean_text(given.get("comment"))
         if answer and answer not in dict(question.choices):
             errors[f"q_{question.code}"] = ["Choose one of the options."]
         elif require_all and not answer:
@@ -70,7 +71,7 @@ def screening_save(*, screening: Screening, by, answers: Answers, officer_reason
         if not rules.can_edit_screening(by, screening):
             raise NotAllowed("This screening record cannot be edited by you now.")
         screening.answers = _clean_answers(screening, answers, require_all=False)
-        screening.officer_reason = officer_reason
+        screening.officer_reason = clean_text(officer_reason)
         screening.save()
         audit_record(
             board=screening.plan_change.board_id,
@@ -92,7 +93,7 @@ def screening_submit(*, screening: Screening, by, answers: Answers, officer_reas
         if not rules.can_edit_screening(by, screening):
             raise NotAllowed("This screening record cannot be submitted by you now.")
         screening.answers = _clean_answers(screening, answers, require_all=True)
-        screening.officer_reason = officer_reason
+        screening.officer_reason = clean_text(officer_reason)
         screening.proposed_outcome, screening.proposed_reason = screening_propose(screening.answers)
         from_state = screening.state
         screening.submit()
@@ -127,7 +128,7 @@ def screening_review(*, screening: Screening, by, decision: str, comments: str =
             raise TransitionNotAllowed("This screening is no longer awaiting review.")
         from_state = screening.state
         screening.review_decision = decision
-        screening.review_comments = comments.strip()
+        screening.review_comments = clean_text(comments)
         screening.reviewed_by = by
         screening.reviewed_at = timezone.now()
         if decision == ReviewDecision.RETURN:
@@ -150,7 +151,7 @@ def screening_review(*, screening: Screening, by, decision: str, comments: str =
             screening=screening,
             from_state=from_state,
             to_state=screening.state,
-            message=screening.get_review_decision_display() + (f": {comments.strip()}" if comments.strip() else ""),
+            message=screening.get_review_decision_display() + (f": {clean_text(comments)}" if comments.strip() else ""),
         )
         if screening.outcome == Outcome.FULL_IIA:
             assessment_open(plan_change=screening.plan_change, template=screening.template, by=by)

@@ -335,3 +335,11 @@ def test_audit_events_cannot_be_changed_or_deleted(cast):
         AuditEvent.objects.all().update(message="x")
     with pytest.raises(AuditTampering):
         AuditEvent.objects.all().delete()
+
+
+def test_control_characters_are_dropped_before_storing(cast):
+    plan_change = f.screen(cast, f.start(cast))
+    assessment = services.evidence_save(assessment=f.current(plan_change), by=cast.officer,
+                                        evidence="Data\x00 with NUL\r\nand CRLF\x07", consultation="ok")
+    assessment.refresh_from_db()
+    assert assessment.evidence == "Data with NUL\nand CRLF"
