@@ -45,5 +45,20 @@ def make_to_unicode_cmap(fontname: str, subset) -> str:
     return "\n".join(lines)
 
 
+_split_string = ttfonts.TTFont.splitString
+
+
+def split_string(self, text, doc, encoding="utf-8"):
+    """reportlab's splitString walks every character in Python. With ``asciiReadable``
+    (reportlab's default) printable ASCII always has its own code in subset 0, so such
+    text -- most of every document -- maps to itself without the walk."""
+    if (isinstance(text, str) and text and text.isascii() and text.isprintable()
+            and self._asciiReadable and doc in self.state):
+        return [(0, text.encode("ascii"))]
+    return _split_string(self, text, doc, encoding)
+
+
 def apply() -> None:
     ttfonts.makeToUnicodeCMap = make_to_unicode_cmap
+    if ttfonts.TTFont.splitString is not split_string:
+        ttfonts.TTFont.splitString = split_string
