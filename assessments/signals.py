@@ -1,10 +1,18 @@
-"""Any change to a template's contents bumps its revision, the catalogue cache's key."""
+"""Signals of the assessments app.
+
+- Any change to a template's contents bumps its revision, the catalogue cache's key.
+- ``assessment_version_opened`` is sent, inside the transaction, when a new version of a
+  signed-off assessment is opened (by an officer, or by an "amended" board decision);
+  the workflow app starts the new version's tasks on it.
+"""
 
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import Question, Row, ScreeningQuestion, Section, Template
+
+assessment_version_opened = Signal()  # kwargs: assessment, by
 
 
 def _bump(template_id: int) -> None:

@@ -3,7 +3,7 @@
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from assessments import rules, services
+from assessments import rules
 from assessments.catalogue import parallel_part_codes
 from assessments.models import Role
 from reports import services as documents
@@ -110,10 +110,10 @@ class IIAFlow(flow.Flow):
         activation.process.board_id = plan_change.board_id
         return activation.process
 
-    def start_new_version(self, activation, *, assessment, by, reason):
-        new = services.assessment_new_version(assessment=assessment, by=by, reason=reason)
-        activation.process.plan_change = new.plan_change
-        activation.process.board_id = new.plan_change.board_id
+    def start_new_version(self, activation, *, assessment):
+        """Tasks for a version just opened by ``services.assessment_new_version``."""
+        activation.process.plan_change = assessment.plan_change
+        activation.process.board_id = assessment.plan_change.board_id
         return activation.process
 
     # --- documents ---------------------------------------------------------------

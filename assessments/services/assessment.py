@@ -25,6 +25,7 @@ from ..models import (
     Template,
 )
 from ..models.assessment import OPEN_STATES, ActionKind, ActionStatus, PartStatus, Rating
+from ..signals import assessment_version_opened
 from ..text import clean_text
 from ..validation import (
     Coverage,
@@ -392,6 +393,7 @@ def assessment_new_version(*, assessment: Assessment, by, reason: str) -> Assess
             plan_change=assessment.plan_change, template=template, by=by, author=by, supersedes=assessment
         )
         _copy_answers(assessment, new)
+        assessment_version_opened.send(sender=Assessment, assessment=new, by=by)
         _audit(assessment, by, "assessment.new_version",
                f"Version {new.version} started: {clean_text(reason)}", data={"new_version": new.version})
     return new

@@ -143,11 +143,9 @@ def assessment_new_version(request, pk):
     if not form.is_valid():
         messages.error(request, "Say why a new version is needed.")
         return redirect("plan_change_detail", pk=assessment.plan_change_id)
-    from ..flows import IIAFlow
-
     try:
-        with transaction.atomic():
-            IIAFlow.start_version.run(assessment=assessment, by=request.user, reason=form.cleaned_data["reason"])
+        # the workflow starts the new version's tasks on assessment_version_opened
+        services.assessment_new_version(assessment=assessment, by=request.user, reason=form.cleaned_data["reason"])
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
     except RuleViolation as violation:
