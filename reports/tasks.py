@@ -29,3 +29,25 @@ def enqueue(document_id: int) -> None:
         document_issue(document_id=document_id)
     except Exception:  # recorded on the document by document_issue
         logger.warning("document %s will be retried", document_id)
+
+
+@shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=5, retry_backoff_max=300, max_retries=5,
+             acks_late=True)
+def build_pack(self, meeting_id: int) -> str:
+    from .services.packs import pack_build
+
+    return pack_build(meeting_id=meeting_id).status
+
+
+def enqueue_pack(meeting_id: int) -> None:
+    """Build the agenda pack on Celery, or inline without a broker (a failure is kept on
+    the pack and shown to the clerk, who can retry)."""
+    if settings.CELERY_BROKER_URL:
+        build_pack.delay(meeting_id)
+        return
+    from .services.packs import pack_build
+
+    try:
+        pack_build(meeting_id=meeting_id)
+    except Exception:
+        logger.warning("agenda pack of meeting %s will be retried", meeting_id)

@@ -377,20 +377,27 @@ def assessment_sign_off(*, assessment: Assessment, by) -> Assessment:
     return assessment
 
 
-def assessment_new_version(*, assessment: Assessment, by, reason: str) -> Assessment:
+def assessment_new_version(*, assessment: Assessment, by, reason: str, board_decision: bool = False) -> Assessment:
     """Start a new version of a signed-off assessment, copying its answers for editing.
-    It supersedes the signed-off version when it is signed off in turn."""
+    It supersedes the signed-off version when it is signed off in turn. An officer
+    starts one and becomes its author; a board decision ("agreed as amended", recorded
+    by the clerk) starts one for the plan change's lead officer."""
     with transaction.atomic():
         assessment = _locked(assessment)
-        if not rules.can_start_new_version(by, assessment):
+        if board_decision:
+            if not (assessment.state == AssessmentState.SIGNED_OFF
+                    and rules.has_role(by, assessment.plan_change.board_id, Role.CLERK)):
+                raise NotAllowed("Only the board's clerk records a decision that reopens an assessment.")
+        elif not rules.can_start_new_version(by, assessment):
             raise NotAllowed("Only an officer of the board can start a new version of a signed-off assessment.")
         if not reason.strip():
             raise RuleViolation({"reason": ["Say why a new version is needed."]})
         if assessment.plan_change.assessments.filter(state__in=OPEN_STATES).exists():
             raise RuleViolation("A newer version of this assessment is already open.")
         template = active_template(assessment.plan_change.board)
+        author = assessment.plan_change.lead_officer if board_decision else by
         new = assessment_open(
-            plan_change=assessment.plan_change, template=template, by=by, author=by, supersedes=assessment
+            plan_change=assessment.plan_change, template=template, by=by, author=author, supersedes=assessment
         )
         _copy_answers(assessment, new)
         assessment_version_opened.send(sender=Assessment, assessment=new, by=by)

@@ -56,7 +56,8 @@ class DocumentTemplate(BaseDocTemplate):
         canvas.translate(MARGIN + canvas.stringWidth(label, SANS, 8), bottom)
         canvas.doForm(TOTAL_FORM)  # the total is written once the last page is known
         canvas.restoreState()
-        canvas.drawRightString(PAGE_WIDTH - MARGIN, bottom, f"Verification code {self.footer_code}")
+        if self.footer_code:
+            canvas.drawRightString(PAGE_WIDTH - MARGIN, bottom, f"Verification code {self.footer_code}")
         if self.draft:
             canvas.setFont(SANS_BOLD, 96)
             canvas.setFillColorRGB(0.85, 0.1, 0.1, alpha=0.18)

@@ -55,9 +55,13 @@ class SignedDocument(models.Model):
     size = models.PositiveIntegerField(null=True, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
     certificate = models.BinaryField(null=True, blank=True, editable=False, help_text="DER of the signing certificate.")
+    published_at = models.DateTimeField(null=True, blank=True, help_text="When it joined the public register.")
+    meeting = models.ForeignKey("reports.Meeting", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="documents", help_text="Published with this meeting's agenda.")
 
     class Meta:
         ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["board", "published_at"], name="document_board_published")]
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(assessment__isnull=False, screening__isnull=True)

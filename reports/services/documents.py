@@ -21,10 +21,10 @@ from django.utils import timezone
 from assessments.models import Assessment, Role, Screening
 from assessments.selectors import job_title
 
-from .models import DocumentKind, DocumentStatus, SignedDocument
-from .pdf import signing
-from .pdf.assessment import AssessmentPdf
-from .pdf.screening import ScreeningRecordPdf
+from ..models import DocumentKind, DocumentStatus, SignedDocument
+from ..pdf import signing
+from ..pdf.assessment import AssessmentPdf
+from ..pdf.screening import ScreeningRecordPdf
 
 logger = logging.getLogger("iia.documents")
 
@@ -55,7 +55,7 @@ def document_request_for_screening(*, screening: Screening) -> SignedDocument:
 
 
 def _after_commit(document: SignedDocument) -> None:
-    from .tasks import enqueue
+    from ..tasks import enqueue
 
     transaction.on_commit(lambda: enqueue(document.pk))
 

@@ -1,0 +1,144 @@
+"""Committees, their meetings, agendas and agenda packs."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+
+from assessments.models import Board
+
+
+class CommitteeKind(models.TextChoices):
+    IJB = "ijb", "Integration Joint Board"
+    PAC = "pac", "Performance and Audit Committee"
+
+
+class Committee(models.Model):
+    """The board itself or its Performance and Audit Committee, with its own report numbers."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="committees")
+    kind = models.CharField(max_length=10, choices=CommitteeKind.choices)
+    name = models.CharField(max_length=200)
+    report_prefix = models.CharField(max_length=12, help_text="e.g. DIJB gives report numbers DIJB12-2025.")
+    publication_days = models.PositiveIntegerField(
+        default=7, help_text="The agenda is published this many days before the meeting."
+    )
+
+    class Meta:
+        ordering = ["board", "kind"]
+        constraints = [models.UniqueConstraint(fields=["board", "kind"], name="one_committee_of_each_kind")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingStatus(models.TextChoices):
+    DRAFT = "draft", "Agenda in preparation"
+    PUBLISHED = "published", "Agenda published"
+    HELD = "held", "Held: decisions recorded"
+
+
+class Meeting(models.Model):
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField()
+    time = models.TimeField(default=datetime.time(10, 0))
+    venue = models.CharField(max_length=200, blank=True)
+    remote = models.BooleanField(default=False, help_text="Held remotely (online).")
+    status = models.CharField(max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date"]
+        indexes = [models.Index(fields=["committee", "date"], name="meeting_committee_date")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return f"{self.committee.name}, {self.date:%-d %B %Y}"
+
+    @property
+    def board_id(self) -> int:
+        return self.committee.board_id
+
+    @property
+    def agenda_publication_date(self) -> datetime.date:
+        return self.date - datetime.timedelta(days=self.committee.publication_days)
+
+    @property
+    def where(self) -> str:
+        return "Held remotely" if self.remote else (self.venue or "Venue to be confirmed")
+
+
+class ItemKind(models.TextChoices):
+    APOLOGIES = "apologies", "Apologies for absence"
+    DECLARATIONS = "declarations", "Declarations of interest"
+    MINUTE = "minute", "Minute of previous meeting"
+    ACTION_TRACKER = "action_tracker", "Action tracker"
+    REPORT = "report", "Report"
+
+
+STANDING_ITEMS = [ItemKind.APOLOGIES, ItemKind.DECLARATIONS, ItemKind.MINUTE, ItemKind.ACTION_TRACKER]
+
+
+class Decision(models.TextChoices):
+    AGREED = "agreed", "Agreed"
+    NOTED = "noted", "Noted"
+    REMITTED = "remitted", "Remitted"
+    AMENDED = "amended", "Agreed as amended"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=ItemKind.choices)
+    title = models.CharField(max_length=300)
+    report = models.ForeignKey("reports.Report", null=True, blank=True, on_delete=models.PROTECT, related_name="items")
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    decision_text = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class PackStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be built"
+    BUILDING = "building", "Being built"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed, will be retried"
+
+
+class AgendaPack(models.Model):
+    """The published agenda pack: cover, agenda with page numbers, every report and its
+    signed assessment as an appendix."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="pack")
+    status = models.CharField(max_length=10, choices=PackStatus.choices, default=PackStatus.PENDING)
+    progress = models.PositiveIntegerField(default=0, help_text="Percent done.")
+    progress_message = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    item_pages = models.JSONField(default=dict, blank=True, help_text="Agenda item id to the page it starts on.")
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == PackStatus.READY

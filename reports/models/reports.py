@@ -1,0 +1,128 @@
+"""IJB reports, their directions and report numbers."""
+
+from django.conf import settings
+from django.db import models
+
+from assessments.models import Board, PlanChange
+
+from .meetings import Committee
+
+FULL_IIA_WORDING = (
+    "This report has been the subject of an Integrated Impact Assessment covering Equality & Diversity, "
+    "Fairness & Poverty, Environment and Corporate Risk. The assessment, setting out the impacts found and "
+    "the benefits and mitigating actions that go with them, is attached as {appendix}."
+)
+SCREENED_OUT_WORDING = (
+    "This report was checked with the pre-screening tool. It makes no recommendation to change strategy, "
+    "policy, procedures, services or funding, so no Integrated Impact Assessment was required. An equality "
+    "lead reviewed the screening and agreed with this outcome."
+)
+PENDING_WORDING = "The Integrated Impact Assessment of this proposal has not yet been signed off."
+
+
+class ReportWording(models.Model):
+    """The board's own wording of the Policy Implications section. ``{appendix}`` is
+    replaced by the appendix reference."""
+
+    board = models.OneToOneField(Board, on_delete=models.CASCADE, related_name="report_wording")
+    full_iia = models.TextField(default=FULL_IIA_WORDING)
+    screened_out = models.TextField(default=SCREENED_OUT_WORDING)
+    pending = models.TextField(default=PENDING_WORDING)
+
+    def __str__(self) -> str:
+        return f"Policy implications wording of {self.board}"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "With the clerk"
+    ON_AGENDA = "on_agenda", "On a draft agenda"
+    PUBLISHED = "published", "Published with the agenda"
+    DECIDED = "decided", "Decided"
+
+
+class DecisionSought(models.TextChoices):
+    AGREE = "agree", "Asks the board to agree something"
+    NOTE = "note", "For noting or information only"
+
+
+class DirectionTo(models.TextChoices):
+    NONE = "none", "No direction required"
+    COUNCIL = "council", "The council"
+    HEALTH_BOARD = "health_board", "The health board"
+    BOTH = "both", "The council and the health board"
+
+
+class Report(models.Model):
+    """An IJB report on a plan change. Its Policy Implications section is written by the
+    product from the plan change's assessment or screening record."""
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="reports")
+    plan_change = models.ForeignKey(PlanChange, on_delete=models.PROTECT, related_name="reports")
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="reports")
+    title = models.CharField(max_length=300)
+    report_by = models.CharField(max_length=120, help_text="The officer title, e.g. Chief Officer.")
+    decision_sought = models.CharField(max_length=10, choices=DecisionSought.choices, default=DecisionSought.AGREE)
+    purpose = models.TextField()
+    recommendations = models.TextField(help_text="One recommendation per line; they are numbered.")
+    financial_implications = models.TextField(blank=True)
+    main_text = models.TextField(blank=True)
+    risk_assessment = models.TextField(blank=True)
+    consultations = models.TextField(blank=True)
+    direction_to = models.CharField(max_length=20, choices=DirectionTo.choices, default=DirectionTo.NONE)
+    background_papers = models.TextField(blank=True, default="None.")
+    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    number = models.CharField(max_length=30, null=True, blank=True, unique=True)
+    number_year = models.PositiveIntegerField(null=True, blank=True)
+    number_sequence = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "number_year", "number_sequence"],
+                                    name="report_number_unique_per_committee_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number or 'Unnumbered'}: {self.title}"
+
+    @property
+    def recommendation_list(self) -> list[str]:
+        return [line.strip() for line in self.recommendations.splitlines() if line.strip()]
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ReportStatus.DRAFT, ReportStatus.SUBMITTED)
+
+
+class ReportNumberCounter(models.Model):
+    """The last report number given per committee and year (locked while allocating)."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["committee", "year"], name="one_counter_per_committee_year")]
+
+
+class Direction(models.Model):
+    """A direction to the council and/or health board (ss.26-28 of the 2014 Act)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="directions")
+    recipients = models.CharField(max_length=20, choices=[c for c in DirectionTo.choices if c[0] != "none"])
+    functions = models.TextField(help_text="The delegated functions the direction covers.")
+    budget = models.CharField(max_length=200, help_text="The budget allocated, or the change to it.")
+    text = models.TextField(help_text="What the recipient must do.")
+    varies_or_revokes = models.CharField(max_length=200, blank=True, help_text="An earlier direction it varies or revokes.")
+    review_date = models.DateField()
+
+    class Meta:
+        ordering = ["report", "pk"]
+
+    def __str__(self) -> str:
+        return f"Direction to {self.get_recipients_display()}"

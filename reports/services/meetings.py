@@ -1,0 +1,213 @@
+"""Meetings, agendas, publication and decisions (the clerk's work)."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from assessments import rules
+from assessments.exceptions import NotAllowed, RuleViolation
+from assessments.models import Role
+from assessments.selectors import current_assessment, current_screening, signed_off_assessment
+from assessments.services import assessment_new_version, audit_record
+from assessments.text import clean_text
+
+from ..models import (
+    AgendaItem,
+    AgendaPack,
+    Committee,
+    Decision,
+    ItemKind,
+    Meeting,
+    MeetingStatus,
+    PackStatus,
+    Report,
+    ReportStatus,
+    SignedDocument,
+)
+from ..models.meetings import STANDING_ITEMS
+from .reports import agenda_gate, report_number_allocate
+
+
+def _require_clerk(by, board_id: int) -> None:
+    if not rules.has_role(by, board_id, Role.CLERK):
+        raise NotAllowed("Only the board's clerk can manage its meetings and agendas.")
+
+
+def _locked_meeting(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().select_related("committee__board").get(pk=meeting.pk)
+
+
+def meeting_create(*, committee: Committee, by, date, time=None, venue: str = "", remote: bool = False) -> Meeting:
+    """A meeting with its standing items: apologies, declarations of interest, the
+    previous minute and the action tracker."""
+    _require_clerk(by, committee.board_id)
+    if not remote and not clean_text(venue):
+        raise RuleViolation({"venue": ["Give the venue, or say the meeting is held remotely."]})
+    with transaction.atomic():
+        meeting = Meeting.objects.create(committee=committee, date=date, venue=clean_text(venue), remote=remote,
+                                         created_by=by, **({"time": time} if time else {}))
+        for position, kind in enumerate(STANDING_ITEMS, 1):
+            AgendaItem.objects.create(meeting=meeting, position=position, kind=kind, title=ItemKind(kind).label)
+        audit_record(board=committee.board_id, actor=by, action="meeting.create", to_state=meeting.status,
+                     message=f"Created the meeting: {meeting.title}.")
+    return meeting
+
+
+def agenda_add_report(*, meeting: Meeting, report: Report, by) -> AgendaItem:
+    """Put a report waiting with the clerk on the agenda, after the items already there.
+    On a published agenda the report must pass the agenda gate first."""
+    with transaction.atomic():
+        meeting = _locked_meeting(meeting)
+        _require_clerk(by, meeting.board_id)
+        report = Report.objects.select_for_update().select_related("committee", "plan_change").get(pk=report.pk)
+        if report.board_id != meeting.board_id or report.committee_id != meeting.committee_id:
+            raise RuleViolation({"report": ["Choose a report for this committee."]})
+        if report.status != ReportStatus.SUBMITTED:
+            raise RuleViolation({"report": ["Only a report waiting with the clerk can join an agenda."]})
+        if meeting.status == MeetingStatus.HELD:
+            raise RuleViolation("The meeting has been held.")
+        if meeting.status == MeetingStatus.PUBLISHED:
+            reason = agenda_gate(report)
+            if reason:
+                raise RuleViolation({"report": [f"“{report.title}” cannot join a published agenda: {reason}"]})
+        position = (meeting.items.aggregate(p=Max("position"))["p"] or 0) + 1
+        item = AgendaItem.objects.create(meeting=meeting, position=position, kind=ItemKind.REPORT,
+                                         title=report.title, report=report)
+        report.status = ReportStatus.ON_AGENDA
+        report.save(update_fields=["status", "updated_at"])
+        audit_record(board=meeting.board_id, actor=by, action="agenda.add", plan_change=report.plan_change,
+                     from_state=ReportStatus.SUBMITTED, to_state=report.status,
+                     message=f"Added “{report.title}” to the agenda of {meeting.title} as item {position}.")
+        if meeting.status == MeetingStatus.PUBLISHED:
+            _publish_report(meeting, report, by)
+            pack_request(meeting=meeting)
+    return item
+
+
+def agenda_move(*, item: AgendaItem, by, offset: int) -> None:
+    """Move an item up (-1) or down (+1) the draft agenda."""
+    with transaction.atomic():
+        meeting = _locked_meeting(item.meeting)
+        _require_clerk(by, meeting.board_id)
+        if meeting.status != MeetingStatus.DRAFT:
+            raise RuleViolation("A published agenda cannot be reordered.")
+        items = list(meeting.items.order_by("position", "pk"))
+        index = next(i for i, it in enumerate(items) if it.pk == item.pk)
+        target = index + offset
+        if 0 <= target < len(items):
+            items[index], items[target] = items[target], items[index]
+            for position, it in enumerate(items, 1):
+                if it.position != position:
+                    AgendaItem.objects.filter(pk=it.pk).update(position=position)
+
+
+def agenda_remove(*, item: AgendaItem, by) -> None:
+    with transaction.atomic():
+        meeting = _locked_meeting(item.meeting)
+        _require_clerk(by, meeting.board_id)
+        if meeting.status != MeetingStatus.DRAFT:
+            raise RuleViolation("Items cannot be removed from a published agenda.")
+        item = AgendaItem.objects.select_related("report").get(pk=item.pk)
+        if item.report_id:
+            Report.objects.filter(pk=item.report_id).update(status=ReportStatus.SUBMITTED)
+        item.delete()
+        for position, it in enumerate(meeting.items.order_by("position", "pk"), 1):
+            AgendaItem.objects.filter(pk=it.pk).update(position=position)
+
+
+def meeting_gate(meeting: Meeting) -> dict[int, str]:
+    """Agenda items whose reports may not be published yet, with the reason."""
+    return {item.pk: reason for item in meeting.items.filter(kind=ItemKind.REPORT).select_related("report__plan_change")
+            if (reason := agenda_gate(item.report))}
+
+
+def _publish_report(meeting: Meeting, report: Report, by) -> None:
+    report_number_allocate(report=report, year=meeting.date.year)
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.PUBLISHED)
+    now = timezone.now()
+    assessment = signed_off_assessment(report.plan_change)
+    screening = current_screening(report.plan_change)
+    documents = SignedDocument.objects.filter(published_at__isnull=True).filter(
+        **({"assessment": assessment} if assessment else {"screening": screening}))
+    documents.update(published_at=now, meeting=meeting)
+    audit_record(board=meeting.board_id, actor=by, action="report.publish", plan_change=report.plan_change,
+                 from_state=ReportStatus.ON_AGENDA, to_state=ReportStatus.PUBLISHED,
+                 message=f"Published report {report.number} with the agenda of {meeting.title}.")
+
+
+def meeting_publish(*, meeting: Meeting, by) -> Meeting:
+    """Publish the agenda: every report passes the gate, gets its number, its signed
+    assessment or screening record joins the public register, and the agenda pack is
+    built in the background."""
+    with transaction.atomic():
+        meeting = _locked_meeting(meeting)
+        _require_clerk(by, meeting.board_id)
+        if meeting.status != MeetingStatus.DRAFT:
+            raise RuleViolation("The agenda has already been published.")
+        blocked = meeting_gate(meeting)
+        if blocked:
+            raise RuleViolation({f"item-{pk}": [reason] for pk, reason in blocked.items()})
+        for item in meeting.items.filter(kind=ItemKind.REPORT).select_related("report__committee", "report__plan_change"):
+            _publish_report(meeting, item.report, by)
+        meeting.status = MeetingStatus.PUBLISHED
+        meeting.published_at = timezone.now()
+        meeting.published_by = by
+        meeting.save()
+        audit_record(board=meeting.board_id, actor=by, action="meeting.publish", from_state=MeetingStatus.DRAFT,
+                     to_state=meeting.status, message=f"Published the agenda of {meeting.title}.")
+        pack_request(meeting=meeting)
+    return meeting
+
+
+def item_decide(*, item: AgendaItem, by, decision: str, text: str = "") -> AgendaItem:
+    """Record the board's decision on an item. "Agreed as amended" reopens the plan
+    change's assessment as a new version that supersedes it when signed off."""
+    with transaction.atomic():
+        meeting = _locked_meeting(item.meeting)
+        _require_clerk(by, meeting.board_id)
+        if meeting.status == MeetingStatus.DRAFT:
+            raise RuleViolation("Publish the agenda before recording decisions.")
+        if decision not in Decision.values:
+            raise RuleViolation({"decision": ["Choose the decision."]})
+        if decision in (Decision.AMENDED, Decision.REMITTED) and not clean_text(text):
+            raise RuleViolation({"text": ["Say what the board amended or remitted."]})
+        item = AgendaItem.objects.select_for_update().select_related("report__plan_change").get(pk=item.pk)
+        if item.decision:
+            raise RuleViolation("A decision has already been recorded for this item.")
+        item.decision = decision
+        item.decision_text = clean_text(text)
+        item.decided_by = by
+        item.decided_at = timezone.now()
+        item.save()
+        plan_change = item.report.plan_change if item.report_id else None
+        if item.report_id:
+            Report.objects.filter(pk=item.report_id).update(status=ReportStatus.DECIDED)
+        audit_record(board=meeting.board_id, actor=by, action="agenda.decide", plan_change=plan_change,
+                     message=f"{meeting.title}, item {item.position}: {item.get_decision_display()}"
+                             + (f": {item.decision_text}" if item.decision_text else ""))
+        if decision == Decision.AMENDED and plan_change is not None:
+            assessment = current_assessment(plan_change)
+            if assessment is not None and assessment.state == "signed_off":
+                assessment_new_version(assessment=assessment, by=by, board_decision=True,
+                                       reason=f"{meeting.committee.name} agreed the proposal as amended on "
+                                              f"{meeting.date:%-d %B %Y}: {item.decision_text}")
+        undecided = meeting.items.filter(kind=ItemKind.REPORT, decision="").exists()
+        if not undecided:
+            meeting.status = MeetingStatus.HELD
+            meeting.save(update_fields=["status"])
+    return item
+
+
+def pack_request(*, meeting: Meeting) -> AgendaPack:
+    """(Re)build the meeting's agenda pack after the transaction commits."""
+    pack, _ = AgendaPack.objects.get_or_create(meeting=meeting)
+    AgendaPack.objects.filter(pk=pack.pk).update(status=PackStatus.PENDING, progress=0,
+                                                 progress_message="Waiting to start")
+
+    def start():
+        from ..tasks import enqueue_pack
+
+        enqueue_pack(meeting.pk)
+
+    transaction.on_commit(start)
+    return pack

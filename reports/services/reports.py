@@ -1,0 +1,177 @@
+"""Drafting IJB reports, their Policy Implications, numbering and the agenda gate."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessments import rules
+from assessments.exceptions import NotAllowed, RuleViolation
+from assessments.models import PlanChange, Role
+from assessments.selectors import current_assessment, current_screening
+from assessments.services import audit_record
+from assessments.text import clean_text
+
+from ..models import (
+    Committee,
+    DecisionSought,
+    Direction,
+    DirectionTo,
+    Report,
+    ReportNumberCounter,
+    ReportStatus,
+    ReportWording,
+)
+
+REPORT_FIELDS = ("title", "report_by", "decision_sought", "purpose", "recommendations", "financial_implications",
+                 "main_text", "risk_assessment", "consultations", "direction_to", "background_papers")
+
+
+@dataclass
+class DirectionInput:
+    recipients: str
+    functions: str
+    budget: str
+    text: str
+    review_date: datetime.date | None
+    varies_or_revokes: str = ""
+
+
+def _check(fields: dict, directions: list[DirectionInput], board_id: int, committee: Committee) -> None:
+    errors: dict[str, list[str]] = {}
+    if committee.board_id != board_id:
+        errors["committee"] = ["Choose a committee of this board."]
+    for name in ("title", "report_by", "purpose", "recommendations"):
+        if not clean_text(fields.get(name)):
+            errors[name] = [f"Enter the {name.replace('_', ' ')}."]
+    direction_to = fields.get("direction_to", DirectionTo.NONE)
+    if direction_to not in DirectionTo.values:
+        errors["direction_to"] = ["Choose who the direction goes to."]
+    elif direction_to == DirectionTo.NONE and directions:
+        errors["direction_to"] = ["Remove the directions, or say who they go to."]
+    elif direction_to != DirectionTo.NONE and not directions:
+        errors["direction_to"] = ["Record the direction: recipients, functions, budget, text and review date."]
+    for index, d in enumerate(directions):
+        problems = [f"Enter the direction's {label}." for label, value in
+                    (("functions", d.functions), ("budget", d.budget), ("text", d.text)) if not clean_text(value)]
+        if d.review_date is None:
+            problems.append("Give the direction a review date.")
+        if d.recipients not in (DirectionTo.COUNCIL, DirectionTo.HEALTH_BOARD, DirectionTo.BOTH):
+            problems.append("Choose who the direction goes to.")
+        if problems:
+            errors[f"direction-{index}"] = problems
+    if errors:
+        raise RuleViolation(errors)
+
+
+def _save_directions(report: Report, directions: list[DirectionInput]) -> None:
+    report.directions.all().delete()
+    for d in directions:
+        Direction.objects.create(report=report, recipients=d.recipients, functions=clean_text(d.functions),
+                                 budget=clean_text(d.budget), text=clean_text(d.text), review_date=d.review_date,
+                                 varies_or_revokes=clean_text(d.varies_or_revokes))
+
+
+def report_create(*, plan_change: PlanChange, by, committee: Committee, directions=(), **fields) -> Report:
+    """An officer of the board drafts an IJB report on a plan change."""
+    if not rules.has_role(by, plan_change.board_id, Role.OFFICER):
+        raise NotAllowed("Only an officer of the board can draft its reports.")
+    directions = list(directions)
+    _check(fields, directions, plan_change.board_id, committee)
+    with transaction.atomic():
+        report = Report.objects.create(
+            board_id=plan_change.board_id, plan_change=plan_change, committee=committee, author=by,
+            **{name: clean_text(fields[name]) if isinstance(fields.get(name), str) else fields[name]
+               for name in REPORT_FIELDS if name in fields},
+        )
+        _save_directions(report, directions)
+        audit_record(board=plan_change.board_id, actor=by, action="report.create", plan_change=plan_change,
+                     to_state=report.status, message=f"Drafted the IJB report “{report.title}”.")
+    return report
+
+
+def report_update(*, report: Report, by, committee: Committee, directions=(), **fields) -> Report:
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if not rules.has_role(by, report.board_id, Role.OFFICER):
+            raise NotAllowed("Only an officer of the board can edit its reports.")
+        if not report.is_editable:
+            raise RuleViolation("The report is on a published agenda and can no longer be changed.")
+        directions = list(directions)
+        _check(fields, directions, report.board_id, committee)
+        for name in REPORT_FIELDS:
+            if name in fields:
+                setattr(report, name, clean_text(fields[name]) if isinstance(fields[name], str) else fields[name])
+        report.committee = committee
+        report.save()
+        _save_directions(report, directions)
+        audit_record(board=report.board_id, actor=by, action="report.update", plan_change=report.plan_change,
+                     from_state=report.status, to_state=report.status, message=f"Edited the report “{report.title}”.")
+    return report
+
+
+def report_submit(*, report: Report, by) -> Report:
+    """Send the report to the clerk, ready for a meeting."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if not rules.has_role(by, report.board_id, Role.OFFICER):
+            raise NotAllowed("Only an officer of the board can send its reports to the clerk.")
+        if report.status != ReportStatus.DRAFT:
+            raise RuleViolation("The report has already been sent to the clerk.")
+        report.status = ReportStatus.SUBMITTED
+        report.submitted_at = timezone.now()
+        report.save()
+        audit_record(board=report.board_id, actor=by, action="report.submit", plan_change=report.plan_change,
+                     from_state=ReportStatus.DRAFT, to_state=report.status,
+                     message=f"Sent the report “{report.title}” to the clerk.")
+    return report
+
+
+def policy_implications(report: Report, appendix: str = "Appendix 1") -> str:
+    """The Policy Implications section, in the board's own wording, from the plan change's
+    assessment (signed off) or screening record (screened out)."""
+    wording, _ = ReportWording.objects.get_or_create(board_id=report.board_id)
+    assessment = current_assessment(report.plan_change)
+    if assessment is not None and assessment.state == "signed_off":
+        return wording.full_iia.replace("{appendix}", appendix)
+    screening = current_screening(report.plan_change)
+    if assessment is None and screening is not None and screening.state == "screened_out":
+        return wording.screened_out.replace("{appendix}", appendix)
+    return wording.pending.replace("{appendix}", appendix)
+
+
+def agenda_gate(report: Report) -> str:
+    """Why the report cannot join a published agenda ("" when it can). A report that asks
+    the board to agree something needs a signed-off assessment, or a screening record
+    that screened it out and was approved by an equality lead."""
+    if report.decision_sought != DecisionSought.AGREE:
+        return ""
+    assessment = current_assessment(report.plan_change)
+    if assessment is not None:
+        if assessment.state == "signed_off":
+            return ""
+        return f"Its Integrated Impact Assessment is “{assessment.get_state_display()}”, not signed off."
+    screening = current_screening(report.plan_change)
+    if screening is not None and screening.state == "screened_out":
+        return ""
+    state = screening.get_state_display() if screening else "not started"
+    return f"Its screening is “{state}”: neither a signed-off assessment nor an approved screening-out record."
+
+
+def report_number_allocate(*, report: Report, year: int) -> Report:
+    """Give the report the next number of its committee and year (e.g. DIJB12-2025).
+    The counter row is locked, so concurrent allocations never share a number."""
+    if report.number:
+        return report
+    with transaction.atomic():
+        ReportNumberCounter.objects.get_or_create(committee=report.committee, year=year)
+        counter = ReportNumberCounter.objects.select_for_update().get(committee=report.committee, year=year)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        report.number_year = year
+        report.number_sequence = counter.last
+        report.number = f"{report.committee.report_prefix}{counter.last}-{year}"
+        Report.objects.filter(pk=report.pk).update(number=report.number, number_year=year,
+                                                   number_sequence=counter.last)
+    return report
