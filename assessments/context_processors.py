@@ -14,5 +14,6 @@ def navigation(request):
     return {
         "user_boards": Board.objects.filter(pk__in=board_ids),
         "is_officer": any(rules.has_role(user, b, Role.OFFICER) for b in board_ids),
+        "is_clerk": any(rules.has_role(user, b, Role.CLERK) for b in board_ids),
         "show_demo_logins": settings.IIA_SHOW_DEMO_LOGINS,
     }

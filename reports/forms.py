@@ -3,6 +3,8 @@ from django.conf import settings
 
 from assessments.forms import NamedErrorsForm
 
+from .models import Committee, Decision, DecisionSought, DirectionTo
+
 
 class VerifyForm(NamedErrorsForm):
     file = forms.FileField(required=False, label="A PDF document",
@@ -22,3 +24,98 @@ class VerifyForm(NamedErrorsForm):
         if not data.get("file") and not (data.get("code") or "").strip():
             raise forms.ValidationError("Choose a PDF file or type a verification code.")
         return data
+
+
+class ReportForm(NamedErrorsForm):
+    committee = forms.ModelChoiceField(queryset=None, empty_label=None, label="Report to")
+    title = forms.CharField(max_length=300)
+    report_by = forms.CharField(max_length=120, label="Report by", help_text="The officer title, e.g. Chief Officer.")
+    decision_sought = forms.ChoiceField(choices=DecisionSought.choices, widget=forms.RadioSelect,
+                                        label="What the report asks of the board")
+    purpose = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Purpose of report")
+    recommendations = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}),
+                                      help_text="One recommendation per line; they are numbered (i), (ii), ...")
+    financial_implications = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    main_text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False,
+                                help_text="Separate paragraphs with a blank line; they are numbered 4.1, 4.2, ...")
+    risk_assessment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    consultations = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    direction_to = forms.ChoiceField(choices=DirectionTo.choices, widget=forms.RadioSelect, label="Direction required to")
+    background_papers = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, initial="None.")
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = Committee.objects.filter(board=board)
+
+
+class DirectionForm(NamedErrorsForm):
+    recipients = forms.ChoiceField(choices=[c for c in DirectionTo.choices if c[0] != "none"], label="Direction to")
+    functions = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    budget = forms.CharField(max_length=200, required=False)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Direction")
+    varies_or_revokes = forms.CharField(max_length=200, required=False, label="Varies or revokes (optional)")
+    review_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    remove = forms.BooleanField(required=False, label="Remove this direction")
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not any((data.get(k) or "") for k in ("functions", "budget", "text")) and not data.get("review_date")
+
+
+DirectionFormSet = forms.formset_factory(DirectionForm, extra=1)
+
+
+class MeetingForm(NamedErrorsForm):
+    committee = forms.ModelChoiceField(queryset=None, empty_label=None)
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), initial="10:00")
+    remote = forms.BooleanField(required=False, label="Held remotely")
+    venue = forms.CharField(max_length=200, required=False, help_text="Leave empty for a remote meeting.")
+
+    def __init__(self, *args, boards, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = Committee.objects.filter(board__in=boards).select_related("board")
+        self.fields["committee"].label_from_instance = lambda c: f"{c.name} ({c.board.short_name})"
+
+
+class AddReportForm(NamedErrorsForm):
+    report = forms.ModelChoiceField(queryset=None, label="Report waiting for a meeting")
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Report, ReportStatus
+
+        self.fields["report"].queryset = Report.objects.filter(
+            committee=meeting.committee, status=ReportStatus.SUBMITTED).order_by("submitted_at")
+        self.fields["report"].label_from_instance = lambda r: f"{r.title} ({r.plan_change.reference})"
+
+
+class DecisionForm(NamedErrorsForm):
+    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect, label="The board's decision")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Minute of the decision",
+                           help_text="Required when the board amended or remitted the proposal.")
+
+
+class RegisterFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search", max_length=200)
+    priority = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Plan priority")
+    characteristic = forms.ChoiceField(required=False, label="Negative impact on")
+    meeting = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Meeting")
+    date_from = forms.DateField(required=False, label="Published from",
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(required=False, label="Published to",
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        from assessments.models import PlanPriority, Row
+
+        from .selectors import published_meetings
+
+        self.fields["priority"].choices = [("", "Any")] + [
+            (p.pk, f"{p.plan.title}: {p.number}. {p.title}")
+            for p in PlanPriority.objects.filter(plan__board=board).select_related("plan")]
+        rows = (Row.objects.filter(section__template__board=board, section__code="equality")
+                .values_list("code", "label").distinct().order_by("code"))
+        self.fields["characteristic"].choices = [("", "Any")] + sorted(set(rows), key=lambda r: r[1])
+        self.fields["meeting"].choices = [("", "Any")] + [(m.pk, m.title) for m in published_meetings(board)]

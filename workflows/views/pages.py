@@ -121,6 +121,8 @@ def plan_change_detail(request, pk):
         "new_version_form": NewVersionForm(),
         "document": SignedDocument.objects.filter(assessment=chosen).first() if chosen else None,
         "screening_document": SignedDocument.objects.filter(screening__plan_change=plan_change).first(),
+        "reports": plan_change.reports.order_by("-created_at"),
+        "can_draft_report": rules.has_role(request.user, plan_change.board_id, Role.OFFICER),
     })
 
 

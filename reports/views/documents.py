@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -11,23 +12,43 @@ from assessments import rules
 from assessments.models import Assessment, Role
 from assessments.selectors import assessment_summary, current_screening, job_title
 
-from . import services
-from .forms import VerifyForm
-from .models import DocumentKind, SignedDocument
+from .. import services
+from ..forms import VerifyForm
+from ..models import DocumentKind, SignedDocument
+
+
+class SignInFirst(Exception):
+    pass
 
 
 def _visible_document(request, code) -> SignedDocument:
-    """A document of one of the user's boards (publication to the public comes with the register)."""
+    """A published document (anyone), or a document of one of the user's boards."""
     document = get_object_or_404(
         SignedDocument.objects.select_related("board", "assessment__plan_change", "screening__plan_change"),
         verification_code=code,
     )
+    if document.published_at is not None:
+        return document
+    if not request.user.is_authenticated:
+        raise SignInFirst()
     if not rules.is_member(request.user, document.board_id):
         raise Http404("No such document.")
     return document
 
 
-@login_required
+def _public_or_sign_in(view):
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except SignInFirst:
+            return redirect_to_login(request.get_full_path())
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@_public_or_sign_in
 def document_pdf(request, code):
     """Exactly the stored signed bytes."""
     document = _visible_document(request, code)
@@ -43,7 +64,7 @@ def document_pdf(request, code):
     return response
 
 
-@login_required
+@_public_or_sign_in
 def document_html(request, code):
     """The accessible HTML version: the same content as the PDF."""
     document = _visible_document(request, code)
@@ -85,7 +106,7 @@ def document_retry(request, code):
     if not (rules.has_role(request.user, board, Role.OFFICER) or rules.has_role(request.user, board, Role.EQUALITY_LEAD)):
         raise Http404("No such document.")
     if not document.is_ready:
-        from .tasks import enqueue
+        from ..tasks import enqueue
 
         enqueue(document.pk)
         document.refresh_from_db()

@@ -1,0 +1,107 @@
+"""Reads of the reports app: reports, meetings, the clerk's queue and the public register."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from assessments import rules
+from assessments.models import ImpactRating, Role
+from assessments.selectors import plan_change_status
+
+from .models import AgendaItem, Meeting, MeetingStatus, Report, ReportStatus, SignedDocument
+from .services.reports import agenda_gate
+
+
+def reports_for(user) -> QuerySet[Report]:
+    return Report.objects.filter(board_id__in=rules.board_ids(user)).select_related(
+        "board", "committee", "plan_change__board", "author")
+
+
+def meetings_for(user) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(committee__board_id__in=rules.board_ids(user)).select_related("committee__board")
+
+
+@dataclass
+class QueueEntry:
+    report: Report
+    status_label: str
+    meeting: Meeting | None
+    blocked: str  # why it cannot join a published agenda, or ""
+    at_risk: bool  # not cleared and the agenda publishes within the warning window
+    days_to_publication: int | None
+
+
+def clerk_queue(user, *, today: datetime.date | None = None) -> list[QueueEntry]:
+    """Reports waiting for a meeting, and reports on draft agendas, with a flag on any
+    whose assessment is not signed off (nor screened out) by the agenda's publication date."""
+    today = today or datetime.date.today()
+    clerk_boards = [b for b in rules.board_ids(user) if rules.has_role(user, b, Role.CLERK)]
+    reports = (Report.objects.filter(board_id__in=clerk_boards, status__in=[ReportStatus.SUBMITTED, ReportStatus.ON_AGENDA])
+               .select_related("committee", "plan_change__board")
+               .prefetch_related("plan_change__screenings", "plan_change__assessments")
+               .order_by("submitted_at", "pk"))
+    items = {i.report_id: i.meeting for i in AgendaItem.objects.filter(
+        report__in=reports, meeting__status=MeetingStatus.DRAFT).select_related("meeting__committee")}
+    entries = []
+    for report in reports:
+        meeting = items.get(report.pk)
+        blocked = agenda_gate(report)
+        days = (meeting.agenda_publication_date - today).days if meeting else None
+        entries.append(QueueEntry(report, plan_change_status(report.plan_change).label, meeting, blocked,
+                                  bool(blocked) and (days is None or days <= 14), days))
+    return entries
+
+
+def published_documents(board) -> QuerySet[SignedDocument]:
+    """Everything on the board's public register: signed documents published with an agenda."""
+    return (SignedDocument.objects.filter(board=board, published_at__isnull=False, status="ready")
+            .select_related("assessment__plan_change", "screening__plan_change", "meeting__committee", "board")
+            .order_by("-published_at", "-pk"))
+
+
+@dataclass
+class RegisterFilters:
+    q: str = ""
+    priority: int | None = None
+    characteristic: str = ""
+    meeting: int | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+def register_entries(board, filters: RegisterFilters) -> QuerySet[SignedDocument]:
+    documents = published_documents(board)
+    plan_change = Q(assessment__plan_change__isnull=False)
+    if filters.q:
+        text = Q()
+        for field in ("title", "description"):
+            text |= Q(**{f"assessment__plan_change__{field}__icontains": filters.q})
+            text |= Q(**{f"screening__plan_change__{field}__icontains": filters.q})
+        text |= Q(verification_code__iexact=filters.q.strip())
+        documents = documents.filter(text)
+    if filters.priority:
+        documents = documents.filter(Q(assessment__plan_change__priorities=filters.priority)
+                                     | Q(screening__plan_change__priorities=filters.priority)).distinct()
+    if filters.characteristic:
+        negative = ImpactRating.objects.filter(assessment=OuterRef("assessment"), negative=True,
+                                               row__code=filters.characteristic)
+        documents = documents.filter(plan_change).filter(Exists(negative))
+    if filters.meeting:
+        documents = documents.filter(meeting_id=filters.meeting)
+    if filters.date_from:
+        documents = documents.filter(published_at__date__gte=filters.date_from)
+    if filters.date_to:
+        documents = documents.filter(published_at__date__lte=filters.date_to)
+    return documents
+
+
+def report_of_document(document: SignedDocument) -> Report | None:
+    plan_change = document.plan_change
+    return (Report.objects.filter(plan_change=plan_change, number__isnull=False)
+            .select_related("committee").order_by("-number_year", "-number_sequence").first())
+
+
+def published_meetings(board) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(committee__board=board).exclude(status=MeetingStatus.DRAFT).select_related(
+        "committee").order_by("-date")
