@@ -33,3 +33,18 @@ def committed(django_capture_on_commit_callbacks):
         return result
 
     return run
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """What the data migrations load (roles, boards, templates, committees), again: a
+    transactional test empties the database when it ends."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in ("assessments.migrations.0002_roles", "assessments.migrations.0003_reference_data",
+                   "reports.migrations.0002_committees"):
+        migration = importlib.import_module(module)
+        loader = getattr(migration, "create_roles", None) or getattr(migration, "load", None) or migration.create
+        loader(apps, None)

@@ -52,7 +52,7 @@ class ActionInput:
 
 def _locked(assessment: Assessment) -> Assessment:
     return (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related("plan_change__board", "template")
         .get(pk=assessment.pk)
     )

@@ -44,7 +44,7 @@ def screening_propose(answers: Answers) -> tuple[str, str]:
 
 
 def _locked(screening: Screening) -> Screening:
-    return Screening.objects.select_for_update().select_related("plan_change__board").get(pk=screening.pk)
+    return Screening.objects.select_for_update(of=("self",)).select_related("plan_change__board").get(pk=screening.pk)
 
 
 def _clean_answers(screening: Screening, answers: Answers, *, require_all: bool) -> Answers:

@@ -5,6 +5,8 @@ A board's signing certificate is a PKCS#12 file in ``IIA_SIGNING_DIR`` named
 (``IIA_SIGNING_PASSPHRASE_<SLUG>`` or ``IIA_SIGNING_PASSPHRASE``).
 """
 
+import asyncio
+import concurrent.futures
 import datetime
 import functools
 import io
@@ -109,6 +111,16 @@ def sign(pdf: bytes, *, board_slug: str, reason: str, location: str, signer_name
     # A fixed reservation spares pyHanko a trial signature to estimate the size:
     # an ECDSA CMS with its certificate is under 2 KB, a timestamp token under 6 KB.
     reserved = 16384 if timestamper else 4096
-    out = signers.PdfSigner(meta, signer=signer(board_slug), timestamper=timestamper).sign_pdf(
-        writer, bytes_reserved=reserved)
-    return out.getvalue()
+    pdf_signer = signers.PdfSigner(meta, signer=signer(board_slug), timestamper=timestamper)
+    return _outside_event_loop(lambda: pdf_signer.sign_pdf(writer, bytes_reserved=reserved).getvalue())
+
+
+def _outside_event_loop(work):
+    """pyHanko runs its own asyncio loop, which cannot start inside a running one (an
+    async view, or a test driving a browser): run it on a worker thread then."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()

@@ -34,7 +34,7 @@ def _require_clerk(by, board_id: int) -> None:
 
 
 def _locked_meeting(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("committee__board").get(pk=meeting.pk)
+    return Meeting.objects.select_for_update(of=("self",)).select_related("committee__board").get(pk=meeting.pk)
 
 
 def meeting_create(*, committee: Committee, by, date, time=None, venue: str = "", remote: bool = False) -> Meeting:
@@ -59,7 +59,7 @@ def agenda_add_report(*, meeting: Meeting, report: Report, by) -> AgendaItem:
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         _require_clerk(by, meeting.board_id)
-        report = Report.objects.select_for_update().select_related("committee", "plan_change").get(pk=report.pk)
+        report = Report.objects.select_for_update(of=("self",)).select_related("committee", "plan_change").get(pk=report.pk)
         if report.board_id != meeting.board_id or report.committee_id != meeting.committee_id:
             raise RuleViolation({"report": ["Choose a report for this committee."]})
         if report.status != ReportStatus.SUBMITTED:
@@ -171,7 +171,7 @@ def item_decide(*, item: AgendaItem, by, decision: str, text: str = "") -> Agend
             raise RuleViolation({"decision": ["Choose the decision."]})
         if decision in (Decision.AMENDED, Decision.REMITTED) and not clean_text(text):
             raise RuleViolation({"text": ["Say what the board amended or remitted."]})
-        item = AgendaItem.objects.select_for_update().select_related("report__plan_change").get(pk=item.pk)
+        item = AgendaItem.objects.select_for_update(of=("self",)).select_related("report__plan_change").get(pk=item.pk)
         if item.decision:
             raise RuleViolation("A decision has already been recorded for this item.")
         item.decision = decision

@@ -8,7 +8,7 @@ import pytest
 from assessments.models import PlanChange
 from tests import factories as f
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
 

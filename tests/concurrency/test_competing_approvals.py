@@ -15,7 +15,7 @@ from workflows.engine import active_task, claim
 from workflows.flows import IIAFlow
 from workflows.selectors import task_url
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 THREADS = 20
 
@@ -104,3 +104,26 @@ def test_the_audit_table_refuses_update_and_delete_at_the_database():
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement, [event_id])
     assert AuditEvent.objects.filter(pk=event_id).exists()
+
+
+def test_twenty_concurrent_report_numbers_are_all_different(capsys):
+    from reports import services as reporting
+    from reports.models import Committee
+
+    cast = f.Cast()
+    plan_change = f.start(cast)
+    committee = Committee.objects.get(board__slug="dundee", kind="ijb")
+    reports = [reporting.report_create(plan_change=plan_change, by=cast.officer, committee=committee, title=f"R{i}",
+                                       report_by="Chief Officer", decision_sought="note", purpose="P",
+                                       recommendations="R", direction_to="none") for i in range(THREADS)]
+
+    def allocate(i):
+        return reporting.report_number_allocate(report=reports[i], year=2031).number
+
+    numbers = _race(allocate)
+    errors = [n for n in numbers if not str(n).startswith("DIJB")]
+    with capsys.disabled():
+        print(f"\nR2 concurrent report numbers: {THREADS} allocations, {len(set(numbers))} distinct, "
+              f"{len(errors)} errors")
+    assert not errors and sorted(numbers, key=lambda n: int(n[4:].split("-")[0])) == [
+        f"DIJB{i}-2031" for i in range(1, THREADS + 1)]

@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.models import Meeting
+from reports.models import AgendaPack, Meeting
 from reports.services import pack_build
-from reports.services.meetings import pack_request
 
 
 class Command(BaseCommand):
@@ -17,7 +16,7 @@ class Command(BaseCommand):
             meeting = Meeting.objects.select_related("committee").get(pk=meeting_id)
         except Meeting.DoesNotExist:
             raise CommandError(f"No meeting {meeting_id}.")
-        pack_request(meeting=meeting)  # records the request; the build runs here, now
+        AgendaPack.objects.get_or_create(meeting=meeting)
         pack = pack_build(meeting_id=meeting.pk)
         with open(output, "wb") as handle:
             handle.write(bytes(pack.pdf))
