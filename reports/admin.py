@@ -1,0 +1,44 @@
+"""Admin: committees (report prefixes, publication days) and the board's Policy
+Implications wording are editable; documents, reports and meetings are read-only here
+(they change through the product's pages and services)."""
+
+from django.contrib import admin
+
+from assessments.admin import ReadOnlyAdmin
+
+from .models import AgendaPack, Committee, Meeting, Report, ReportWording, SignedDocument
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    list_display = ("name", "board", "kind", "report_prefix", "publication_days")
+    list_filter = ("board",)
+
+
+@admin.register(ReportWording)
+class ReportWordingAdmin(admin.ModelAdmin):
+    list_display = ("board",)
+
+
+@admin.register(SignedDocument)
+class SignedDocumentAdmin(ReadOnlyAdmin):
+    list_display = ("verification_code", "kind", "board", "status", "signed_at", "published_at")
+    list_filter = ("board", "kind", "status")
+    exclude = ("pdf", "certificate")
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ("number", "title", "board", "status")
+    list_filter = ("board", "status")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdmin):
+    list_display = ("date", "committee", "status")
+
+
+@admin.register(AgendaPack)
+class AgendaPackAdmin(ReadOnlyAdmin):
+    list_display = ("meeting", "status", "pages", "built_at")
+    exclude = ("pdf",)
