@@ -37,6 +37,7 @@ class AssessmentPdf:
             header_right=f"{a.reference} · version {a.version}",
             footer_code=self.code,
             draft=self.draft,
+            signature_name=None if self.draft else f"Digital signature of {board.name} on this assessment",
         )
         doc.build(self.story())
         return doc.page_count
@@ -51,7 +52,7 @@ class AssessmentPdf:
             para(pc.title, "subtitle"),
         ]
         if self.draft:
-            story.append(para("DRAFT preview: not signed off, not for publication.", "h2"))
+            story.append(para("DRAFT preview: not signed off, not for publication.", "label"))
         story += [
             facts([
                 ("Reference", f"{a.reference} (version {a.version})"),
@@ -71,7 +72,7 @@ class AssessmentPdf:
                 ("Form", a.template.code),
             ]),
             Spacer(1, 8),
-            Heading("Impacts found, by section", "h2", 1),
+            Heading("Impacts found, by section", "h1", 1),
             table(["Section", "Positive", "Negative", "Not known"],
                   [[s.section.title, str(s.counts["positive"]), str(s.counts["negative"]), str(s.counts["not_known"])]
                    for s in summary["sections"]], [4, 1, 1, 1]),

@@ -1,12 +1,13 @@
 """Building blocks of the documents' stories."""
 
 from reportlab.lib import colors
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Table, TableStyle
 
-from .flowables import fits_main_font, text_flowable, wrapped
+from .flowables import TaggedParagraph, fits_main_font, text_flowable, wrapped
 from .fonts import SANS, SANS_BOLD, clean, markup
 from .layout import CONTENT_WIDTH
 from .styles import HEADER_FILL, RULE, styles
+from .tagging import table_render_callback, table_tags
 
 CELL_FONT_SIZE = 8.5
 CELL_LEADING = 10.5
@@ -37,7 +38,30 @@ def cell(text: str, width: float, bold: bool = False):
     text = clean(text)
     if fits_main_font(text):
         return "\n".join(wrapped(text, width - 2 * CELL_PADDING, SANS_BOLD if bold else SANS, CELL_FONT_SIZE))
-    return Paragraph(markup(text), styles()["cell_bold" if bold else "cell"])
+    return TaggedParagraph(markup(text), styles()["cell_bold" if bold else "cell"])  # drawn inside its cell's element
+
+
+class TaggedTable(Table):
+    """A table whose cells are drawn as their TH/TD elements (see ``tagging``). The row
+    elements travel with the rows when the table splits across pages; a header row
+    repeated on a later page is an artifact."""
+
+    def __init__(self, *args, iia_rows=None, **kwargs):
+        kwargs.setdefault("renderCB", table_render_callback)
+        super().__init__(*args, **kwargs)
+        self._iia_rows = iia_rows or []
+
+    def split(self, avail_width, avail_height):
+        parts = super().split(avail_width, avail_height)
+        if len(parts) == 2:
+            first, rest = parts
+            rows = self._iia_rows
+            first._iia_rows = rows[:len(first._cellvalues)]
+            repeated = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+            in_row_split = len(first._cellvalues) + len(rest._cellvalues) - repeated == len(rows) + 1
+            start = len(first._cellvalues) - (1 if in_row_split else 0)
+            rest._iia_rows = [None] * repeated + rows[start:]
+        return parts
 
 
 def table(header: list[str], rows: list[list], widths: list[float]) -> Table:
@@ -47,7 +71,8 @@ def table(header: list[str], rows: list[list], widths: list[float]) -> Table:
     data = [[cell(h, w, bold=True) for h, w in zip(header, col_widths, strict=True)]]
     for row in rows:
         data.append([c if not isinstance(c, str) else cell(c, w) for c, w in zip(row, col_widths, strict=True)])
-    t = Table(data, colWidths=col_widths, repeatRows=1, splitInRow=1)
+    _table, tags = table_tags(len(data), len(col_widths), header=True, row_headers=True)
+    t = TaggedTable(data, colWidths=col_widths, repeatRows=1, splitInRow=1, iia_rows=tags)
     t.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), SANS, CELL_FONT_SIZE, CELL_LEADING),
         ("FONT", (0, 0), (-1, 0), SANS_BOLD, CELL_FONT_SIZE, CELL_LEADING),
@@ -67,7 +92,8 @@ def facts(pairs: list[tuple[str, str]]) -> Table:
     """A two-column list of labels and values."""
     widths = [0.3 * CONTENT_WIDTH, 0.7 * CONTENT_WIDTH]
     data = [[cell(k, widths[0], bold=True), cell(v or "–", widths[1])] for k, v in pairs]
-    t = Table(data, colWidths=widths, splitInRow=1)
+    _table, tags = table_tags(len(data), 2, header=False, row_headers=True)
+    t = TaggedTable(data, colWidths=widths, splitInRow=1, iia_rows=tags)
     t.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), SANS, CELL_FONT_SIZE, CELL_LEADING),
         ("FONT", (0, 0), (0, -1), SANS_BOLD, CELL_FONT_SIZE, CELL_LEADING),

@@ -9,6 +9,10 @@ from reportlab.platypus import Flowable, Paragraph
 
 from .fonts import SANS, clean, markup, register
 from .styles import styles
+from .tagging import Node, Structure, structure_of
+
+# Heading styles and the structure roles they take (the title is the only H1).
+HEADING_ROLES = {"title": "H1", "h1": "H2", "h2": "H3"}
 
 
 def wrap_lines(text: str, width: float, font: str, size: float) -> list[str]:
@@ -59,13 +63,15 @@ def fits_main_font(text: str) -> bool:
 
 
 class TextBlock(Flowable):
-    """Lines of plain text in one font; splits between lines across pages."""
+    """Lines of plain text in one font; splits between lines across pages. Drawn as
+    marked content of its structure element (one element even when split)."""
 
-    def __init__(self, text: str, style, *, lines: tuple[str, ...] | None = None):
+    def __init__(self, text: str, style, *, lines: tuple[str, ...] | None = None, node: Node | None = None):
         super().__init__()
         self.text = text
         self.style = style
         self.lines = lines
+        self.node = node or Node("P")
         self.spaceBefore = style.spaceBefore
         self.spaceAfter = style.spaceAfter
         self.keepWithNext = getattr(style, "keepWithNext", 0)
@@ -83,13 +89,16 @@ class TextBlock(Flowable):
         fit = int(avail_height // self.style.leading)
         if fit <= 0 or fit >= len(self.lines):
             return []
-        first = TextBlock(self.text, self.style, lines=self.lines[:fit])
-        rest = TextBlock(self.text, self.style, lines=self.lines[fit:])
+        first = TextBlock(self.text, self.style, lines=self.lines[:fit], node=self.node)
+        rest = TextBlock(self.text, self.style, lines=self.lines[fit:], node=self.node)
         first.spaceAfter = 0
         rest.spaceBefore = 0
         return [first, rest]
 
     def draw(self):
+        structure = structure_of(self.canv)
+        if structure is not None:
+            structure.begin(self.canv, self.node)
         style = self.style
         text = self.canv.beginText(0, self.height - style.fontSize)
         text.setFont(style.fontName, style.fontSize, style.leading)
@@ -97,21 +106,57 @@ class TextBlock(Flowable):
         for line in self.lines:
             text.textLine(line)
         self.canv.drawText(text)
+        if structure is not None:
+            Structure.end(self.canv)
 
 
-def text_flowable(text: str, style_name: str = "body"):
+class TaggedParagraph(Paragraph):
+    """reportlab's Paragraph (for text that needs the fallback fonts) as one element."""
+
+    node: Node | None = None
+
+    def draw(self):
+        structure = structure_of(self.canv)
+        if structure is not None and self.node is not None:
+            structure.begin(self.canv, self.node)
+            super().draw()
+            Structure.end(self.canv)
+        else:
+            super().draw()
+
+    def split(self, avail_width, avail_height):
+        parts = super().split(avail_width, avail_height)
+        for part in parts:
+            part.node = self.node
+        return parts
+
+
+def text_flowable(text: str, style_name: str = "body", node: Node | None = None):
     """User or catalogue text as a flowable: fast when the main font can draw it all."""
     text = clean(text)
     style = styles()[style_name]
+    node = node or Node(HEADING_ROLES.get(style_name, "P"))
     if fits_main_font(text):
-        return TextBlock(text, style)
-    return Paragraph(markup(text), style)
+        return TextBlock(text, style, node=node)
+    paragraph = TaggedParagraph(markup(text), style)
+    paragraph.node = node
+    return paragraph
 
 
 class Heading(TextBlock):
-    """A heading that also becomes a PDF outline entry (bookmark)."""
+    """A heading (H1 for the title, H2, H3) that also becomes a PDF outline entry."""
 
     def __init__(self, text: str, style_name: str, level: int):
-        super().__init__(clean(text), styles()[style_name])
+        super().__init__(clean(text), styles()[style_name], node=Node(HEADING_ROLES[style_name]))
         self.outline_text = clean(text)
         self.outline_level = level
+
+
+def bullet_list(items: list[str], style_name: str = "body") -> list:
+    """Items as a list (L > LI > LBody), each item's text as its own flowable."""
+    container = Node("L")
+    flowables = []
+    for text in items:
+        item = container.add(Node("LI"))
+        flowables.append(text_flowable(text, style_name, node=item.add(Node("LBody"))))
+    return flowables

@@ -1,12 +1,15 @@
 """Page furniture shared by every document: running header and footer, "Page X of Y"
 in one pass, bookmarks, document metadata and the DRAFT watermark."""
 
+import io
+
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from .fonts import SANS, SANS_BOLD, clean, register
 from .styles import MUTED, RULE
+from .tagging import Metadata, Structure, finalize
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
@@ -18,10 +21,15 @@ class DocumentTemplate(BaseDocTemplate):
     """A4 document with the product's header and footer on every page."""
 
     def __init__(self, fileobj, *, title: str, author: str, subject: str, keywords: str,
-                 header_left: str, header_right: str, footer_code: str, draft: bool = False):
+                 header_left: str, header_right: str, footer_code: str, draft: bool = False,
+                 tagged: bool = True, signature_name: str | None = None):
         register()
+        self.target = fileobj
+        self.structure = Structure() if tagged else None
+        self.signature_name = signature_name
+        self.metadata = Metadata(title=clean(title), author=clean(author), subject=clean(subject), keywords=keywords)
         super().__init__(
-            fileobj, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 8 * mm,
+            io.BytesIO(), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 8 * mm,
             bottomMargin=MARGIN + 4 * mm, title=clean(title), author=clean(author), subject=clean(subject),
             keywords=keywords, creator="iia", producer="iia (reportlab)", lang="en-GB", displayDocTitle=1,
             initialFontName=SANS, initialFontSize=9.5, initialLeading=12.5,
@@ -36,8 +44,19 @@ class DocumentTemplate(BaseDocTemplate):
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
 
+    def build(self, flowables, **kwargs):
+        """Build with reportlab, then (tagged) write the structure tree and the PDF/A and
+        PDF/UA metadata, and hand the bytes to the target."""
+        super().build(flowables, **kwargs)
+        data = self.filename.getvalue()
+        if self.structure is not None:
+            data = finalize(data, self.structure, self.metadata, signature_name=self.signature_name)
+        self.target.write(data)
+
     def _decorate(self, canvas, doc):
         self.page_count = doc.page
+        if self.structure is not None:
+            Structure.artifact(canvas, pagination=True)
         canvas.saveState()
         top = PAGE_HEIGHT - MARGIN + 2 * mm
         canvas.setFont(SANS_BOLD, 8)
@@ -65,6 +84,8 @@ class DocumentTemplate(BaseDocTemplate):
             canvas.rotate(45)
             canvas.drawCentredString(0, -30, "DRAFT")
         canvas.restoreState()
+        if self.structure is not None:
+            Structure.end(canvas)
 
     def afterFlowable(self, flowable):
         level = getattr(flowable, "outline_level", None)

@@ -3,7 +3,7 @@
 from reportlab.platypus import Spacer
 
 from .common import facts, para, table
-from .flowables import Heading
+from .flowables import Heading, bullet_list
 from .layout import DocumentTemplate
 
 SECTIONS = ("PURPOSE OF REPORT", "RECOMMENDATIONS", "FINANCIAL IMPLICATIONS", "MAIN TEXT", "POLICY IMPLICATIONS",
@@ -48,11 +48,11 @@ class ReportPdf:
             7: r.consultations, 9: r.background_papers,
         }
         for number, heading in enumerate(SECTIONS, 1):
-            story.append(Heading(f"{number}.0 {heading}", "h2", 1))
+            story.append(Heading(f"{number}.0 {heading}", "h1", 1))
             if number == 2:
                 story.append(para(f"It is recommended that the {r.committee.name}:"))
-                story += [para(f"2.{i} ({ROMAN[i - 1] if i <= len(ROMAN) else i}) {text}")
-                          for i, text in enumerate(r.recommendation_list, 1)]
+                story += bullet_list([f"2.{i} ({ROMAN[i - 1] if i <= len(ROMAN) else i}) {text}"
+                                      for i, text in enumerate(r.recommendation_list, 1)])
             elif number == 5:
                 story.append(para(f"5.1 {self.policy_implications}"))
             elif number == 8:

@@ -31,6 +31,7 @@ class ScreeningRecordPdf:
             header_right=f"{pc.reference} · screening record",
             footer_code=self.code,
             draft=self.draft,
+            signature_name=None if self.draft else f"Digital signature of {pc.board.name} on this screening record",
         )
         doc.build(self.story())
         return doc.page_count

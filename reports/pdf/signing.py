@@ -22,7 +22,7 @@ from django.conf import settings
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers, timestamps
 
-SIGNATURE_FIELD = "IIASignature"
+from .tagging import SIGNATURE_FIELD
 
 
 class SigningNotConfigured(RuntimeError):
@@ -101,6 +101,9 @@ def sign(pdf: bytes, *, board_slug: str, reason: str, location: str, signer_name
     """Sign the PDF as an incremental update; add an RFC 3161 timestamp when
     ``IIA_TIMESTAMP_URL`` is set."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    # The document's XMP and Info are already PDF/A-conformant; pyHanko's own rewrite of
+    # the XMP on the incremental update is not, so it is switched off for this write.
+    writer._update_meta = lambda: None
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD, reason=reason, location=location, name=signer_name,
         md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
@@ -112,7 +115,11 @@ def sign(pdf: bytes, *, board_slug: str, reason: str, location: str, signer_name
     # an ECDSA CMS with its certificate is under 2 KB, a timestamp token under 6 KB.
     reserved = 16384 if timestamper else 4096
     pdf_signer = signers.PdfSigner(meta, signer=signer(board_slug), timestamper=timestamper)
-    return _outside_event_loop(lambda: pdf_signer.sign_pdf(writer, bytes_reserved=reserved).getvalue())
+    # The tagged documents carry an invisible field for the signature, inside a /Form
+    # element with an accessible name; an untagged one gets a new field.
+    existing = "/AcroForm" in writer.root
+    return _outside_event_loop(lambda: pdf_signer.sign_pdf(
+        writer, bytes_reserved=reserved, existing_fields_only=existing).getvalue())
 
 
 def _outside_event_loop(work):
