@@ -20,8 +20,8 @@ class NamedErrorsForm(forms.Form):
     not Django's "This field is required."."""
 
     def full_clean(self):
-        for field in self.fields.values():
-            label = str(field.label or "this field").rstrip(":").lower()
+        for name, field in self.fields.items():
+            label = str(field.label or name.replace("_", " ")).rstrip(":").lower()
             choose = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField))
             field.error_messages["required"] = f"{'Choose' if choose else 'Enter'} {label}."
             if isinstance(field, forms.DateField):

@@ -77,6 +77,15 @@ class MeetingForm(NamedErrorsForm):
         self.fields["committee"].queryset = Committee.objects.filter(board__in=boards).select_related("board")
         self.fields["committee"].label_from_instance = lambda c: f"{c.name} ({c.board.short_name})"
 
+    def clean_date(self):
+        import datetime
+
+        date = self.cleaned_data["date"]
+        today = datetime.date.today()
+        if not (today - datetime.timedelta(days=366) <= date <= today + datetime.timedelta(days=3 * 366)):
+            raise forms.ValidationError("Enter a meeting date within a year before and three years after today.")
+        return date
+
 
 class AddReportForm(NamedErrorsForm):
     report = forms.ModelChoiceField(queryset=None, label="Report waiting for a meeting")
@@ -96,7 +105,7 @@ class DecisionForm(NamedErrorsForm):
                            help_text="Required when the board amended or remitted the proposal.")
 
 
-class RegisterFilterForm(forms.Form):
+class RegisterFilterForm(NamedErrorsForm):
     q = forms.CharField(required=False, label="Search", max_length=200)
     priority = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Plan priority")
     characteristic = forms.ChoiceField(required=False, label="Negative impact on")
@@ -119,3 +128,10 @@ class RegisterFilterForm(forms.Form):
                 .values_list("code", "label").distinct().order_by("code"))
         self.fields["characteristic"].choices = [("", "Any")] + sorted(set(rows), key=lambda r: r[1])
         self.fields["meeting"].choices = [("", "Any")] + [(m.pk, m.title) for m in published_meetings(board)]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError("The “published from” date is after the “published to” date.")
+        return data

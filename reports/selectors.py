@@ -1,15 +1,16 @@
 """Reads of the reports app: reports, meetings, the clerk's queue and the public register."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from assessments import rules
 from assessments.models import ImpactRating, Role
 from assessments.selectors import plan_change_status
 
-from .models import AgendaItem, Meeting, MeetingStatus, Report, ReportStatus, SignedDocument
+from .models import AgendaItem, Meeting, MeetingStatus, Publication, Report, ReportStatus, SignedDocument
 from .services.reports import agenda_gate
 
 
@@ -54,9 +55,12 @@ def clerk_queue(user, *, today: datetime.date | None = None) -> list[QueueEntry]
 
 
 def published_documents(board) -> QuerySet[SignedDocument]:
-    """Everything on the board's public register: signed documents published with an agenda."""
+    """Everything on the board's public register: signed documents published with an
+    agenda, each with the reports and meetings it was published with."""
     return (SignedDocument.objects.filter(board=board, published_at__isnull=False, status="ready")
-            .select_related("assessment__plan_change", "screening__plan_change", "meeting__committee", "board")
+            .select_related("assessment__plan_change", "screening__plan_change", "board")
+            .prefetch_related(Prefetch("publications", queryset=Publication.objects.select_related(
+                "report", "meeting__committee").order_by("published_at", "pk")))
             .order_by("-published_at", "-pk"))
 
 
@@ -74,12 +78,16 @@ def register_entries(board, filters: RegisterFilters) -> QuerySet[SignedDocument
     documents = published_documents(board)
     plan_change = Q(assessment__plan_change__isnull=False)
     if filters.q:
-        text = Q()
+        q = filters.q.strip()
+        text = Q(verification_code__iexact=q) | Q(publications__report__number__iexact=q)
         for field in ("title", "description"):
-            text |= Q(**{f"assessment__plan_change__{field}__icontains": filters.q})
-            text |= Q(**{f"screening__plan_change__{field}__icontains": filters.q})
-        text |= Q(verification_code__iexact=filters.q.strip())
-        documents = documents.filter(text)
+            text |= Q(**{f"assessment__plan_change__{field}__icontains": q})
+            text |= Q(**{f"screening__plan_change__{field}__icontains": q})
+        reference = re.fullmatch(r"([A-Za-z]+)-0*(\d+)", q)
+        if reference and reference.group(1).upper() == board.reference_prefix:
+            pk = int(reference.group(2))
+            text |= Q(assessment__plan_change_id=pk) | Q(screening__plan_change_id=pk)
+        documents = documents.filter(text).distinct()
     if filters.priority:
         documents = documents.filter(Q(assessment__plan_change__priorities=filters.priority)
                                      | Q(screening__plan_change__priorities=filters.priority)).distinct()
@@ -88,18 +96,12 @@ def register_entries(board, filters: RegisterFilters) -> QuerySet[SignedDocument
                                                row__code=filters.characteristic)
         documents = documents.filter(plan_change).filter(Exists(negative))
     if filters.meeting:
-        documents = documents.filter(meeting_id=filters.meeting)
+        documents = documents.filter(publications__meeting_id=filters.meeting).distinct()
     if filters.date_from:
         documents = documents.filter(published_at__date__gte=filters.date_from)
     if filters.date_to:
         documents = documents.filter(published_at__date__lte=filters.date_to)
     return documents
-
-
-def report_of_document(document: SignedDocument) -> Report | None:
-    plan_change = document.plan_change
-    return (Report.objects.filter(plan_change=plan_change, number__isnull=False)
-            .select_related("committee").order_by("-number_year", "-number_sequence").first())
 
 
 def published_meetings(board) -> QuerySet[Meeting]:

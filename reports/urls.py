@@ -17,6 +17,7 @@ urlpatterns = [
     path("meetings/new/", meetings.meeting_new, name="meeting_new"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/pack.pdf", meetings.meeting_pack, name="meeting_pack"),
+    path("meetings/<int:pk>/pack-status/", meetings.meeting_pack_status, name="meeting_pack_status"),
     path("agenda-items/<int:pk>/decision/", meetings.item_decide, name="item_decide"),
     path("clerk/queue/", meetings.clerk_queue, name="clerk_queue"),
     path("register/", register.register_index, name="register_index"),

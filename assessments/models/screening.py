@@ -79,6 +79,15 @@ class Screening(ConcurrentTransitionMixin, models.Model):
     def is_editable(self) -> bool:
         return self.state in (ScreeningState.DRAFT, ScreeningState.RETURNED)
 
+    @property
+    def outcome_reason(self) -> str:
+        """Why the outcome is what it is: the product's reason, or the equality lead's when
+        they overrode the proposed outcome."""
+        if self.review_decision == ReviewDecision.OVERRIDE:
+            return (f"An equality lead overrode the proposed outcome ({self.get_proposed_outcome_display().lower()}): "
+                    f"{self.review_comments}")
+        return self.proposed_reason
+
     def answer_rows(self) -> list[tuple[object, str, str]]:
         """Each question of the template with the answer in words and the comment."""
         rows = []

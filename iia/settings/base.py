@@ -122,7 +122,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"iia": {"handlers": ["console"], "level": os.environ.get("IIA_LOG_LEVEL", "INFO")}},
+    "loggers": {
+        "iia": {"handlers": ["console"], "level": os.environ.get("IIA_LOG_LEVEL", "INFO")},
+        # server errors with their tracebacks, whatever DEBUG says
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
 
 # Signed documents. The signing keys live outside the repository; the demo passphrase

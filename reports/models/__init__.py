@@ -9,7 +9,16 @@ from .documents import (
     new_verification_code,
 )
 from .meetings import AgendaItem, AgendaPack, Committee, CommitteeKind, Decision, ItemKind, Meeting, MeetingStatus, PackStatus
-from .reports import DecisionSought, Direction, DirectionTo, Report, ReportNumberCounter, ReportStatus, ReportWording
+from .reports import (
+    DecisionSought,
+    Direction,
+    DirectionTo,
+    Publication,
+    Report,
+    ReportNumberCounter,
+    ReportStatus,
+    ReportWording,
+)
 
 __all__ = [
     "CODE_ALPHABET",
@@ -28,6 +37,7 @@ __all__ = [
     "Meeting",
     "MeetingStatus",
     "PackStatus",
+    "Publication",
     "Report",
     "ReportNumberCounter",
     "ReportStatus",

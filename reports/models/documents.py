@@ -56,8 +56,6 @@ class SignedDocument(models.Model):
     pages = models.PositiveIntegerField(null=True, blank=True)
     certificate = models.BinaryField(null=True, blank=True, editable=False, help_text="DER of the signing certificate.")
     published_at = models.DateTimeField(null=True, blank=True, help_text="When it joined the public register.")
-    meeting = models.ForeignKey("reports.Meeting", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="documents", help_text="Published with this meeting's agenda.")
 
     class Meta:
         ordering = ["-requested_at"]

@@ -77,6 +77,10 @@ class Report(models.Model):
     number = models.CharField(max_length=30, null=True, blank=True, unique=True)
     number_year = models.PositiveIntegerField(null=True, blank=True)
     number_sequence = models.PositiveIntegerField(null=True, blank=True)
+    published_policy_implications = models.TextField(
+        blank=True, help_text="The Policy Implications text as published; it never changes afterwards.")
+    appendix = models.ForeignKey("reports.SignedDocument", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", help_text="The signed document published as Appendix 1.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -126,3 +130,17 @@ class Direction(models.Model):
 
     def __str__(self) -> str:
         return f"Direction to {self.get_recipients_display()}"
+
+
+class Publication(models.Model):
+    """A signed document published as the appendix of a report on a meeting's agenda.
+    A document may be published more than once (a later report on the same plan change)."""
+
+    document = models.ForeignKey("reports.SignedDocument", on_delete=models.PROTECT, related_name="publications")
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="publications")
+    meeting = models.ForeignKey("reports.Meeting", on_delete=models.PROTECT, related_name="publications")
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["document", "report"], name="one_publication_per_report")]

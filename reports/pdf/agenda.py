@@ -1,5 +1,6 @@
 """The cover and agenda of an agenda pack, with the page each item starts on."""
 
+from django.utils.timezone import localdate
 from reportlab.platypus import PageBreak, Spacer
 
 from .common import para, table
@@ -31,8 +32,8 @@ class AgendaPdf:
             para(f"To: all members of the {m.committee.name}", "subtitle"),
             para(f"You are asked to attend the meeting to be held on {m.date:%A %-d %B %Y} at {m.time:%H:%M}. "
                  f"{m.where}."),
-            para(f"Agenda published on {m.agenda_publication_date:%-d %B %Y}, {m.committee.publication_days} days "
-                 f"before the meeting. Apologies to the clerk."),
+            para(f"Agenda published on {(localdate(m.published_at) if m.published_at else m.agenda_publication_date):%-d %B %Y}. "
+                 "Apologies to the clerk."),
             Spacer(1, 6),
             para(f"{self.clerk_name}, Clerk", "label"),
             PageBreak(),

@@ -126,7 +126,7 @@ class AssessmentPdf:
     def _screening_outcome(screening) -> str:
         if screening is None or not screening.outcome:
             return "Not recorded"
-        reason = f": {screening.proposed_reason}" if screening.proposed_reason else ""
+        reason = f": {screening.outcome_reason}" if screening.outcome_reason else ""
         return screening.get_outcome_display() + reason
 
     @staticmethod

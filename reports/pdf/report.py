@@ -12,7 +12,8 @@ ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii
 
 
 class ReportPdf:
-    def __init__(self, report, *, meeting=None, policy_implications: str, appendix_note: str = ""):
+    def __init__(self, report, *, meeting=None, policy_implications: str, appendix_note: str = "", draft: bool = False):
+        self.draft = draft
         self.report = report
         self.meeting = meeting
         self.policy_implications = policy_implications
@@ -24,7 +25,7 @@ class ReportPdf:
             fileobj, title=f"Report {r.number or '(unnumbered)'}: {r.title}", author=r.board.name,
             subject=f"IJB report: {r.title}", keywords=f"IJB report {r.number or ''}",
             header_left=f"{r.board.short_name} · IJB report", header_right=r.number or "Report number to follow",
-            footer_code="",
+            footer_code="", draft=self.draft,
         )
         doc.build(self.story())
         return doc.page_count
@@ -51,7 +52,7 @@ class ReportPdf:
             story.append(Heading(f"{number}.0 {heading}", "h1", 1))
             if number == 2:
                 story.append(para(f"It is recommended that the {r.committee.name}:"))
-                story += bullet_list([f"2.{i} ({ROMAN[i - 1] if i <= len(ROMAN) else i}) {text}"
+                story += bullet_list([f"({ROMAN[i - 1] if i <= len(ROMAN) else i}) {text}"
                                       for i, text in enumerate(r.recommendation_list, 1)])
             elif number == 5:
                 story.append(para(f"5.1 {self.policy_implications}"))

@@ -51,7 +51,9 @@ class ScreeningRecordPdf:
                 ("Lead officer", person(pc.lead_officer)),
                 ("Responsible director", person(pc.director)),
                 ("Outcome", s.get_outcome_display() or "Not yet decided"),
-                ("Reason", s.proposed_reason),
+                ("Reason", s.outcome_reason),
+                *([("Proposed by the product", f"{s.get_proposed_outcome_display()}: {s.proposed_reason}")]
+                  if s.review_decision == "override" else []),
                 ("Officer's explanation", s.officer_reason),
                 ("Submitted by", f"{person(s.submitted_by)}, {date(s.submitted_at and timezone.localtime(s.submitted_at))}"),
                 ("Reviewed by", f"{person(s.reviewed_by)}, {job_title(s.reviewed_by, pc.board_id, Role.EQUALITY_LEAD)}, "

@@ -20,6 +20,7 @@ from .meetings import (
     meeting_create,
     meeting_gate,
     meeting_publish,
+    pack_rebuild,
     pack_request,
 )
 from .packs import appendix_document, pack_build
@@ -45,6 +46,7 @@ __all__ = [
     "meeting_gate",
     "meeting_publish",
     "pack_build",
+    "pack_rebuild",
     "pack_request",
     "policy_implications",
     "report_create",

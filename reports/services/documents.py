@@ -139,9 +139,10 @@ def preview(record: Assessment | Screening) -> bytes:
 class Verification:
     """What the verification page says about a file or a code."""
 
-    verdict: str  # "genuine", "altered", "unknown", "not_pdf", "pending"
+    verdict: str  # "genuine", "altered", "unknown", "not_pdf", "pending", "unpublished"
     document: SignedDocument | None = None
     detail: str = ""
+    checked_file: bool = False  # the bytes of a file were checked, not just a code
 
     @property
     def genuine(self) -> bool:
@@ -178,13 +179,13 @@ def document_verify(data: bytes) -> Verification:
     if document is not None:
         intact, detail = _signature_intact(data, document)
         if intact:
-            return Verification("genuine", document)
-        return Verification("altered", document, detail)
+            return Verification("genuine", document, checked_file=True)
+        return Verification("altered", document, detail, checked_file=True)
     for code in _claimed_codes(data):
         claimed = SignedDocument.objects.filter(verification_code=code.decode()).select_related("board").first()
         if claimed is not None:
             return Verification("altered", claimed, "The file is not the one the board signed: it has been changed "
-                                                     "or saved again since.")
+                                                     "or saved again since.", checked_file=True)
     return Verification("unknown", detail="This file is not a signed document of this service.")
 
 
@@ -200,13 +201,27 @@ def _claimed_codes(data: bytes) -> list[bytes]:
             codes += [c for c in CODE_PATTERN.findall(str(value).encode()) if c not in codes]
     except Exception:  # a damaged file: the raw bytes are all there is
         pass
+    if not codes:  # a copy saved by a program that drops the metadata: read the footer
+        try:
+            from pypdf import PdfReader
+
+            footer = PdfReader(io.BytesIO(data), strict=False).pages[0].extract_text() or ""
+            codes = [c for c in CODE_PATTERN.findall(footer.encode()) if c]
+        except Exception:
+            pass
     return codes
 
 
-def document_by_code(code: str) -> Verification:
+def document_by_code(code: str, *, user=None) -> Verification:
+    """What a verification code identifies. Details of a document the board has not
+    published are shown only to members of that board."""
+    from assessments import rules
+
     document = SignedDocument.objects.filter(verification_code=code.strip().upper()).select_related("board").first()
     if document is None:
         return Verification("unknown", detail="No document has this verification code.")
     if not document.is_ready:
         return Verification("pending", document)
+    if document.published_at is None and not (user is not None and rules.is_member(user, document.board_id)):
+        return Verification("unpublished", document)
     return Verification("genuine", document)

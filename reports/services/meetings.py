@@ -7,7 +7,7 @@ from django.utils import timezone
 from assessments import rules
 from assessments.exceptions import NotAllowed, RuleViolation
 from assessments.models import Role
-from assessments.selectors import current_assessment, current_screening, signed_off_assessment
+from assessments.selectors import current_assessment
 from assessments.services import assessment_new_version, audit_record
 from assessments.text import clean_text
 
@@ -20,12 +20,13 @@ from ..models import (
     Meeting,
     MeetingStatus,
     PackStatus,
+    Publication,
     Report,
     ReportStatus,
     SignedDocument,
 )
 from ..models.meetings import STANDING_ITEMS
-from .reports import agenda_gate, report_number_allocate
+from .reports import agenda_gate, policy_implications, report_appendix, report_number_allocate
 
 
 def _require_clerk(by, board_id: int) -> None:
@@ -66,6 +67,8 @@ def agenda_add_report(*, meeting: Meeting, report: Report, by) -> AgendaItem:
             raise RuleViolation({"report": ["Only a report waiting with the clerk can join an agenda."]})
         if meeting.status == MeetingStatus.HELD:
             raise RuleViolation("The meeting has been held.")
+        if meeting.items.filter(report__plan_change_id=report.plan_change_id).exists():
+            raise RuleViolation({"report": ["A report on this plan change is already on this agenda."]})
         if meeting.status == MeetingStatus.PUBLISHED:
             reason = agenda_gate(report)
             if reason:
@@ -116,20 +119,27 @@ def agenda_remove(*, item: AgendaItem, by) -> None:
 
 
 def meeting_gate(meeting: Meeting) -> dict[int, str]:
-    """Agenda items whose reports may not be published yet, with the reason."""
-    return {item.pk: reason for item in meeting.items.filter(kind=ItemKind.REPORT).select_related("report__plan_change")
+    """Agenda items whose reports may not be published yet, with the reason (only while
+    the agenda is a draft: a published report was cleared when it was published)."""
+    if meeting.status != MeetingStatus.DRAFT:
+        return {}
+    return {item.pk: f"Item {item.position}, “{item.title}”: {reason}"
+            for item in meeting.items.filter(kind=ItemKind.REPORT).select_related("report__plan_change")
             if (reason := agenda_gate(item.report))}
 
 
 def _publish_report(meeting: Meeting, report: Report, by) -> None:
+    """Number the report, freeze its Policy Implications and appendix, and publish the
+    appendix (the signed document) on the register."""
     report_number_allocate(report=report, year=meeting.date.year)
-    Report.objects.filter(pk=report.pk).update(status=ReportStatus.PUBLISHED)
     now = timezone.now()
-    assessment = signed_off_assessment(report.plan_change)
-    screening = current_screening(report.plan_change)
-    documents = SignedDocument.objects.filter(published_at__isnull=True).filter(
-        **({"assessment": assessment} if assessment else {"screening": screening}))
-    documents.update(published_at=now, meeting=meeting)
+    document = report_appendix(report)
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.PUBLISHED, published_policy_implications=policy_implications(report), appendix=document)
+    if document is not None:
+        Publication.objects.get_or_create(document=document, report=report,
+                                          defaults={"meeting": meeting, "published_at": now})
+        SignedDocument.objects.filter(pk=document.pk, published_at__isnull=True).update(published_at=now)
     audit_record(board=meeting.board_id, actor=by, action="report.publish", plan_change=report.plan_change,
                  from_state=ReportStatus.ON_AGENDA, to_state=ReportStatus.PUBLISHED,
                  message=f"Published report {report.number} with the agenda of {meeting.title}.")
@@ -144,6 +154,8 @@ def meeting_publish(*, meeting: Meeting, by) -> Meeting:
         _require_clerk(by, meeting.board_id)
         if meeting.status != MeetingStatus.DRAFT:
             raise RuleViolation("The agenda has already been published.")
+        if not meeting.items.filter(kind=ItemKind.REPORT).exists():
+            raise RuleViolation("Add at least one report before publishing the agenda.")
         blocked = meeting_gate(meeting)
         if blocked:
             raise RuleViolation({f"item-{pk}": [reason] for pk, reason in blocked.items()})
@@ -196,6 +208,14 @@ def item_decide(*, item: AgendaItem, by, decision: str, text: str = "") -> Agend
             meeting.status = MeetingStatus.HELD
             meeting.save(update_fields=["status"])
     return item
+
+
+def pack_rebuild(*, meeting: Meeting, by) -> AgendaPack:
+    """The clerk asks for the published agenda's pack to be built again (after a failure)."""
+    _require_clerk(by, meeting.board_id)
+    if meeting.status == MeetingStatus.DRAFT:
+        raise RuleViolation("A pack is built when the agenda is published.")
+    return pack_request(meeting=meeting)
 
 
 def pack_request(*, meeting: Meeting) -> AgendaPack:

@@ -11,12 +11,11 @@ from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
 from assessments.models import Role
-from assessments.selectors import current_screening, signed_off_assessment
 
 from ..models import AgendaPack, ItemKind, Meeting, PackStatus, SignedDocument
 from ..pdf.agenda import AgendaPdf
 from ..pdf.report import ReportPdf
-from .reports import policy_implications
+from .reports import policy_implications, report_appendix
 
 logger = logging.getLogger("iia.packs")
 
@@ -26,15 +25,9 @@ def _progress(pack: AgendaPack, percent: int, message: str) -> None:
 
 
 def appendix_document(report) -> SignedDocument | None:
-    """The signed document that goes with the report: its signed-off assessment, or the
-    screening record of a screened-out plan change."""
-    assessment = signed_off_assessment(report.plan_change)
-    if assessment is not None:
-        return SignedDocument.objects.filter(assessment=assessment, status="ready").first()
-    screening = current_screening(report.plan_change)
-    if screening is not None and screening.state == "screened_out":
-        return SignedDocument.objects.filter(screening=screening, status="ready").first()
-    return None
+    """The report's appendix, once its signed PDF is ready."""
+    document = report_appendix(report)
+    return document if document is not None and document.is_ready else None
 
 
 def _pages(data: bytes) -> int:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from assessments import rules
 from assessments.exceptions import NotAllowed, RuleViolation
 from assessments.models import PlanChange, Role
-from assessments.selectors import current_assessment, current_screening
+from assessments.selectors import current_assessment, current_screening, signed_off_assessment
 from assessments.services import audit_record
 from assessments.text import clean_text
 
@@ -128,17 +128,35 @@ def report_submit(*, report: Report, by) -> Report:
     return report
 
 
-def policy_implications(report: Report, appendix: str = "Appendix 1") -> str:
-    """The Policy Implications section, in the board's own wording, from the plan change's
-    assessment (signed off) or screening record (screened out)."""
-    wording, _ = ReportWording.objects.get_or_create(board_id=report.board_id)
-    assessment = current_assessment(report.plan_change)
-    if assessment is not None and assessment.state == "signed_off":
-        return wording.full_iia.replace("{appendix}", appendix)
+def report_appendix(report: Report):
+    """The signed document that goes with the report as Appendix 1: the assessment in
+    force (the newest signed-off version) or, for a screened-out plan change, its
+    screening record. Fixed once the report is published."""
+    from ..models import SignedDocument
+
+    if report.appendix_id:
+        return report.appendix
+    assessment = signed_off_assessment(report.plan_change)
+    if assessment is not None:
+        return SignedDocument.objects.filter(assessment=assessment).first()
     screening = current_screening(report.plan_change)
-    if assessment is None and screening is not None and screening.state == "screened_out":
-        return wording.screened_out.replace("{appendix}", appendix)
-    return wording.pending.replace("{appendix}", appendix)
+    if screening is not None and screening.state == "screened_out":
+        return SignedDocument.objects.filter(screening=screening).first()
+    return None
+
+
+def policy_implications(report: Report, appendix: str = "Appendix 1") -> str:
+    """The Policy Implications section in the board's own wording, matching the appendix:
+    the assessment in force, the screening-out record, or neither yet. Once the report is
+    published, the published text."""
+    if report.published_policy_implications:
+        return report.published_policy_implications
+    wording, _ = ReportWording.objects.get_or_create(board_id=report.board_id)
+    document = report_appendix(report)
+    if document is None:
+        return wording.pending.replace("{appendix}", appendix)
+    template = wording.full_iia if document.kind == "assessment" else wording.screened_out
+    return template.replace("{appendix}", appendix)
 
 
 def agenda_gate(report: Report) -> str:

@@ -126,7 +126,7 @@ def verify(request):
         if upload is not None:
             result = services.document_verify(upload.read())
         else:
-            result = services.document_by_code(form.cleaned_data["code"])
+            result = services.document_by_code(form.cleaned_data["code"], user=request.user)
     return render(request, "reports/verify.html", {
         "form": form, "result": result, "max_mb": settings.IIA_MAX_UPLOAD_BYTES // (1024 * 1024),
     })

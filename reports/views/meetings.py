@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from assessments import rules
@@ -67,70 +68,105 @@ def meeting_new(request):
     return render(request, "reports/meeting_form.html", {"form": form})
 
 
+def _page(request, meeting, *, add_form=None, decision_forms=None, errors=(), status=200):
+    is_clerk = rules.has_role(request.user, meeting.board_id, Role.CLERK)
+    items = list(meeting.items.select_related("report__plan_change", "report__committee").order_by("position", "pk"))
+    if add_form is None and is_clerk and meeting.status != MeetingStatus.HELD:
+        add_form = AddReportForm(meeting=meeting)
+    forms = {item.pk: DecisionForm(prefix=f"d{item.pk}") for item in items
+             if item.kind == ItemKind.REPORT and not item.decision}
+    forms.update(decision_forms or {})
+    pack = AgendaPack.objects.filter(meeting=meeting).defer("pdf").first()
+    return render(request, "reports/meeting_detail.html", {
+        "meeting": meeting, "items": items, "gate": services.meeting_gate(meeting), "is_clerk": is_clerk,
+        "add_form": add_form if is_clerk else None, "extra_errors": list(errors), "pack": pack,
+        "building": pack is not None and pack.status in ("pending", "building"),
+        "decision_forms": forms if is_clerk else {},
+    }, status=status)
+
+
 @login_required
 @_guard
 def meeting_detail(request, pk):
     meeting = _meeting(request, pk)
-    is_clerk = rules.has_role(request.user, meeting.board_id, Role.CLERK)
-    items = list(meeting.items.select_related("report__plan_change", "report__committee").order_by("position", "pk"))
-    gate = services.meeting_gate(meeting)
-    add_form = AddReportForm(meeting=meeting) if is_clerk and meeting.status != MeetingStatus.HELD else None
-    errors = []
-    if request.method == "POST" and is_clerk:
-        action = request.POST.get("action")
-        try:
-            if action == "add":
-                add_form = AddReportForm(request.POST, meeting=meeting)
-                if add_form.is_valid():
-                    services.agenda_add_report(meeting=meeting, report=add_form.cleaned_data["report"], by=request.user)
-                    messages.success(request, "Report added to the agenda.")
-                    return redirect("meeting_detail", pk=meeting.pk)
-            elif action == "publish":
-                services.meeting_publish(meeting=meeting, by=request.user)
-                messages.success(request, "Agenda published. The agenda pack is being built.")
-                return redirect("meeting_detail", pk=meeting.pk)
-            elif action in ("up", "down", "remove"):
-                item = get_object_or_404(AgendaItem, pk=request.POST.get("item"), meeting=meeting)
-                if action == "remove":
-                    services.agenda_remove(item=item, by=request.user)
-                else:
-                    services.agenda_move(item=item, by=request.user, offset=-1 if action == "up" else 1)
-                return redirect("meeting_detail", pk=meeting.pk)
-            elif action == "rebuild":
-                services.pack_request(meeting=meeting)
-                return redirect("meeting_detail", pk=meeting.pk)
-        except RuleViolation as violation:
-            for key, problems in violation.errors.items():
-                anchor = key if key.startswith("item-") else ""
-                errors += [(anchor, problem) for problem in problems]
-    pack = AgendaPack.objects.filter(meeting=meeting).defer("pdf").first()
-    return render(request, "reports/meeting_detail.html", {
-        "meeting": meeting, "items": items, "gate": gate, "is_clerk": is_clerk, "add_form": add_form,
-        "extra_errors": errors, "pack": pack,
-        "building": pack is not None and pack.status in ("pending", "building"),
-        "decision_forms": {item.pk: DecisionForm(prefix=f"d{item.pk}") for item in items
-                           if item.kind == ItemKind.REPORT and not item.decision},
-    })
+    if request.method != "POST":
+        return _page(request, meeting)
+    if not rules.has_role(request.user, meeting.board_id, Role.CLERK):
+        raise PermissionDenied("Only the board's clerk can change its agendas.")
+    action = request.POST.get("action")
+    try:
+        if action == "add":
+            add_form = AddReportForm(request.POST, meeting=meeting)
+            if not add_form.is_valid():
+                return _page(request, meeting, add_form=add_form)
+            try:
+                services.agenda_add_report(meeting=meeting, report=add_form.cleaned_data["report"], by=request.user)
+            except RuleViolation as violation:
+                apply_errors(add_form, violation)
+                return _page(request, meeting, add_form=add_form)
+            messages.success(request, "Report added to the agenda.")
+        elif action == "publish":
+            meeting = services.meeting_publish(meeting=meeting, by=request.user)
+            pack = AgendaPack.objects.filter(meeting=meeting).defer("pdf").first()
+            ready = pack is not None and pack.is_ready
+            messages.success(request, "Agenda published. " + (
+                "The agenda pack is ready." if ready else "The agenda pack is being built."))
+        elif action in ("up", "down", "remove"):
+            item_id = request.POST.get("item", "")
+            if not item_id.isdigit():
+                raise Http404("No such item.")
+            item = get_object_or_404(AgendaItem, pk=int(item_id), meeting=meeting)
+            if action == "remove":
+                services.agenda_remove(item=item, by=request.user)
+                messages.success(request, f"Removed item {item.position}, “{item.title}”, from the agenda.")
+            else:
+                services.agenda_move(item=item, by=request.user, offset=-1 if action == "up" else 1)
+                messages.success(request, f"Moved “{item.title}” {action}.")
+        elif action == "rebuild":
+            services.pack_rebuild(meeting=meeting, by=request.user)
+            messages.success(request, "The agenda pack is being built again.")
+        else:
+            raise Http404("No such action.")
+    except RuleViolation as violation:
+        errors = [(key if key.startswith("item-") else "", problem)
+                  for key, problems in violation.errors.items() for problem in problems]
+        return _page(request, meeting, errors=errors)
+    return redirect("meeting_detail", pk=meeting.pk)
 
 
 @login_required
 @_guard
 @require_POST
 def item_decide(request, pk):
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk,
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting__committee"), pk=pk,
                              meeting__committee__board_id__in=rules.board_ids(request.user))
+    if not rules.has_role(request.user, item.meeting.board_id, Role.CLERK):
+        raise PermissionDenied("Only the board's clerk records decisions.")
     form = DecisionForm(request.POST, prefix=f"d{item.pk}")
     if form.is_valid():
         try:
             services.item_decide(item=item, by=request.user, decision=form.cleaned_data["decision"],
                                  text=form.cleaned_data["text"])
         except RuleViolation as violation:
-            messages.error(request, str(violation))
+            apply_errors(form, violation)
         else:
             messages.success(request, f"Decision recorded for item {item.position}.")
-    else:
-        messages.error(request, f"Choose the board's decision for item {item.position}.")
-    return redirect("meeting_detail", pk=item.meeting_id)
+            return redirect(reverse("meeting_detail", args=[item.meeting_id]) + "#decisions")
+    errors = [(f"d{item.pk}-{name}" if name != "__all__" else "", f"Item {item.position}: {message}")
+              for name, problems in form.errors.items() for message in problems]
+    errors = [(f"id_{anchor}" + ("_0" if anchor.endswith("decision") else "") if anchor else "", message)
+              for anchor, message in errors]
+    return _page(request, item.meeting, decision_forms={item.pk: form}, errors=errors, status=200)
+
+
+@login_required
+def meeting_pack_status(request, pk):
+    """The pack's progress, for the meeting page to show without reloading."""
+    meeting = _meeting(request, pk)
+    pack = AgendaPack.objects.filter(meeting=meeting).defer("pdf").first()
+    if pack is None:
+        return JsonResponse({"status": "none"})
+    return JsonResponse({"status": pack.status, "progress": pack.progress, "message": pack.progress_message})
 
 
 def meeting_pack(request, pk):
@@ -142,7 +178,7 @@ def meeting_pack(request, pk):
         if not rules.is_member(request.user, meeting.board_id):
             raise Http404("No such meeting.")
     pack = AgendaPack.objects.filter(meeting=meeting, status="ready").first()
-    if pack is None:
+    if pack is None or meeting.status == MeetingStatus.DRAFT:
         raise Http404("The agenda pack is not ready yet.")
     response = HttpResponse(bytes(pack.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="agenda-pack-{meeting.date:%Y-%m-%d}.pdf"'

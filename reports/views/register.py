@@ -19,19 +19,20 @@ def register_index(request):
 
 def _entry(document) -> dict:
     record = document.assessment or document.screening
-    report = selectors.report_of_document(document)
-    return {"document": document, "record": record, "plan_change": document.plan_change, "report": report}
+    return {"document": document, "record": record, "plan_change": document.plan_change,
+            "publications": list(document.publications.all())}
 
 
 def register_board(request, slug):
     board = get_object_or_404(Board, slug=slug)
     form = RegisterFilterForm(request.GET or None, board=board)
-    filters = selectors.RegisterFilters()
-    if form.is_valid():
-        filters = selectors.RegisterFilters(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
-    documents = selectors.register_entries(board, filters)[:200]
+    form.is_valid()  # a wrong filter is reported beside its field; the valid ones still apply
+    valid = {k: v for k, v in (getattr(form, "cleaned_data", None) or {}).items()
+             if v not in (None, "") and k not in form.errors}
+    filters = selectors.RegisterFilters(**valid)
+    documents = selectors.register_entries(board, filters)[:200] if not form.non_field_errors() else []
     return render(request, "reports/register_board.html", {
-        "board": board, "form": form, "entries": [_entry(d) for d in documents],
+        "board": board, "form": form, "entries": [_entry(d) for d in documents], "filtered": bool(valid),
         "meetings": selectors.published_meetings(board)[:20],
     })
 
@@ -52,7 +53,7 @@ def register_feed(request, slug):
             title=f"{document.get_kind_display()}: {entry['plan_change'].title}",
             link=link, unique_id=link, pubdate=document.published_at, updateddate=document.published_at,
             description=f"{entry['plan_change'].reference}; signed by {document.signer_name}, {document.signer_role}"
-                        + (f"; report {entry['report'].number}" if entry["report"] else ""),
+                        + "".join(f"; report {p.report.number}, {p.meeting.title}" for p in entry["publications"]),
         )
     return HttpResponse(feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8")
 
@@ -76,12 +77,12 @@ def register_json(request, slug):
             "published_at": document.published_at.isoformat(),
             "html": request.build_absolute_uri(reverse("document_html", args=[document.verification_code])),
             "pdf": request.build_absolute_uri(reverse("document_pdf", args=[document.verification_code])),
-            "report_number": entry["report"].number if entry["report"] else None,
-            "report": request.build_absolute_uri(reverse("register_report", args=[slug, entry["report"].number]))
-            if entry["report"] else None,
-            "meeting": {"title": document.meeting.title, "date": document.meeting.date.isoformat(),
-                        "url": request.build_absolute_uri(reverse("register_meeting", args=[slug, document.meeting_id]))}
-            if document.meeting_id else None,
+            "published_with": [{
+                "report_number": p.report.number,
+                "report": request.build_absolute_uri(reverse("register_report", args=[slug, p.report.number])),
+                "meeting": p.meeting.title, "meeting_date": p.meeting.date.isoformat(),
+                "meeting_url": request.build_absolute_uri(reverse("register_meeting", args=[slug, p.meeting_id])),
+            } for p in entry["publications"]],
         })
     return JsonResponse({"board": board.name, "count": len(items), "items": items},
                         json_dumps_params={"ensure_ascii": False, "indent": 1})
@@ -94,17 +95,16 @@ def register_meeting(request, slug, pk):
         from django.http import Http404
 
         raise Http404("No such meeting.")
-    items = meeting.items.select_related("report__plan_change").order_by("position", "pk")
-    documents = {d.plan_change.pk: d for d in meeting.documents.filter(status="ready")}
+    items = meeting.items.select_related("report__appendix").order_by("position", "pk")
     return render(request, "reports/register_meeting.html", {
         "board": board, "meeting": meeting,
-        "items": [(item, documents.get(item.report.plan_change_id) if item.report_id else None) for item in items],
+        "items": [(item, item.report.appendix if item.report_id and item.report.appendix_id else None)
+                  for item in items],
     })
 
 
 def register_report(request, slug, number):
     from ..services import policy_implications
-    from ..services.packs import appendix_document
 
     board = get_object_or_404(Board, slug=slug)
     report = get_object_or_404(Report.objects.select_related("committee", "plan_change"), board=board, number=number,
@@ -112,7 +112,7 @@ def register_report(request, slug, number):
     item = report.items.select_related("meeting__committee").exclude(meeting__status=MeetingStatus.DRAFT).first()
     return render(request, "reports/register_report.html", {
         "board": board, "report": report, "item": item, "policy": policy_implications(report),
-        "appendix": appendix_document(report), "directions": report.directions.all(),
+        "appendix": report.appendix, "directions": report.directions.all(),
     })
 
 

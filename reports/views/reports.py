@@ -142,8 +142,8 @@ def report_pdf(request, pk):
     report = _report(request, pk)
     item = report.items.select_related("meeting__committee").order_by("-meeting__date").first()
     buffer = io.BytesIO()
-    ReportPdf(report, meeting=item.meeting if item else None,
-              policy_implications=services.policy_implications(report)).render(buffer)
+    ReportPdf(report, meeting=item.meeting if item else None, policy_implications=services.policy_implications(report),
+              draft=report.status in ("draft", "submitted", "on_agenda")).render(buffer)
     response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{report.number or "report-draft"}.pdf"'
     return response

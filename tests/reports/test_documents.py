@@ -124,7 +124,12 @@ def test_the_public_verification_page_needs_no_login(cast, document):
     response = client.post("/verify/", {"file": SimpleUploadedFile("x.pdf", bytes(tampered), "application/pdf")})
     assert "Altered" in response.content.decode()
     response = client.post("/verify/", {"code": document.verification_code.lower()})
-    assert "Genuine" in response.content.decode() and document.plan_change.title in response.content.decode()
+    text = response.content.decode()  # not yet published: the public learns nothing more
+    assert "Genuine, not yet published" in text and document.plan_change.title not in text
+    member = Client()
+    member.force_login(cast.lead)
+    text = member.post("/verify/", {"code": document.verification_code}).content.decode()
+    assert "<h2 id=\"result-title\">Genuine</h2>" in text and document.plan_change.title in text
     response = client.post("/verify/", {"code": "IIA-ZZZZ-ZZZZ-ZZZZ"})
     assert "Unknown" in response.content.decode()
     response = client.post("/verify/", {})
@@ -205,3 +210,13 @@ def test_with_a_broker_documents_go_to_celery(cast, settings, monkeypatch, commi
     document = SignedDocument.objects.get(assessment=assessment)
     assert queued == [document.pk] and document.status == DocumentStatus.PENDING
     assert tasks.issue_document.run(document.pk) == DocumentStatus.READY  # what the worker runs
+
+
+def test_a_copy_saved_without_its_metadata_is_still_recognised_as_altered(cast, document):
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(bytes(document.pdf))).pages:
+        writer.add_page(page)  # pages only: no metadata, no outline
+    copy = io.BytesIO()
+    writer.write(copy)
+    result = services.document_verify(copy.getvalue())
+    assert result.verdict == "altered" and result.document == document

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 from pypdf import PdfReader
 
 from assessments.exceptions import NotAllowed, RuleViolation
@@ -74,13 +75,16 @@ def test_the_agenda_gate(cast, committed):
     screened_out = committed(lambda: f.screen(cast, f.start(cast, "Annual report"), full=False))
     m = meeting(cast)
     blocked = report_for(cast, blocked_change)
-    noting = report_for(cast, blocked_change, decision_sought="note")
+    noting = report_for(cast, f.to_submitted(cast, "Also not signed off"), decision_sought="note")
     cleared = report_for(cast, signed.plan_change)
     screened = report_for(cast, screened_out)
     for report in (blocked, noting, cleared, screened):
         services.agenda_add_report(meeting=m, report=report, by=cast.clerk)  # a draft agenda takes anything
     gate = services.meeting_gate(m)
     assert list(gate) == [m.items.get(report=blocked).pk] and "not signed off" in gate[m.items.get(report=blocked).pk]
+    assert gate[m.items.get(report=blocked).pk].startswith(f"Item 5, “{blocked.title}”")
+    with pytest.raises(RuleViolation):  # one report per plan change on an agenda
+        services.agenda_add_report(meeting=m, report=report_for(cast, blocked_change, decision_sought="note"), by=cast.clerk)
     with pytest.raises(RuleViolation) as error:
         services.meeting_publish(meeting=m, by=cast.clerk)
     assert list(error.value.errors) == [f"item-{m.items.get(report=blocked).pk}"]
@@ -111,7 +115,8 @@ def test_publishing_numbers_reports_publishes_documents_and_builds_the_pack(cast
     second.refresh_from_db()
     assert (first.number, second.number) == (f"DIJB1-{NEXT_YEAR}", f"DIJB2-{NEXT_YEAR}")
     assert first.status == second.status == ReportStatus.PUBLISHED
-    assert SignedDocument.objects.filter(published_at__isnull=False, meeting=m).count() == 2
+    assert SignedDocument.objects.filter(published_at__isnull=False, publications__meeting=m).count() == 2
+    assert first.appendix == SignedDocument.objects.get(assessment=signed) and "Appendix 1" in first.published_policy_implications
     pack = AgendaPack.objects.get(meeting=m)
     assert pack.status == PackStatus.READY and pack.progress == 100
     reader = PdfReader(io.BytesIO(bytes(pack.pdf)))
@@ -254,7 +259,8 @@ def test_clerk_pages_over_http(cast, committed):
     officer = Client()
     officer.force_login(cast.officer)
     assert officer.get("/meetings/new/").status_code == 403
-    assert officer.post(f"/meetings/{m.pk}/", {"action": "publish"}).status_code == 200  # not a clerk: nothing happens
+    assert officer.post(f"/meetings/{m.pk}/", {"action": "publish"}).status_code == 403  # not a clerk
+    assert clerk.post(f"/meetings/{m.pk}/", {"action": "up", "item": "abc"}).status_code == 404  # a tampered form
     assert re.search(r"Agenda published", officer.get(f"/meetings/{m.pk}/").content.decode())
 
 
@@ -279,3 +285,75 @@ def test_officer_drafts_and_sends_a_report_over_http(cast):
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     assert officer.get(f"/reports/{report.pk}/pdf/")["Content-Type"] == "application/pdf"
+
+
+def test_published_text_and_links_stay_as_published(cast, committed):
+    """After an "amended" decision reopens the assessment, the published report still
+    says what it said, and the register links each document to the reports it went with."""
+    signed = committed(signed_off, cast)
+    m = meeting(cast, date=datetime.date.today())
+    report = report_for(cast, signed.plan_change)
+    item = services.agenda_add_report(meeting=m, report=report, by=cast.clerk)
+    committed(services.meeting_publish, meeting=m, by=cast.clerk)
+    report.refresh_from_db()
+    published_text = report.published_policy_implications
+    assert "Appendix 1" in published_text
+    services.item_decide(item=item, by=cast.clerk, decision="amended", text="Phase it.")
+    report.refresh_from_db()
+    assert services.policy_implications(report) == published_text
+    client = Client()
+    page = client.get(f"/register/dundee/reports/{report.number}/").content.decode()
+    assert escape(published_text) in page and report.appendix.verification_code in page
+    entry = client.get("/register/dundee/register.json").json()["items"][0]
+    assert entry["published_with"][0]["report_number"] == report.number
+    assert entry["published_with"][0]["meeting_date"] == m.date.isoformat()
+    meeting_page = client.get(f"/register/dundee/meetings/{m.pk}/").content.decode()
+    assert report.appendix.verification_code in meeting_page
+    # searching by the plan change reference or the report number finds it
+    for q in (signed.plan_change.reference, report.number):
+        assert report.appendix.verification_code in client.get(f"/register/dundee/?q={q}").content.decode()
+
+
+def test_register_filters_report_their_errors(committed):
+    from fixtures import demo
+
+    committed(demo.load)
+    client = Client()
+    text = client.get("/register/dundee/?meeting=abc&q=care").content.decode()
+    assert "There is a problem" in text and "Reduce care home" in text and "Annual Performance" not in text
+    text = client.get("/register/dundee/?date_from=2030-01-02&date_to=2030-01-01").content.decode()
+    assert "after the “published to” date" in text
+
+
+def test_clerk_mistakes_are_reported_where_they_happen(cast, committed):
+    clerk = Client()
+    clerk.force_login(cast.clerk)
+    response = clerk.post("/meetings/new/", {"committee": committee().pk, "date": "0001-01-01", "time": "10:00",
+                                            "remote": "on"})
+    assert response.status_code == 200 and "within a year before" in response.content.decode()
+    m = meeting(cast, date=datetime.date.today())
+    response = clerk.post(f"/meetings/{m.pk}/", {"action": "publish"})
+    assert "Add at least one report" in response.content.decode()
+    with pytest.raises(RuleViolation):
+        services.pack_rebuild(meeting=m, by=cast.clerk)
+    signed = committed(signed_off, cast)
+    item = services.agenda_add_report(meeting=m, report=report_for(cast, signed.plan_change), by=cast.clerk)
+    committed(services.meeting_publish, meeting=m, by=cast.clerk)
+    response = clerk.post(f"/agenda-items/{item.pk}/decision/", {f"d{item.pk}-decision": "remitted",
+                                                                 f"d{item.pk}-text": ""})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Say what the board amended or remitted" in page
+    assert re.search(rf'value="remitted" id="id_d{item.pk}-decision_2"[^>]* checked', page)  # the choice is kept
+    assert f'href="#id_d{item.pk}-text"' in page
+
+
+def test_the_screening_record_gives_the_leads_reason_when_overridden(cast, committed):
+    from reports.pdf.screening import ScreeningRecordPdf
+
+    plan_change = committed(lambda: f.screen(cast, f.start(cast, "Noting paper"), full=True, decision="override"))
+    screening = plan_change.screenings.get()
+    assert screening.outcome == "no_iia" and screening.outcome_reason.startswith("An equality lead overrode")
+    buffer = io.BytesIO()
+    ScreeningRecordPdf(screening, verification_code="IIA-AAAA-BBBB-CCCC", html_url="h", verify_url="v").render(buffer)
+    text = " ".join(PdfReader(io.BytesIO(buffer.getvalue())).pages[0].extract_text().split())
+    assert "An equality lead overrode the proposed outcome (full iia required): Because." in text

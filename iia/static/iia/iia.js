@@ -14,3 +14,24 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// The agenda pack builds in the background: show its progress without reloading the
+// page (and so without moving focus), then reload once when it is ready.
+document.addEventListener("DOMContentLoaded", function () {
+  var panel = document.querySelector("[data-pack-status]");
+  if (!panel || panel.getAttribute("data-pack-building") !== "true") { return; }
+  var message = panel.querySelector("[data-pack-message]");
+  var bar = panel.querySelector("[data-pack-progress]");
+  function poll() {
+    fetch(panel.getAttribute("data-pack-status"), { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (data.status === "ready" || data.status === "failed") { window.location.reload(); return; }
+        if (bar) { bar.value = data.progress; bar.textContent = data.progress + "%"; }
+        if (message) { message.textContent = "Being built: " + data.message + "."; }
+        window.setTimeout(poll, 2000);
+      })
+      .catch(function () { window.setTimeout(poll, 5000); });
+  }
+  window.setTimeout(poll, 2000);
+});
