@@ -36,7 +36,8 @@ def test_clerk_builds_and_publishes_an_agenda(live_server, page):
     page.get_by_label("Report waiting for a meeting").select_option(str(report.pk))
     page.get_by_role("button", name="Add to the agenda").click()
     page.get_by_text("Report added to the agenda").wait_for()
-    page.locator("button", has_text="Down: item 5").wait_for()
+    page.locator("button", has_text="Up: item 5").wait_for()
+    assert page.locator("button", has_text="Down: item 5").count() == 0  # the last item cannot go down
     page.locator("button", has_text="Up: item 5").click()  # reorder: the report becomes item 4
     page.get_by_role("button", name="Publish the agenda").click()
     page.get_by_text("Agenda published. The agenda pack is being built.").wait_for()
