@@ -40,7 +40,7 @@ def test_clerk_builds_and_publishes_an_agenda(live_server, page):
     assert page.locator("button", has_text="Down: item 5").count() == 0  # the last item cannot go down
     page.locator("button", has_text="Up: item 5").click()  # reorder: the report becomes item 4
     page.get_by_role("button", name="Publish the agenda").click()
-    page.get_by_text("Agenda published. The agenda pack is being built.").wait_for()
+    page.get_by_text("Agenda published.").wait_for()
     page.get_by_role("link", name="Download the agenda pack").wait_for(timeout=60000)
     shot(page, "05-meeting-published")
     meeting = Meeting.objects.get()
