@@ -205,23 +205,32 @@ def finalize(data: bytes, structure: Structure, meta: Metadata, *, signature_nam
     parent_tree: dict[int, list] = {i: [None] * len(owners) for i, owners in structure.pages.items()}
     tree_root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
 
+    names: dict[str, Name] = {}
+
+    def name(role: str) -> Name:
+        if role not in names:
+            names[role] = Name("/" + role)
+        return names[role]
+
     def build(node: Node, parent) -> pikepdf.Object:
-        element = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + node.role), P=parent))
-        kids = Array()
+        element = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=name(node.role), P=parent))
+        kids = []
         first_page = None
         for kid in node.kids:
             if isinstance(kid, Node):
                 kids.append(build(kid, element))
-            else:
-                page, mcid = kid
-                first_page = first_page if first_page is not None else page
-                kids.append(Dictionary(Type=Name.MCR, Pg=pages[page], MCID=mcid))
-                parent_tree[page][mcid] = element
-        element.K = kids
+                continue
+            page, mcid = kid
+            if first_page is None:
+                first_page = page
+            # an MCID on the element's own page is a plain integer; others need an MCR
+            kids.append(mcid if page == first_page else Dictionary(Type=Name.MCR, Pg=pages[page], MCID=mcid))
+            parent_tree[page][mcid] = element
+        element.K = Array(kids)
         if first_page is not None:
             element.Pg = pages[first_page]
         if node.attrs:
-            element.A = Dictionary({"/O": Name.Table, **{f"/{k}": Name("/" + v) for k, v in node.attrs.items()}})
+            element.A = Dictionary({"/O": Name.Table, **{f"/{k}": name(v) for k, v in node.attrs.items()}})
         if node.title:
             element.T = String(node.title)
         return element
