@@ -56,7 +56,11 @@ def _find(filename: str) -> Path | None:
 
 @functools.cache
 def register() -> dict[str, frozenset[int]]:
-    """Register the fonts once per process; return each font's character coverage."""
+    """Register the main fonts once per process; return each font's character coverage.
+
+    The fallback fonts (Symbola about 7 MiB, WenQuanYi Zen Hei about 34 MiB once parsed by
+    reportlab) are only read for their character maps here, and loaded when some text
+    first needs them (``ensure_registered``)."""
     rl_patches.apply()
     coverage: dict[str, frozenset[int]] = {}
     for name, filename in PRIMARY_FILES.items():
@@ -77,14 +81,79 @@ def register() -> dict[str, frozenset[int]]:
         path = _find(filename)
         if path is None:
             continue
-        font = TTFont(name, str(path), subfontIndex=index)
-        pdfmetrics.registerFont(font)
-        addMapping(name, 0, 0, name)
-        addMapping(name, 1, 0, name)
-        addMapping(name, 0, 1, name)
-        addMapping(name, 1, 1, name)
-        coverage[name] = frozenset(font.face.charToGlyph) - coverage[SANS]
+        _fallback_paths[name] = (path, index)
+        coverage[name] = frozenset(cmap_codepoints(path, index)) - coverage[SANS]
     return coverage
+
+
+_fallback_paths: dict[str, tuple[Path, int]] = {}
+
+
+@functools.cache
+def ensure_registered(name: str) -> None:
+    """Load a fallback font into reportlab the first time some text needs it."""
+    path, index = _fallback_paths[name]
+    pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
+    for bold in (0, 1):
+        for italic in (0, 1):
+            addMapping(name, bold, italic, name)
+
+
+def cmap_codepoints(path: Path, index: int = 0) -> set[int]:
+    """The characters a TrueType font (or one font of a collection) maps, read from its
+    cmap table alone: formats 4 (BMP) and 12 (all planes)."""
+    import mmap
+
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return _cmap_from(data, index)
+
+
+def _cmap_from(data, index: int) -> set[int]:
+    import struct
+
+    offset = 0
+    if data[:4] == b"ttcf":
+        offset = struct.unpack_from(">I", data, 12 + 4 * index)[0]
+    num_tables = struct.unpack_from(">H", data, offset + 4)[0]
+    cmap = None
+    for i in range(num_tables):
+        tag, _checksum, table_offset, _length = struct.unpack_from(">4sIII", data, offset + 12 + 16 * i)
+        if tag == b"cmap":
+            cmap = table_offset
+    if cmap is None:
+        return set()
+    codepoints: set[int] = set()
+    count = struct.unpack_from(">H", data, cmap + 2)[0]
+    for i in range(count):
+        platform, encoding, sub = struct.unpack_from(">HHI", data, cmap + 4 + 8 * i)
+        start = cmap + sub
+        fmt = struct.unpack_from(">H", data, start)[0]
+        if fmt == 12 and platform in (0, 3):
+            groups = struct.unpack_from(">I", data, start + 12)[0]
+            for g in range(groups):
+                first, last, _glyph = struct.unpack_from(">III", data, start + 16 + 12 * g)
+                codepoints.update(range(first, last + 1))
+        elif fmt == 4 and platform in (0, 3) and encoding in (0, 1, 3):
+            segments = struct.unpack_from(">H", data, start + 6)[0] // 2
+            ends = struct.unpack_from(f">{segments}H", data, start + 14)
+            starts = struct.unpack_from(f">{segments}H", data, start + 16 + 2 * segments)
+            deltas = struct.unpack_from(f">{segments}h", data, start + 16 + 4 * segments)
+            range_at = start + 16 + 6 * segments
+            offsets = struct.unpack_from(f">{segments}H", data, range_at)
+            for s_index, (first, last) in enumerate(zip(starts, ends, strict=True)):
+                if first == 0xFFFF:
+                    continue
+                for code in range(first, last + 1):  # only codes that map to a real glyph
+                    if offsets[s_index] == 0:
+                        glyph = (code + deltas[s_index]) & 0xFFFF
+                    else:
+                        at = range_at + 2 * s_index + offsets[s_index] + 2 * (code - first)
+                        glyph = struct.unpack_from(">H", data, at)[0]
+                        glyph = (glyph + deltas[s_index]) & 0xFFFF if glyph else 0
+                    if glyph:
+                        codepoints.add(code)
+    codepoints.discard(0xA0)  # reportlab draws a no-break space as a space
+    return codepoints
 
 
 @functools.cache
@@ -114,6 +183,8 @@ def markup(text: str) -> str:
         if not run:
             return
         chunk = escape("".join(run)).replace("\n", "<br/>")
+        if run_font is not None:
+            ensure_registered(run_font)
         out.append(chunk if run_font is None else f'<font face="{run_font}">{chunk}</font>')
         run.clear()
 

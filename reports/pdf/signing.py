@@ -19,8 +19,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers, timestamps
 
 from .tagging import SIGNATURE_FIELD
 
@@ -81,7 +79,11 @@ def make_self_signed(board_slug: str, board_name: str, *, years: int = 5, overwr
 
 
 @functools.lru_cache(maxsize=16)
-def signer(board_slug: str) -> signers.SimpleSigner:
+def signer(board_slug: str):
+    """The board's pyHanko signer (pyHanko is imported only where documents are signed:
+    a worker that only builds agenda packs never loads it)."""
+    from pyhanko.sign import signers
+
     path = p12_path(board_slug)
     if not path.exists():
         raise SigningNotConfigured(
@@ -100,6 +102,9 @@ def certificate_der(board_slug: str) -> bytes:
 def sign(pdf: bytes, *, board_slug: str, reason: str, location: str, signer_name: str) -> bytes:
     """Sign the PDF as an incremental update; add an RFC 3161 timestamp when
     ``IIA_TIMESTAMP_URL`` is set."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers, timestamps
+
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     # The document's XMP and Info are already PDF/A-conformant; pyHanko's own rewrite of
     # the XMP on the incremental update is not, so it is switched off for this write.

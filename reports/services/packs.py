@@ -7,8 +7,8 @@ import io
 import logging
 import traceback
 
+import pikepdf
 from django.utils import timezone
-from pypdf import PdfReader, PdfWriter
 
 from assessments.models import Role
 
@@ -31,7 +31,22 @@ def appendix_document(report) -> SignedDocument | None:
 
 
 def _pages(data: bytes) -> int:
-    return len(PdfReader(io.BytesIO(data)).pages)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
+def _append(pack: pikepdf.Pdf, data: bytes, *, drop_annotations: bool = False) -> int:
+    """Copy every page of ``data`` to the end of the pack; return the first one's index.
+    The copies leave their structure trees behind: the pack is a compilation of copies
+    (each document, tagged and signed, is published on its own)."""
+    at = len(pack.pages)
+    with pikepdf.open(io.BytesIO(data)) as source:
+        for page in source.pages:
+            for key in ("/StructParents", "/Tabs") + (("/Annots",) if drop_annotations else ()):
+                if key in page.obj:
+                    del page.obj[key]
+        pack.pages.extend(source.pages)
+    return at
 
 
 def _clerk_name(meeting: Meeting) -> str:
@@ -80,28 +95,31 @@ def pack_build(*, meeting_id: int) -> AgendaPack:
             front_pages = pages
         _progress(pack, 90, "Assembling the pack")
 
-        writer = PdfWriter()
-        writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
-        writer.add_outline_item(title="Cover and agenda", page_number=0)
+        merged = pikepdf.new()
+        outline = [pikepdf.OutlineItem("Cover and agenda", _append(merged, front))]
         for item, report, appendix, document in parts:
-            at = len(writer.pages)
-            writer.append(PdfReader(io.BytesIO(report)), import_outline=False)
-            parent = writer.add_outline_item(title=f"Item {item.position}: {item.report.number} {item.title}",
-                                             page_number=at)
+            entry = pikepdf.OutlineItem(f"Item {item.position}: {item.report.number} {item.title}",
+                                        _append(merged, report))
             if appendix:
-                at = len(writer.pages)
-                # the appendix is a copy: its signature lives in the signed original
-                writer.append(PdfReader(io.BytesIO(appendix)), import_outline=False, excluded_fields=["/Annots", "/B"])
-                writer.add_outline_item(title=f"Appendix 1: {document.get_kind_display()}", page_number=at,
-                                        parent=parent)
-        writer.add_metadata({"/Title": f"Agenda pack: {meeting.title}", "/Author": meeting.committee.board.name,
-                             "/Subject": f"Agenda, reports and impact assessments for {meeting.title}"})
+                # the appendix is a copy: its signature (and field) stay with the signed original
+                entry.children.append(pikepdf.OutlineItem(f"Appendix 1: {document.get_kind_display()}",
+                                                          _append(merged, appendix, drop_annotations=True)))
+            outline.append(entry)
+        with merged.open_outline() as tree:
+            tree.root.extend(outline)
+        merged.docinfo["/Title"] = f"Agenda pack: {meeting.title}"
+        merged.docinfo["/Author"] = meeting.committee.board.name
+        merged.docinfo["/Subject"] = f"Agenda, reports and impact assessments for {meeting.title}"
+        merged.Root.Lang = pikepdf.String("en-GB")
+        merged.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+        merged.Root.PageMode = pikepdf.Name.UseOutlines
         out = io.BytesIO()
-        writer.write(out)
+        merged.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         data = out.getvalue()
+        pages = len(merged.pages)
         AgendaPack.objects.filter(pk=pack.pk).update(
             status=PackStatus.READY, progress=100, progress_message="Ready", pdf=data,
-            sha256=hashlib.sha256(data).hexdigest(), size=len(data), pages=len(writer.pages),
+            sha256=hashlib.sha256(data).hexdigest(), size=len(data), pages=pages,
             item_pages={str(k): v for k, v in item_pages.items()}, built_at=timezone.now(), last_error="",
         )
     except Exception as error:

@@ -1,3 +1,5 @@
+import resource
+
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.models import AgendaPack, Meeting
@@ -20,5 +22,6 @@ class Command(BaseCommand):
         pack = pack_build(meeting_id=meeting.pk)
         with open(output, "wb") as handle:
             handle.write(bytes(pack.pdf))
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.stdout.write(f"Wrote the agenda pack of {meeting.title} to {output}: {pack.pages} pages, "
-                          f"{pack.size} bytes; items start on pages {pack.item_pages}.")
+                          f"{pack.size} bytes; items start on pages {pack.item_pages}; peak memory {peak:.0f} MiB.")
