@@ -55,7 +55,7 @@ def document_request_for_screening(*, screening: Screening) -> SignedDocument:
 
 
 def _after_commit(document: SignedDocument) -> None:
-    from ..tasks import enqueue
+    from ..background import enqueue
 
     transaction.on_commit(lambda: enqueue(document.pk))
 

@@ -225,7 +225,7 @@ def pack_request(*, meeting: Meeting) -> AgendaPack:
                                                  progress_message="Waiting to start")
 
     def start():
-        from ..tasks import enqueue_pack
+        from ..background import enqueue_pack
 
         enqueue_pack(meeting.pk)
 

@@ -106,7 +106,7 @@ def document_retry(request, code):
     if not (rules.has_role(request.user, board, Role.OFFICER) or rules.has_role(request.user, board, Role.EQUALITY_LEAD)):
         raise Http404("No such document.")
     if not document.is_ready:
-        from ..tasks import enqueue
+        from ..background import enqueue
 
         enqueue(document.pk)
         document.refresh_from_db()
