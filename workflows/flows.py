@@ -10,7 +10,7 @@ from reports import services as documents
 
 from . import selectors, views
 from .models import IIAProcess
-from .nodes import PartsSplit, TaskNode
+from .nodes import End, Function, Join, PartsSplit, StartHandle, Switch, TaskNode
 
 
 def _screening_reviewable(user, task) -> bool:
@@ -40,7 +40,7 @@ class IIAFlow(flow.Flow):
     # Viewflow defaults to no lock at all; every step here locks the process row.
     lock_impl = lock.SelectForUpdateLock(nowait=False, attempts=1)
 
-    start = flow.StartHandle(this.start_process).Next(this.screening)
+    start = StartHandle(this.start_process).Next(this.screening)
 
     screening = (
         TaskNode(views.ScreeningTaskView.as_view(), role=Role.OFFICER, title="Complete the pre-screening")
@@ -54,16 +54,16 @@ class IIAFlow(flow.Flow):
         title="Review the screening",
     ).Next(this.screening_decided)
     screening_decided = (
-        flow.Switch()
+        Switch()
         .Case(this.screening, this.screening_returned)
         .Case(this.screening_record, this.is_screened_out)
         .Default(this.parts)
     )
     # The signed screening record is produced after this step commits, outside the lock.
-    screening_record = flow.Function(this.request_screening_record).Next(this.screened_out)
-    screened_out = flow.End()
+    screening_record = Function(this.request_screening_record).Next(this.screened_out)
+    screened_out = End()
 
-    start_version = flow.StartHandle(this.start_new_version).Next(this.parts)
+    start_version = StartHandle(this.start_new_version).Next(this.parts)
 
     parts = PartsSplit(this.complete_part, this.parts_to_do)
     complete_part = (
@@ -71,7 +71,7 @@ class IIAFlow(flow.Flow):
         .Assign(this.author)
         .Next(this.parts_done)
     )
-    parts_done = flow.Join().Next(this.actions)
+    parts_done = Join().Next(this.actions)
     actions = (
         TaskNode(views.ActionsTaskView.as_view(), role=Role.OFFICER, title="Record mitigating actions")
         .Assign(this.author)
@@ -86,7 +86,7 @@ class IIAFlow(flow.Flow):
         views.ReviewTaskView.as_view(), role=Role.EQUALITY_LEAD, guard=_approvable, title="Review the IIA"
     ).Next(this.review_decided)
     review_decided = (
-        flow.Switch()
+        Switch()
         .Case(this.sign_off, this.is_approved)
         .Case(this.parts, this.has_parts_to_rework)
         .Default(this.actions)
@@ -95,14 +95,14 @@ class IIAFlow(flow.Flow):
         views.SignOffTaskView.as_view(), role=Role.SENIOR_OFFICER, guard=_signable, title="Sign off the IIA"
     ).Next(this.sign_off_decided)
     sign_off_decided = (
-        flow.Switch()
+        Switch()
         .Case(this.signed_document, this.is_signed_off)
         .Case(this.parts, this.has_parts_to_rework)
         .Default(this.actions)
     )
     # The signed PDF is rendered after the sign-off commits, outside the lock.
-    signed_document = flow.Function(this.request_signed_document).Next(this.signed_off)
-    signed_off = flow.End()
+    signed_document = Function(this.request_signed_document).Next(this.signed_off)
+    signed_off = End()
 
     # --- start handlers -------------------------------------------------------
     def start_process(self, activation, *, plan_change):

@@ -156,6 +156,38 @@ class TaskNode(flow.View):
         )
 
 
+class NoViews:
+    """Viewflow gives gateways, functions and ends their own detail, undo, revive and
+    cancel pages, guarded by its global permissions (a superuser passes everywhere).
+    Every change here goes through the services instead, so none of them is exposed."""
+
+    index_view_class = None
+    detail_view_class = None
+    undo_view_class = None
+    revive_view_class = None
+    cancel_view_class = None
+
+
+class StartHandle(NoViews, flow.StartHandle):
+    pass
+
+
+class Switch(NoViews, flow.Switch):
+    pass
+
+
+class Join(NoViews, flow.Join):
+    pass
+
+
+class Function(NoViews, flow.Function):
+    pass
+
+
+class End(NoViews, flow.End):
+    pass
+
+
 class PartsSplitActivation(SplitActivation):
     """Creates one task of the part node per part still to do, each with ``{"part": code}``."""
 
@@ -168,7 +200,7 @@ class PartsSplitActivation(SplitActivation):
             raise FlowRuntimeError(f"{node.name}: no part to do")
 
 
-class PartsSplit(flow.Split):
+class PartsSplit(NoViews, flow.Split):
     """A parallel split into one task per part of the assessment, done in any order.
 
     Viewflow 2.4's ``Split`` makes one task per branch; the parts come from the

@@ -64,7 +64,8 @@ def test_login_is_throttled_after_five_failures(cast):
 
 
 def test_production_settings_pass_the_deployment_check():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "iia.settings.production",
+    env = {**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+           "DJANGO_SETTINGS_MODULE": "iia.settings.production",
            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "DJANGO_ALLOWED_HOSTS": "iia.example.org",
            "DATABASE_URL": "sqlite:///:memory:"}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
