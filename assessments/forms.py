@@ -332,6 +332,11 @@ class NewVersionForm(NamedErrorsForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why is a new version needed?")
 
 
+class WithdrawForm(NamedErrorsForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why is the assessment withdrawn?",
+                             max_length=2000)
+
+
 __all__ = [
     "ActionForm",
     "ActionFormSet",
@@ -345,5 +350,6 @@ __all__ = [
     "ScreeningReviewForm",
     "SectionForm",
     "SignOffForm",
+    "WithdrawForm",
     "apply_errors",
 ]

@@ -96,3 +96,12 @@ def can_start_new_version(user: AbstractBaseUser, assessment: Assessment) -> boo
     return assessment.state == AssessmentState.SIGNED_OFF and has_role(
         user, assessment.plan_change.board_id, Role.OFFICER
     )
+
+
+def can_withdraw(user: AbstractBaseUser, assessment: Assessment) -> bool:
+    """The plan change's author or lead officer, or an equality lead of the board, can
+    withdraw an assessment that is not yet signed off (the plan change is not going ahead)."""
+    board_id = assessment.plan_change.board_id
+    return (has_role(user, board_id, Role.OFFICER) and is_author(user, assessment.plan_change)) or has_role(
+        user, board_id, Role.EQUALITY_LEAD
+    )

@@ -1,11 +1,18 @@
 """Cleaning user text before it is stored."""
 
-_CONTROLS = {c: None for c in range(0x20) if c not in (0x09, 0x0A)} | {0x7F: None}
+# C0 controls except tab and newline, DEL, and the C1 controls.
+_CONTROLS = {c: None for c in range(0x20) if c not in (0x09, 0x0A)} | {c: None for c in range(0x7F, 0xA0)}
+# Explicit bidirectional embeddings, overrides and isolates: they can make published text
+# read differently from what was stored ("Trojan Source"). Right-to-left scripts display
+# correctly without them; the left-to-right and right-to-left marks (U+200E, U+200F) are kept.
+_BIDI_CONTROLS = {c: None for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+_DROP = _CONTROLS | _BIDI_CONTROLS
 
 
 def clean_text(value: str | None) -> str:
     """Strip surrounding space, normalise line endings and drop control characters (NUL
-    among them, which PostgreSQL cannot store); every other character is kept."""
+    among them, which PostgreSQL cannot store) and bidirectional overrides; every other
+    character is kept."""
     if not value:
         return ""
-    return value.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROLS).strip()
+    return value.replace("\r\n", "\n").replace("\r", "\n").translate(_DROP).strip()

@@ -55,7 +55,8 @@ def wrap_task_view(node: "TaskNode", view, permission, *, start: bool):
                 messages.info(request, "That task has already been completed.")
                 return redirect(_plan_change_url(process))
             if not permission(request.user, task):
-                if request.method == "POST" and task.owner_id and task.owner_id != request.user.pk:
+                if (request.method == "POST" and task.owner_id and task.owner_id != request.user.pk
+                        and node._allowed(request.user, task)):  # lost a race for a task they could take
                     raise Conflict("Someone else has claimed this task. Nothing you sent was saved.",
                                    next_url=_plan_change_url(process))
                 raise PermissionDenied("You cannot work on this task.")

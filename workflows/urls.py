@@ -10,4 +10,5 @@ urlpatterns = [
     path("plan-changes/new/<slug:board_slug>/", pages.plan_change_start, name="plan_change_start_board"),
     path("plan-changes/<int:pk>/", pages.plan_change_detail, name="plan_change_detail"),
     path("assessments/<int:pk>/new-version/", pages.assessment_new_version, name="assessment_new_version"),
+    path("assessments/<int:pk>/withdraw/", pages.assessment_withdraw, name="assessment_withdraw"),
 ]

@@ -11,6 +11,7 @@ from .assessment import (
     assessment_return,
     assessment_sign_off,
     assessment_submit,
+    assessment_withdraw,
     evidence_save,
     section_save,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "assessment_return",
     "assessment_sign_off",
     "assessment_submit",
+    "assessment_withdraw",
     "audit_record",
     "evidence_save",
     "plan_change_create",

@@ -377,6 +377,23 @@ def assessment_sign_off(*, assessment: Assessment, by) -> Assessment:
     return assessment
 
 
+def assessment_withdraw(*, assessment: Assessment, by, reason: str) -> Assessment:
+    """Withdraw an assessment that is not signed off: the plan change is not going ahead.
+    The workflow ends its open tasks in the same transaction (``workflows.engine.withdraw``)."""
+    with transaction.atomic():
+        assessment = _locked(assessment)
+        if not rules.can_withdraw(by, assessment):
+            raise NotAllowed("Only the plan change's author or lead officer, or an equality lead, can withdraw it.")
+        reason = clean_text(reason).strip()
+        if not reason:
+            raise RuleViolation({"reason": ["Say why the assessment is withdrawn."]})
+        from_state = assessment.state
+        assessment.withdraw()
+        assessment.save()
+        _audit(assessment, by, "assessment.withdraw", f"Withdrawn: {reason}", from_state=from_state)
+    return assessment
+
+
 def assessment_new_version(*, assessment: Assessment, by, reason: str, board_decision: bool = False) -> Assessment:
     """Start a new version of a signed-off assessment, copying its answers for editing.
     It supersedes the signed-off version when it is signed off in turn. An officer

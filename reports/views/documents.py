@@ -4,9 +4,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from assessments import rules
 from assessments.models import Assessment, Role
@@ -49,6 +50,7 @@ def _public_or_sign_in(view):
 
 
 @_public_or_sign_in
+@require_safe
 def document_pdf(request, code):
     """Exactly the stored signed bytes."""
     document = _visible_document(request, code)
@@ -65,6 +67,7 @@ def document_pdf(request, code):
 
 
 @_public_or_sign_in
+@require_safe
 def document_html(request, code):
     """The accessible HTML version: the same content as the PDF."""
     document = _visible_document(request, code)
@@ -84,6 +87,7 @@ def document_html(request, code):
 
 
 @login_required
+@require_safe
 def assessment_preview(request, pk):
     """A DRAFT preview of an assessment that is not signed off (the stored file once it is)."""
     assessment = get_object_or_404(
@@ -104,7 +108,7 @@ def document_retry(request, code):
     document = _visible_document(request, code)
     board = document.board_id
     if not (rules.has_role(request.user, board, Role.OFFICER) or rules.has_role(request.user, board, Role.EQUALITY_LEAD)):
-        raise Http404("No such document.")
+        raise PermissionDenied("Only the board's officers and equality leads can retry a signed document.")
     if not document.is_ready:
         from ..background import enqueue
 

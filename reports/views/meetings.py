@@ -3,11 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from assessments import rules
 from assessments.exceptions import NotAllowed, RuleViolation
@@ -42,6 +42,7 @@ def _guard(view):
 
 
 @login_required
+@require_safe
 def meeting_list(request):
     meetings = selectors.meetings_for(request.user).order_by("-date")
     return render(request, "reports/meeting_list.html", {
@@ -126,7 +127,7 @@ def meeting_detail(request, pk):
             services.pack_rebuild(meeting=meeting, by=request.user)
             messages.success(request, "The agenda pack is being built again.")
         else:
-            raise Http404("No such action.")
+            raise BadRequest("Unknown agenda action.")
     except RuleViolation as violation:
         errors = [(key if key.startswith("item-") else "", problem)
                   for key, problems in violation.errors.items() for problem in problems]
@@ -160,6 +161,7 @@ def item_decide(request, pk):
 
 
 @login_required
+@require_safe
 def meeting_pack_status(request, pk):
     """The pack's progress, for the meeting page to show without reloading."""
     meeting = _meeting(request, pk)
@@ -169,6 +171,7 @@ def meeting_pack_status(request, pk):
     return JsonResponse({"status": pack.status, "progress": pack.progress, "message": pack.progress_message})
 
 
+@require_safe
 def meeting_pack(request, pk):
     """The agenda pack: public once the agenda is published."""
     meeting = get_object_or_404(Meeting.objects.select_related("committee__board"), pk=pk)
@@ -186,6 +189,7 @@ def meeting_pack(request, pk):
 
 
 @login_required
+@require_safe
 def clerk_queue(request):
     if not _clerk_boards(request.user):
         raise PermissionDenied("The clerk's queue is for IJB clerks.")

@@ -5,6 +5,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import require_safe
 
 from assessments.models import Board
 
@@ -13,6 +14,7 @@ from ..forms import RegisterFilterForm
 from ..models import Meeting, MeetingStatus, Report, ReportStatus
 
 
+@require_safe
 def register_index(request):
     return render(request, "reports/register_index.html", {"boards": Board.objects.order_by("name")})
 
@@ -23,6 +25,7 @@ def _entry(document) -> dict:
             "publications": list(document.publications.all())}
 
 
+@require_safe
 def register_board(request, slug):
     board = get_object_or_404(Board, slug=slug)
     form = RegisterFilterForm(request.GET or None, board=board)
@@ -37,6 +40,7 @@ def register_board(request, slug):
     })
 
 
+@require_safe
 def register_feed(request, slug):
     board = get_object_or_404(Board, slug=slug)
     feed = Atom1Feed(
@@ -58,6 +62,7 @@ def register_feed(request, slug):
     return HttpResponse(feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8")
 
 
+@require_safe
 def register_json(request, slug):
     board = get_object_or_404(Board, slug=slug)
     items = []
@@ -88,6 +93,7 @@ def register_json(request, slug):
                         json_dumps_params={"ensure_ascii": False, "indent": 1})
 
 
+@require_safe
 def register_meeting(request, slug, pk):
     board = get_object_or_404(Board, slug=slug)
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk, committee__board=board)
@@ -103,6 +109,7 @@ def register_meeting(request, slug, pk):
     })
 
 
+@require_safe
 def register_report(request, slug, number):
     from ..services import policy_implications
 

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from assessments import rules
 from assessments import selectors as assessment_selectors
@@ -110,6 +110,7 @@ def report_edit(request, pk):
 
 
 @login_required
+@require_safe
 def report_detail(request, pk):
     report = _report(request, pk)
     item = report.items.select_related("meeting__committee").order_by("-meeting__date").first()
@@ -137,6 +138,7 @@ def report_submit(request, pk):
 
 
 @login_required
+@require_safe
 def report_pdf(request, pk):
     """The report as it will appear in the agenda pack (rendered on request)."""
     report = _report(request, pk)

@@ -6,20 +6,21 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from assessments import rules, services
 from assessments import selectors as assessment_selectors
 from assessments.exceptions import NotAllowed, RuleViolation
-from assessments.forms import NewVersionForm, PlanChangeForm, apply_errors
+from assessments.forms import NewVersionForm, PlanChangeForm, WithdrawForm, apply_errors
 from assessments.models import Assessment, Board, PlanChange, Role
 from reports.models import SignedDocument
 
-from .. import selectors
+from .. import engine, selectors
 from ..selectors import task_url
 
 
 @login_required
+@require_safe
 def home(request):
     inbox = [selectors.describe(t, request.user) for t in selectors.inbox(request.user)]
     queue = [selectors.describe(t, request.user) for t in selectors.queue(request.user)]
@@ -34,6 +35,7 @@ def home(request):
 
 
 @login_required
+@require_safe
 def inbox(request):
     tasks = [selectors.describe(t, request.user) for t in selectors.inbox(request.user)]
     return render(request, "workflows/task_list.html", {
@@ -46,6 +48,7 @@ def inbox(request):
 
 
 @login_required
+@require_safe
 def queue(request):
     tasks = [selectors.describe(t, request.user) for t in selectors.queue(request.user)]
     return render(request, "workflows/task_list.html", {
@@ -92,6 +95,7 @@ def plan_change_start(request, board_slug=None):
 
 
 @login_required
+@require_safe
 def plan_change_detail(request, pk):
     try:
         plan_change = assessment_selectors.plan_change_get(request.user, pk)
@@ -119,6 +123,9 @@ def plan_change_detail(request, pk):
         "can_new_version": chosen is not None and rules.can_start_new_version(request.user, chosen)
         and not any(a.state in ("in_progress", "submitted", "returned", "approved") for a in assessments),
         "new_version_form": NewVersionForm(),
+        "can_withdraw": chosen is not None and chosen.state in ("in_progress", "submitted", "returned", "approved")
+        and rules.can_withdraw(request.user, chosen),
+        "withdraw_form": WithdrawForm(),
         "document": SignedDocument.objects.filter(assessment=chosen).first() if chosen else None,
         "screening_document": SignedDocument.objects.filter(screening__plan_change=plan_change).first(),
         "reports": plan_change.reports.order_by("-created_at"),
@@ -141,6 +148,8 @@ def assessment_new_version(request, pk):
         Assessment.objects.select_related("plan_change"), pk=pk,
         plan_change__board_id__in=rules.board_ids(request.user),
     )
+    if not rules.can_start_new_version(request.user, assessment):
+        raise PermissionDenied("Only an officer of the board can start a new version of a signed-off assessment.")
     form = NewVersionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say why a new version is needed.")
@@ -158,3 +167,27 @@ def assessment_new_version(request, pk):
 
 
 __all__ = ["Board"]
+
+
+@login_required
+@require_POST
+def assessment_withdraw(request, pk):
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("plan_change"), pk=pk,
+        plan_change__board_id__in=rules.board_ids(request.user),
+    )
+    if not rules.can_withdraw(request.user, assessment):
+        raise PermissionDenied("Only the plan change's author or lead officer, or an equality lead, can withdraw it.")
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the assessment is withdrawn.")
+        return redirect("plan_change_detail", pk=assessment.plan_change_id)
+    try:
+        engine.withdraw(assessment, request.user, form.cleaned_data["reason"])
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except RuleViolation as violation:
+        messages.error(request, str(violation))
+    else:
+        messages.success(request, "The assessment is withdrawn and its open tasks are closed.")
+    return redirect("plan_change_detail", pk=assessment.plan_change_id)

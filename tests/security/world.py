@@ -1,0 +1,157 @@
+"""A board with something at every stage, and the people who look at it, for the role matrix."""
+
+import datetime
+
+from assessments import services as assessment_services
+from reports import services as report_services
+from reports.models import AgendaItem, Committee, Meeting, Report, SignedDocument
+from tests import factories as f
+from tests.reports.helpers import signed_off
+from workflows.engine import active_task
+from workflows.flows import IIAFlow
+
+PERSONAS = ("anonymous", "officer", "contributor", "lead", "other_lead", "senior", "clerk", "superuser")
+
+
+class World:
+    """Everything is on Dundee's board; ``other_lead`` is Scottish Borders' equality lead."""
+
+    def __init__(self, committed):
+        dundee, borders = f.Cast(), f.Cast("scottish-borders")
+        self.people = {
+            "anonymous": None,
+            "officer": dundee.officer,
+            "contributor": dundee.officer2,
+            "lead": dundee.lead,
+            "other_lead": borders.lead,
+            "senior": dundee.senior,
+            "clerk": dundee.clerk,
+            "superuser": f.user(None, is_superuser=True, is_staff=True),
+        }
+        self.plan = f.plan()
+        draft = f.start(dundee, "Screening draft")
+        submitted_screening = f.start(dundee, "Screening submitted")
+        screening = submitted_screening.screenings.get()
+        from workflows.engine import run_task
+
+        run_task(
+            active_task(submitted_screening, IIAFlow.screening),
+            dundee.officer,
+            lambda: assessment_services.screening_submit(screening=screening, by=dundee.officer, answers=f.answers()),
+        )
+        parts = f.screen(dundee, f.start(dundee, "Parts in progress"))
+        actions = f.screen(dundee, f.start(dundee, "Actions"))
+        f.complete_parts(dundee, actions)
+        submit = f.screen(dundee, f.start(dundee, "Submit"))
+        f.complete_parts(dundee, submit)
+        f.complete_actions(dundee, submit)
+        self.submitted = f.to_submitted(dundee, "Submitted")
+        f.current(self.submitted).contributors.add(dundee.officer2)
+        approved = f.to_submitted(dundee, "Approved")
+        f.current(approved).contributors.add(dundee.officer2)
+        f.approve(dundee, approved)
+        self.signed = committed(signed_off, dundee)
+        committee = Committee.objects.get(board__slug="dundee", kind="ijb")
+        self.meeting = report_services.meeting_create(
+            committee=committee, by=dundee.clerk, date=datetime.date.today(), venue="Chamber"
+        )
+        published = report_services.report_create(
+            plan_change=self.signed.plan_change,
+            by=dundee.officer,
+            committee=committee,
+            title="Published report",
+            report_by="Chief Officer",
+            decision_sought="agree",
+            purpose="P",
+            recommendations="R",
+            direction_to="none",
+        )
+        report_services.report_submit(report=published, by=dundee.officer)
+        report_services.agenda_add_report(meeting=self.meeting, report=published, by=dundee.clerk)
+        committed(report_services.meeting_publish, meeting=self.meeting, by=dundee.clerk)
+        self.published_report = Report.objects.get(pk=published.pk)
+        self.draft_report = report_services.report_create(
+            plan_change=self.submitted,
+            by=dundee.officer,
+            committee=committee,
+            title="Draft report",
+            report_by="Chief Officer",
+            decision_sought="agree",
+            purpose="P",
+            recommendations="R",
+            direction_to="none",
+        )
+        unpublished = committed(signed_off, dundee)
+        self.unpublished_document = SignedDocument.objects.get(assessment=unpublished)
+        self.item = AgendaItem.objects.get(meeting=self.meeting, report=published)
+        self.meeting = Meeting.objects.get(pk=self.meeting.pk)
+        self.tasks = {
+            node.name: active_task(pc, node)
+            for pc, node in (
+                (draft, IIAFlow.screening),
+                (submitted_screening, IIAFlow.review_screening),
+                (parts, IIAFlow.complete_part),
+                (actions, IIAFlow.actions),
+                (submit, IIAFlow.submit),
+                (self.submitted, IIAFlow.review),
+                (approved, IIAFlow.sign_off),
+            )
+        }
+        self.parts_assessment = f.current(parts)
+
+    def kwargs(self, name: str, route: str) -> dict:
+        """Path arguments for a URL name."""
+        if name.startswith("iia:"):
+            node = name.split(":")[1]
+            task = self.tasks[node]
+            return {"process_pk": task.process_id, "task_pk": task.pk}
+        if name.startswith("admin:"):
+            return self._admin_kwargs(name, route)
+        values = {
+            "plan_detail": {"pk": self.plan.pk},
+            "plan_change_detail": {"pk": self.submitted.pk},
+            "plan_change_start_board": {"board_slug": "dundee"},
+            "assessment_new_version": {"pk": self.signed.pk},
+            "assessment_preview": {"pk": self.parts_assessment.pk},
+            "assessment_withdraw": {"pk": self.parts_assessment.pk},
+            "document_html": {"code": self.unpublished_document.verification_code},
+            "document_pdf": {"code": self.unpublished_document.verification_code},
+            "document_retry": {"code": self.unpublished_document.verification_code},
+            "report_new": {"plan_change_pk": self.submitted.pk},
+            "report_detail": {"pk": self.draft_report.pk},
+            "report_edit": {"pk": self.draft_report.pk},
+            "report_submit": {"pk": self.draft_report.pk},
+            "report_pdf": {"pk": self.draft_report.pk},
+            "meeting_detail": {"pk": self.meeting.pk},
+            "meeting_pack": {"pk": self.meeting.pk},
+            "meeting_pack_status": {"pk": self.meeting.pk},
+            "item_decide": {"pk": self.item.pk},
+            "register_board": {"slug": "dundee"},
+            "register_feed": {"slug": "dundee"},
+            "register_json": {"slug": "dundee"},
+            "register_meeting": {"slug": "dundee", "pk": self.meeting.pk},
+            "register_report": {"slug": "dundee", "number": self.published_report.number},
+        }
+        return values.get(name, {})
+
+    def _admin_kwargs(self, name: str, route: str) -> dict:
+        from django.contrib import admin
+
+        kwargs = {}
+        if "<app_label>" in route:
+            kwargs["app_label"] = "assessments"
+        if "object_id" in route or "<id>" in route:
+            model = next(
+                (m for m in admin.site._registry if name.startswith(f"admin:{m._meta.app_label}_{m._meta.model_name}_")), None
+            )
+            obj = model._default_manager.order_by("pk").first() if model else None
+            kwargs["id" if "<id>" in route else "object_id"] = str(obj.pk) if obj else "1"
+        if "content_type_id" in route:
+            from django.contrib.contenttypes.models import ContentType
+
+            kwargs["content_type_id"] = ContentType.objects.get_for_model(Report).pk
+            kwargs["object_id"] = str(self.published_report.pk)
+        for param in ("uidb64", "token"):
+            if f"<{param}>" in route or f":{param}>" in route:
+                kwargs[param] = "x"
+        return kwargs

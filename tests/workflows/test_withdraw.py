@@ -1,0 +1,78 @@
+"""Withdrawing an assessment: the plan change is not going ahead."""
+
+import pytest
+from django_fsm import TransitionNotAllowed
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from assessments.exceptions import NotAllowed, RuleViolation
+from assessments.models import AssessmentState, AuditEvent
+from tests import factories as f
+from workflows import engine
+from workflows.models import IIAProcess
+
+from .http import client_for
+
+pytestmark = pytest.mark.django_db
+
+OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+
+
+def test_withdrawing_mid_parts_closes_every_open_task_and_the_process(cast):
+    plan_change = f.screen(cast, f.start(cast))
+    assessment = f.current(plan_change)
+    process = IIAProcess.objects.get(plan_change=plan_change)
+    assert Task.objects.filter(process=process, status__in=OPEN).count() > 1
+    engine.withdraw(assessment, cast.officer, "The service redesign was dropped.")
+    assessment.refresh_from_db()
+    process.refresh_from_db()
+    assert assessment.state == AssessmentState.WITHDRAWN
+    assert process.status == PROCESS.CANCELED
+    assert not Task.objects.filter(process=process, status__in=OPEN).exists()
+    event = AuditEvent.objects.get(assessment=assessment, action="assessment.withdraw")
+    assert (event.actor, event.from_state, event.to_state) == (cast.officer, "in_progress", "withdrawn")
+    assert "dropped" in event.message
+
+
+def test_an_equality_lead_can_withdraw_a_submitted_assessment_but_not_a_signed_off_one(cast):
+    submitted = f.to_submitted(cast)
+    engine.withdraw(f.current(submitted), cast.lead, "Board no longer asked to decide.")
+    assert f.current(submitted).state == AssessmentState.WITHDRAWN
+    signed = f.to_submitted(cast, "Signed")
+    f.approve(cast, signed)
+    f.sign_off(cast, signed)
+    with pytest.raises(TransitionNotAllowed):
+        engine.withdraw(f.current(signed), cast.lead, "Too late.")
+    assert f.current(signed).state == AssessmentState.SIGNED_OFF
+    assert not AuditEvent.objects.filter(assessment=f.current(signed), action="assessment.withdraw").exists()
+
+
+def test_withdraw_needs_a_reason_and_the_right_person(cast, borders):
+    plan_change = f.screen(cast, f.start(cast))
+    assessment = f.current(plan_change)
+    for person in (cast.senior, cast.clerk, cast.officer2, borders.lead):
+        with pytest.raises(NotAllowed):
+            engine.withdraw(assessment, person, "Not mine to withdraw.")
+    with pytest.raises(RuleViolation):
+        engine.withdraw(assessment, cast.officer, "  \u202e ")
+    assessment.refresh_from_db()
+    assert assessment.state == AssessmentState.IN_PROGRESS
+    assert Task.objects.filter(process__iiaprocess__plan_change=plan_change, status__in=OPEN).exists()
+
+
+def test_withdraw_from_the_plan_change_page(cast):
+    plan_change = f.screen(cast, f.start(cast))
+    assessment = f.current(plan_change)
+    officer = client_for(cast.officer)
+    page = officer.get(f"/plan-changes/{plan_change.pk}/").content.decode()
+    assert "Withdraw the assessment" in page
+    assert "Withdraw the assessment" not in client_for(cast.senior).get(f"/plan-changes/{plan_change.pk}/").content.decode()
+    assert client_for(cast.senior).post(f"/assessments/{assessment.pk}/withdraw/", {"reason": "x"}).status_code == 403
+    response = officer.post(f"/assessments/{assessment.pk}/withdraw/", {"reason": ""})
+    assert response.status_code == 302
+    assert f.current(plan_change).state == AssessmentState.IN_PROGRESS
+    response = officer.post(f"/assessments/{assessment.pk}/withdraw/", {"reason": "Not going ahead."}, follow=True)
+    assert "withdrawn" in response.content.decode()
+    assert f.current(plan_change).state == AssessmentState.WITHDRAWN
+    assert "Your tasks" not in officer.get("/tasks/inbox/").content.decode() or not Task.objects.filter(
+        process__iiaprocess__plan_change=plan_change, status__in=OPEN).exists()
