@@ -100,6 +100,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing at once when two requests write together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A request waits at most this long for a row another request holds, then gets the
+    # 409 "someone else just changed this" page (ConflictMiddleware) instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={int(os.environ.get('IIA_DB_LOCK_TIMEOUT_MS', '5000'))}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
