@@ -4,6 +4,9 @@
 - ``assessment_version_opened`` is sent, inside the transaction, when a new version of a
   signed-off assessment is opened (by an officer, or by an "amended" board decision);
   the workflow app starts the new version's tasks on it.
+- ``assessment_changed`` is sent, inside the transaction, with every audited change of an
+  assessment (``action`` is the audit action, e.g. ``assessment.submit``); the workflow
+  app schedules its notifications on it, to be sent after commit.
 """
 
 from django.db.models import F
@@ -13,6 +16,7 @@ from django.dispatch import Signal, receiver
 from .models import Question, Row, ScreeningQuestion, Section, Template
 
 assessment_version_opened = Signal()  # kwargs: assessment, by
+assessment_changed = Signal()  # kwargs: assessment, action, by
 
 
 def _bump(template_id: int) -> None:

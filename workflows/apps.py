@@ -7,4 +7,4 @@ class WorkflowsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks, receivers  # noqa: F401  (system checks; starts flows on assessment signals)
+        from . import checks, notifications, receivers  # noqa: F401  (system checks; signal receivers)

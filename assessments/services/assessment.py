@@ -25,7 +25,7 @@ from ..models import (
     Template,
 )
 from ..models.assessment import OPEN_STATES, ActionKind, ActionStatus, PartStatus, Rating
-from ..signals import assessment_version_opened
+from ..signals import assessment_changed, assessment_version_opened
 from ..text import clean_text
 from ..validation import (
     Coverage,
@@ -97,6 +97,7 @@ def _audit(assessment: Assessment, by, action: str, message: str, *, from_state:
         message=message,
         data=data,
     )
+    assessment_changed.send(sender=Assessment, assessment=assessment, action=action, by=by)
 
 
 def assessment_open(

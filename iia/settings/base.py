@@ -164,6 +164,15 @@ LOGGING = {
 IIA_SIGNING_DIR = os.environ.get("IIA_SIGNING_DIR", str(Path.home() / ".local" / "share" / "iia" / "signing"))
 IIA_SIGNING_PASSPHRASE = os.environ.get("IIA_SIGNING_PASSPHRASE", "demo-signing-passphrase" if IIA_DEMO else "")
 IIA_TIMESTAMP_URL = os.environ.get("IIA_TIMESTAMP_URL", "")
+# Notifications: printed to the server's log unless an SMTP server is configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "iia@localhost")
 IIA_SITE_URL = os.environ.get("IIA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 IIA_FONT_DIRS = [d for d in os.environ.get("IIA_FONT_DIRS", "").split(":") if d]
 IIA_MAX_UPLOAD_BYTES = int(os.environ.get("IIA_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))

@@ -9,6 +9,7 @@ SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 IIA_DEMO = False
 IIA_SHOW_DEMO_LOGINS = False
 IIA_SIGNING_PASSPHRASE = os.environ.get("IIA_SIGNING_PASSPHRASE", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False
 

@@ -13,7 +13,7 @@ from viewflow.workflow.status import STATUS
 
 from assessments import services
 from assessments.catalogue import template_parts
-from assessments.models import AssessmentState, AuditEvent, ImpactRating, PartProgress
+from assessments.models import AuditEvent, ImpactRating, PartProgress
 from assessments.validation import RatingInput
 from tests import factories as f
 from workflows import engine
