@@ -3,6 +3,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxLengthValidator
 
 from .exceptions import RuleViolation
 from .models import ChangeType, PlanChange, Role, Section, StrategicPlan
@@ -15,12 +16,19 @@ User = get_user_model()
 RATING_CHOICES = [(r.value, r.label) for r in Rating if r != Rating.NOT_APPLICABLE]
 
 
+TEXT_LIMIT = 20_000  # characters in any free-text answer (about seven pages)
+
+
 class NamedErrorsForm(forms.Form):
     """Error messages that say which field they are about ("Choose a risk level"),
-    not Django's "This field is required."."""
+    not Django's "This field is required.". A text field without its own limit gets
+    ``TEXT_LIMIT``."""
 
     def full_clean(self):
         for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                field.max_length = TEXT_LIMIT
+                field.validators.append(MaxLengthValidator(TEXT_LIMIT))
             label = str(field.label or name.replace("_", " ")).rstrip(":").lower()
             choose = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField))
             field.error_messages["required"] = f"{'Choose' if choose else 'Enter'} {label}."

@@ -329,7 +329,7 @@ def assessment_return(*, assessment: Assessment, by, comments: str, parts: list[
         assessment = _locked(assessment)
         if not rules.can_return(by, assessment):
             raise NotAllowed("You cannot return this assessment.")
-        if not comments.strip():
+        if not clean_text(comments):
             raise RuleViolation({"comments": ["Say what needs to change."]})
         if not parts:
             raise RuleViolation({"parts": ["Choose the parts the officer must change."]})
@@ -408,7 +408,7 @@ def assessment_new_version(*, assessment: Assessment, by, reason: str, board_dec
                 raise NotAllowed("Only the board's clerk records a decision that reopens an assessment.")
         elif not rules.can_start_new_version(by, assessment):
             raise NotAllowed("Only an officer of the board can start a new version of a signed-off assessment.")
-        if not reason.strip():
+        if not clean_text(reason):
             raise RuleViolation({"reason": ["Say why a new version is needed."]})
         if assessment.plan_change.assessments.filter(state__in=OPEN_STATES).exists():
             raise RuleViolation("A newer version of this assessment is already open.")

@@ -39,7 +39,7 @@ def plan_change_create(
         errors["lead_officer"] = ["The lead officer must be an officer of the board."]
     if not rules.has_role(director, board, Role.SENIOR_OFFICER):
         errors["director"] = ["The responsible director must be a senior officer of the board."]
-    if not title.strip():
+    if not clean_text(title):
         errors["title"] = ["Give the plan change a title."]
     if errors:
         raise RuleViolation(errors)

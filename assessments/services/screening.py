@@ -122,7 +122,7 @@ def screening_review(*, screening: Screening, by, decision: str, comments: str =
             raise NotAllowed("Only an equality lead of the board who did not write it can review this screening.")
         if decision not in ReviewDecision.values:
             raise RuleViolation({"decision": ["Choose concur, override or return."]})
-        if decision in (ReviewDecision.OVERRIDE, ReviewDecision.RETURN) and not comments.strip():
+        if decision in (ReviewDecision.OVERRIDE, ReviewDecision.RETURN) and not clean_text(comments):
             raise RuleViolation({"comments": ["Give the reason for your decision."]})
         if screening.state != "submitted":
             raise TransitionNotAllowed("This screening is no longer awaiting review.")

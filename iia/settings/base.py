@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "workflows",
     "reports",
     "fixtures",
+    "iia",  # project commands: backup, restore
 ]
 
 MIDDLEWARE = [
