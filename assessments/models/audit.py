@@ -1,7 +1,7 @@
 """The append-only audit trail."""
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from .boards import Board
@@ -17,6 +17,22 @@ class AuditEventQuerySet(models.QuerySet):
 
     def delete(self):
         raise AuditTampering("Audit events cannot be deleted.")
+
+    def anonymise_actor(self, actor_id: int, name: str) -> int:
+        """The one change the audit trail allows: replacing the recorded name of a person
+        who left with a pseudonym (``services.person_anonymise``). On PostgreSQL the
+        trigger lets it through only while ``iia.anonymising`` is set, for this
+        transaction, and only if nothing but the name changes."""
+        if not connection.in_atomic_block:
+            raise AuditTampering("Anonymising runs inside the retention service's transaction.")
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config('iia.anonymising', 'on', true)")
+            cursor.execute("UPDATE assessments_auditevent SET actor_name = %s WHERE actor_id = %s", [name, actor_id])
+            changed = cursor.rowcount
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config('iia.anonymising', 'off', true)")
+        return changed
 
 
 class AuditEvent(models.Model):

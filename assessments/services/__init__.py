@@ -17,6 +17,7 @@ from .assessment import (
 )
 from .audit import audit_record
 from .plan_changes import plan_change_create
+from .retention import leavers, person_anonymise
 from .screening import screening_propose, screening_review, screening_save, screening_submit
 
 __all__ = [
@@ -32,6 +33,8 @@ __all__ = [
     "assessment_withdraw",
     "audit_record",
     "evidence_save",
+    "leavers",
+    "person_anonymise",
     "plan_change_create",
     "screening_propose",
     "screening_review",
