@@ -202,13 +202,16 @@ def test_make_signing_cert_command(settings, tmp_path):
 
 def test_with_a_broker_documents_go_to_celery(cast, settings, monkeypatch, committed):
     from reports import tasks
+    from workflows import tasks as workflow_tasks
 
-    queued = []
+    queued, notifications = [], []
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
     monkeypatch.setattr(tasks.issue_document, "delay", lambda pk: queued.append(pk))
+    monkeypatch.setattr(workflow_tasks.send_notification, "delay", lambda *args: notifications.append(args[1]))
     assessment = committed(signed_off, cast)
     document = SignedDocument.objects.get(assessment=assessment)
     assert queued == [document.pk] and document.status == DocumentStatus.PENDING
+    assert notifications[-1] == "assessment.sign_off"  # the emails go to the worker too
     assert tasks.issue_document.run(document.pk) == DocumentStatus.READY  # what the worker runs
 
 
