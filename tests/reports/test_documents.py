@@ -112,6 +112,23 @@ def test_verification_of_genuine_altered_and_unknown_files(cast, document):
     assert services.document_verify(b"hello").verdict == "not_pdf"
 
 
+def test_a_signature_is_checked_inside_a_running_event_loop(cast, document):
+    """An ASGI worker or a Playwright session runs an asyncio loop in the thread; pyHanko's
+    own asyncio.run() would refuse there (the CI failure of 2026-11-25)."""
+    import asyncio
+
+    from reports.services.documents import _signature_intact
+
+    data = bytes(document.pdf)
+    flipped = bytearray(data)
+    flipped[len(flipped) // 2] ^= 0x01
+
+    async def inside_a_loop():
+        return _signature_intact(data, document), _signature_intact(bytes(flipped), document)[0]
+
+    assert asyncio.run(inside_a_loop()) == ((True, ""), False)
+
+
 def test_the_public_verification_page_needs_no_login(cast, document):
     client = Client()
     page = client.get("/verify/")
