@@ -361,3 +361,32 @@ __all__ = [
     "WithdrawForm",
     "apply_errors",
 ]
+
+
+class MatrixFilterForm(NamedErrorsForm):
+    """Filters of the cumulative impact matrix (GET). A wrong value is reported beside its
+    field; the matrix then shows with the defaults for that field."""
+
+    plan = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Plan")
+    section = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Sections",
+                                        help_text="None ticked: every section.")
+    state = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Assessment states",
+                                      help_text="None ticked: every state but withdrawn.")
+
+    def __init__(self, *args, board, plans=None, **kwargs):
+        from .cumulative import COLUMN_STATES
+
+        super().__init__(*args, **kwargs)
+        if plans is None:
+            del self.fields["plan"]
+        else:
+            self.fields["plan"].choices = [("", "Every plan")] + [(p.pk, p.title) for p in plans]
+        sections = Section.objects.filter(template__board=board).order_by("order").values_list("code", "title")
+        self.fields["section"].choices = list(dict(sections).items())
+        self.fields["state"].choices = [(s.value, s.label) for s in COLUMN_STATES]
+
+    def filters(self) -> dict:
+        """The valid filters, for ``cumulative_matrix`` and the plan choice."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) for name in self.fields if name not in self.errors and data.get(name)}

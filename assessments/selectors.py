@@ -188,3 +188,21 @@ def job_title(user, board_id: int, role: str) -> str:
         Membership.objects.filter(user=user, board_id=board_id, role=role).values_list("job_title", flat=True).first()
     )
     return title or dict(Membership._meta.get_field("role").choices).get(role, "")
+
+
+def cumulative_for(user, board: Board, query, *, plan: StrategicPlan | None = None):
+    """The cumulative impact matrix of the board's plan changes the user can see, filtered
+    by the query (a ``MatrixFilterForm``'s data): (form, plan changes in scope, matrix).
+    With ``plan``, the matrix covers that plan; otherwise the form offers a plan filter."""
+    from .cumulative import cumulative_matrix
+    from .forms import MatrixFilterForm
+
+    plans = None if plan is not None else list(plans_for(user).filter(board=board))
+    form = MatrixFilterForm(query or None, board=board, plans=plans)
+    chosen = form.filters()
+    scope = plan_changes_for(user).filter(board=board)
+    if plan is not None:
+        scope = scope.filter(plan=plan)
+    elif chosen.get("plan"):
+        scope = scope.filter(plan_id=chosen["plan"])
+    return form, scope, cumulative_matrix(scope, sections=chosen.get("section", ()), states=chosen.get("state", ()))

@@ -1,27 +1,87 @@
-"""Read-only pages of the assessments app."""
+"""Read-only pages of the assessments app: plans, the board dashboard and the cumulative
+impact matrix with its exports."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from . import selectors
-from .models import StrategicPlan
+from . import cumulative, exports, selectors
+from .charts import chart_svg
+from .models import Board, StrategicPlan
+
+
+def _plan(request, pk) -> StrategicPlan:
+    try:
+        return selectors.plans_for(request.user).get(pk=pk)
+    except StrategicPlan.DoesNotExist:
+        raise Http404("No such plan.") from None
+
+
+def _board(request, slug) -> Board:
+    try:
+        return selectors.boards_for(request.user).get(slug=slug)
+    except Board.DoesNotExist:
+        raise Http404("No such board.") from None
 
 
 @login_required
 @require_safe
 def plan_list(request):
-    return render(request, "assessments/plan_list.html", {"plans": selectors.plans_for(request.user)})
+    return render(request, "assessments/plan_list.html", {
+        "plans": selectors.plans_for(request.user), "boards": selectors.boards_for(request.user).order_by("name"),
+    })
 
 
 @login_required
 @require_safe
 def plan_detail(request, pk):
-    try:
-        plan = selectors.plans_for(request.user).get(pk=pk)
-    except StrategicPlan.DoesNotExist:
-        raise Http404("No such plan.") from None
+    plan = _plan(request, pk)
+    form, _scope, matrix = selectors.cumulative_for(request.user, plan.board, request.GET, plan=plan)
     return render(request, "assessments/plan_detail.html", {
-        "plan": plan, "priorities": selectors.plan_overview(request.user, plan),
+        "plan": plan, "priorities": selectors.plan_overview(request.user, plan), "form": form, "matrix": matrix,
+        "query": request.GET.urlencode(),
     })
+
+
+@login_required
+@require_safe
+def board_dashboard(request, slug):
+    board = _board(request, slug)
+    form, scope, matrix = selectors.cumulative_for(request.user, board, request.GET)
+    charts = [(chart, chart_svg(chart)) for chart in cumulative.dashboard_charts(scope, matrix)]
+    return render(request, "assessments/board_dashboard.html", {
+        "board": board, "form": form, "matrix": matrix, "charts": charts, "query": request.GET.urlencode(),
+    })
+
+
+def _export(matrix, name: str, fmt: str) -> HttpResponse:
+    table = exports.matrix_table(matrix)
+    filename = f"{slugify(name)}-cumulative-impact-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(table), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            exports.to_xlsx(table, "Cumulative impact"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_safe
+def plan_matrix_export(request, pk, fmt):
+    plan = _plan(request, pk)
+    _form, _scope, matrix = selectors.cumulative_for(request.user, plan.board, request.GET, plan=plan)
+    return _export(matrix, plan.board.short_name, fmt)
+
+
+@login_required
+@require_safe
+def board_matrix_export(request, slug, fmt):
+    board = _board(request, slug)
+    _form, _scope, matrix = selectors.cumulative_for(request.user, board, request.GET)
+    return _export(matrix, board.short_name, fmt)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, meetings, register, reports
+from .views import cumulative, documents, meetings, register, reports
 
 urlpatterns = [
     path("verify/", documents.verify, name="verify"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("documents/<str:code>/pdf/", documents.document_pdf, name="document_pdf"),
     path("documents/<str:code>/retry/", documents.document_retry, name="document_retry"),
     path("assessments/<int:pk>/preview.pdf", documents.assessment_preview, name="assessment_preview"),
+    path("plans/<int:pk>/cumulative-impact.pdf", cumulative.plan_cumulative_pdf, name="plan_cumulative_pdf"),
     path("plan-changes/<int:plan_change_pk>/reports/new/", reports.report_new, name="report_new"),
     path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
     path("reports/<int:pk>/edit/", reports.report_edit, name="report_edit"),

@@ -31,6 +31,7 @@ class Node:
     kids: list = field(default_factory=list)
     attrs: dict | None = None
     title: str | None = None
+    alt: str | None = None  # a Figure's text alternative
 
     def add(self, child: "Node") -> "Node":
         child.parent = self
@@ -233,6 +234,8 @@ def finalize(data: bytes, structure: Structure, meta: Metadata, *, signature_nam
             element.A = Dictionary({"/O": Name.Table, **{f"/{k}": name(v) for k, v in node.attrs.items()}})
         if node.title:
             element.T = String(node.title)
+        if node.alt:
+            element.Alt = String(node.alt)
         return element
 
     document = build(structure.root, tree_root)

@@ -1,0 +1,234 @@
+"""Cumulative impact: how the plan changes of a plan (or of a whole board) rate against
+each row of the form, side by side, so a group hit negatively by several changes at once
+stands out; and the counts the dashboard charts show.
+
+Every function takes querysets the caller has already scoped to the user's boards (see
+``selectors``) and reads in a fixed number of queries whatever the number of rows.
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import (
+    Assessment,
+    AssessmentState,
+    ImpactRating,
+    MitigatingAction,
+    PlanChange,
+    Row,
+)
+from .models.assessment import ActionStatus, Rating
+
+# A row is flagged when at least this many plan changes rate it negative.
+FLAG_AT = 2
+# Rows whose code starts with this are the protected characteristics (PC.AGE, PC.RACE...).
+CHARACTERISTIC_PREFIX = "PC."
+# States a column can be in; superseded versions never head a plan change.
+COLUMN_STATES = [s for s in AssessmentState if s != AssessmentState.SUPERSEDED]
+DEFAULT_STATES = [s.value for s in COLUMN_STATES if s != AssessmentState.WITHDRAWN]
+RATING_LABELS = dict(Rating.choices)
+
+
+@dataclass(frozen=True)
+class Column:
+    plan_change: PlanChange
+    assessment: Assessment
+
+
+@dataclass(frozen=True)
+class Cell:
+    ratings: tuple[str, ...] = ()
+    in_form: bool = True  # False: the row is not in the form version this assessment used
+
+    @property
+    def label(self) -> str:
+        if not self.in_form:
+            return "Not in this form version"
+        return " and ".join(RATING_LABELS[r] for r in self.ratings) or "Not rated"
+
+    @property
+    def kind(self) -> str:
+        """The colour class; the words (``label``) always say the same thing."""
+        if not self.in_form:
+            return "absent"
+        if "positive" in self.ratings and "negative" in self.ratings:
+            return "mixed"
+        return self.ratings[0] if self.ratings else "not_rated"
+
+
+@dataclass
+class MatrixRow:
+    code: str
+    label: str
+    group: str
+    cells: list[Cell]
+    totals: Counter = field(default_factory=Counter)
+    flagged: bool = False
+
+
+@dataclass
+class MatrixSection:
+    code: str
+    title: str
+    rows: list[MatrixRow]
+
+
+@dataclass
+class Matrix:
+    columns: list[Column]
+    sections: list[MatrixSection]
+    flag_at: int = FLAG_AT
+    without_assessment: int = 0  # plan changes in scope with no full IIA (screened out or not yet screened)
+
+    @property
+    def rows(self) -> list[MatrixRow]:
+        return [row for section in self.sections for row in section.rows]
+
+    @property
+    def flagged_rows(self) -> list[MatrixRow]:
+        return [row for row in self.rows if row.flagged]
+
+    @property
+    def column_negatives(self) -> list[int]:
+        """Negative ratings in each column, in column order."""
+        counts = [0] * len(self.columns)
+        for row in self.rows:
+            for i, cell in enumerate(row.cells):
+                counts[i] += "negative" in cell.ratings
+        return counts
+
+
+def current_assessments(plan_changes: QuerySet[PlanChange]) -> dict[int, Assessment]:
+    """The newest version of each plan change's full IIA, by plan change id."""
+    newest: dict[int, Assessment] = {}
+    for assessment in Assessment.objects.filter(plan_change__in=plan_changes).only(
+        "pk", "plan_change_id", "version", "state", "template_id", "review_date", "signed_off_at"
+    ):
+        held = newest.get(assessment.plan_change_id)
+        if held is None or assessment.version > held.version:
+            newest[assessment.plan_change_id] = assessment
+    return newest
+
+
+def cumulative_matrix(
+    plan_changes: QuerySet[PlanChange], *, sections: Iterable[str] = (), states: Iterable[str] = ()
+) -> Matrix:
+    """Rows of the form against the current assessment of each plan change.
+
+    ``sections`` limits the rows to those section codes, ``states`` the columns to
+    assessments in those states (default: every state but withdrawn). Rows are keyed by
+    their stable code, so assessments made with different versions of the form line up;
+    a row one version lacks shows as such, never as a blank rating.
+    """
+    sections, states = set(sections), set(states) or set(DEFAULT_STATES)
+    changes = {pc.pk: pc for pc in plan_changes.select_related("board").order_by("pk")}
+    newest = current_assessments(plan_changes)
+    columns = [Column(changes[pc_id], a) for pc_id, a in sorted(newest.items()) if a.state in states]
+    for column in columns:
+        column.assessment.plan_change = column.plan_change
+
+    template_ids = {c.assessment.template_id for c in columns}
+    rows = Row.objects.filter(section__template_id__in=template_ids).select_related("section__template")
+    if sections:
+        rows = rows.filter(section__code__in=sections)
+    catalogue: dict[tuple[str, str], tuple[tuple, Row]] = {}
+    in_template: set[tuple[int, str, str]] = set()
+    for row in rows.order_by("-section__template__version", "section__order", "order"):
+        key = (row.section.code, row.code)
+        in_template.add((row.section.template_id, *key))
+        if key not in catalogue:  # the newest form version names and orders the row
+            catalogue[key] = ((row.section.order, row.section.code, row.order), row)
+
+    ratings: dict[tuple[int, str, str], tuple[str, ...]] = {}
+    flags = [r.value for r in Rating]
+    for assessment_id, section_code, row_code, *values in ImpactRating.objects.filter(
+        assessment_id__in=[c.assessment.pk for c in columns]
+    ).values_list("assessment_id", "row__section__code", "row__code", *flags):
+        ratings[(assessment_id, section_code, row_code)] = tuple(f for f, on in zip(flags, values, strict=True) if on)
+
+    built: dict[str, MatrixSection] = {}
+    for key, (_order, row) in sorted(catalogue.items(), key=lambda item: item[1][0]):
+        cells = [
+            Cell(ratings.get((c.assessment.pk, *key), ()), (c.assessment.template_id, *key) in in_template)
+            for c in columns
+        ]
+        totals = Counter(r for cell in cells for r in cell.ratings)
+        section = built.setdefault(key[0], MatrixSection(key[0], row.section.title, []))
+        section.rows.append(MatrixRow(row.code, row.label, row.group, cells, totals, totals["negative"] >= FLAG_AT))
+    return Matrix(columns, list(built.values()), without_assessment=len(changes) - len(newest))
+
+
+# --- the charts' figures -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart's figures: what the SVG, its data table and the PDF all draw from."""
+
+    slug: str
+    title: str
+    description: str
+    unit: str  # what a bar counts, e.g. "assessments"
+    bars: list[tuple[str, int]]
+
+    @property
+    def total(self) -> int:
+        return sum(value for _label, value in self.bars)
+
+
+def state_chart(plan_changes: QuerySet[PlanChange]) -> Chart:
+    counts = Counter(a.state for a in current_assessments(plan_changes).values())
+    bars = [(s.label, counts.get(s.value, 0)) for s in COLUMN_STATES]
+    return Chart("states", "Assessments by state", "The current version of each plan change's assessment.",
+                 "assessments", bars)
+
+
+def characteristic_chart(matrix: Matrix) -> Chart:
+    bars = [(row.label, row.totals["negative"]) for row in matrix.rows if row.code.startswith(CHARACTERISTIC_PREFIX)]
+    return Chart("characteristics", "Negative ratings per protected characteristic",
+                 "How many of the plan changes shown rate each characteristic negative.", "negative ratings", bars)
+
+
+def mitigation_chart(plan_changes: QuerySet[PlanChange], today: datetime.date | None = None) -> Chart:
+    today = today or timezone.localdate()
+    ids = [a.pk for a in current_assessments(plan_changes).values() if a.state != AssessmentState.WITHDRAWN]
+    actions = MitigatingAction.objects.filter(assessment_id__in=ids)
+    open_actions = actions.exclude(status=ActionStatus.DONE)
+    soon = today + datetime.timedelta(days=30)
+    bars = [
+        ("Overdue", open_actions.filter(due_date__lt=today).count()),
+        ("Due in the next 30 days", open_actions.filter(due_date__gte=today, due_date__lte=soon).count()),
+        ("Due later", open_actions.filter(due_date__gt=soon).count()),
+        ("Done", actions.filter(status=ActionStatus.DONE).count()),
+    ]
+    return Chart("mitigations", "Mitigating actions due and overdue",
+                 "Actions of the current assessments, by due date; done actions apart.", "actions", bars)
+
+
+def review_chart(plan_changes: QuerySet[PlanChange], today: datetime.date | None = None) -> Chart:
+    today = today or timezone.localdate()
+    dates = [a.review_date for a in current_assessments(plan_changes).values()
+             if a.state == AssessmentState.SIGNED_OFF]
+    buckets = Counter()
+    for date in dates:
+        if date is None:
+            buckets["No review date"] += 1
+        elif date < today:
+            buckets["Review overdue"] += 1
+        elif date <= today + datetime.timedelta(days=90):
+            buckets["Review due in 90 days"] += 1
+        else:
+            buckets["Review later"] += 1
+    labels = ["Review overdue", "Review due in 90 days", "Review later", "No review date"]
+    return Chart("reviews", "Reviews due", "Signed-off assessments by the date they are due for review.",
+                 "assessments", [(label, buckets[label]) for label in labels])
+
+
+def dashboard_charts(plan_changes: QuerySet[PlanChange], matrix: Matrix) -> list[Chart]:
+    return [state_chart(plan_changes), characteristic_chart(matrix), mitigation_chart(plan_changes),
+            review_chart(plan_changes)]
