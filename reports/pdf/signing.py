@@ -105,10 +105,6 @@ def sign(pdf: bytes, *, board_slug: str, reason: str, location: str, signer_name
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers, timestamps
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    # The document's XMP and Info are already PDF/A-conformant; pyHanko's own rewrite of
-    # the XMP on the incremental update is not, so it is switched off for this write.
-    writer._update_meta = lambda: None
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD, reason=reason, location=location, name=signer_name,
         md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
@@ -120,14 +116,35 @@ def sign(pdf: bytes, *, board_slug: str, reason: str, location: str, signer_name
     # an ECDSA CMS with its certificate is under 2 KB, a timestamp token under 6 KB.
     reserved = 16384 if timestamper else 4096
     pdf_signer = signers.PdfSigner(meta, signer=signer(board_slug), timestamper=timestamper)
-    # The tagged documents carry an invisible field for the signature, inside a /Form
-    # element with an accessible name; an untagged one gets a new field.
-    existing = "/AcroForm" in writer.root
-    return _outside_event_loop(lambda: pdf_signer.sign_pdf(
-        writer, bytes_reserved=reserved, existing_fields_only=existing).getvalue())
+
+    def attempt(extra: int) -> bytes:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        # The document's XMP and Info are already PDF/A-conformant; pyHanko's own rewrite
+        # of the XMP on the incremental update is not, so it is switched off for this write.
+        writer._update_meta = lambda: None
+        # The tagged documents carry an invisible field for the signature, inside a /Form
+        # element with an accessible name; an untagged one gets a new field.
+        existing = "/AcroForm" in writer.root
+        return outside_event_loop(lambda: pdf_signer.sign_pdf(
+            writer, bytes_reserved=reserved + extra, existing_fields_only=existing).getvalue())
+
+    # pyHanko compresses the update's cross-reference stream; when the compressed bytes end
+    # in CR, validators read CR LF "endstream" as one end of line and count the stream one
+    # byte short (PDF/A-2 rejects it; about one signature in 256). A different reservation
+    # moves the offsets the stream lists, so its bytes change.
+    for extra in range(0, 64, 2):
+        signed = attempt(extra)
+        if not ambiguous_stream_end(signed[len(pdf):]):
+            return signed
+    raise RuntimeError("Could not write a signature whose streams end unambiguously.")
 
 
-def _outside_event_loop(work):
+def ambiguous_stream_end(data: bytes) -> bool:
+    """A stream whose data ends with CR, before the writer's LF and "endstream"."""
+    return b"\r\nendstream" in data
+
+
+def outside_event_loop(work):
     """pyHanko runs its own asyncio loop, which cannot start inside a running one (an
     async view, or a test driving a browser): run it on a worker thread then."""
     try:

@@ -149,21 +149,6 @@ class Verification:
         return self.verdict == "genuine"
 
 
-def _outside_event_loop(function, *args):
-    """pyHanko's synchronous validation starts its own asyncio loop, which Python refuses
-    inside a thread that already runs one (an ASGI worker, a Playwright session): there,
-    run it on a short-lived thread instead."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return function(*args)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(function, *args).result()
-
-
 def _signature_intact(data: bytes, document: SignedDocument) -> tuple[bool, str]:
     """Check the embedded signature cryptographically, trusting the certificate the
     product signed with."""
@@ -172,12 +157,15 @@ def _signature_intact(data: bytes, document: SignedDocument) -> tuple[bool, str]
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
+    from ..pdf.signing import outside_event_loop
+
     reader = PdfFileReader(io.BytesIO(data))
     if not reader.embedded_signatures:
         return False, "The file carries no signature."
     cert = asn1_x509.Certificate.load(bytes(document.certificate))
     context = ValidationContext(trust_roots=[cert], allow_fetching=False)
-    status = _outside_event_loop(validate_pdf_signature, reader.embedded_signatures[0], context)
+    # pyHanko starts its own asyncio loop: on a worker thread when this one runs a loop
+    status = outside_event_loop(lambda: validate_pdf_signature(reader.embedded_signatures[0], context))
     if not (status.intact and status.valid):
         return False, "The signature does not match the file's contents."
     if status.coverage.name != "ENTIRE_FILE":

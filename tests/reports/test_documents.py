@@ -240,3 +240,28 @@ def test_a_copy_saved_without_its_metadata_is_still_recognised_as_altered(cast, 
     writer.write(copy)
     result = services.document_verify(copy.getvalue())
     assert result.verdict == "altered" and result.document == document
+
+
+def test_a_signature_whose_update_ends_a_stream_in_cr_is_written_again(cast, document, monkeypatch):
+    """About one signature in 256 compresses its cross-reference stream to bytes ending in
+    CR, which PDF/A validators misread (the CI failure of 2026-11-25): the signer then
+    writes the update again with another reservation, which changes those bytes."""
+    from reports.pdf import signing
+
+    assert signing.ambiguous_stream_end(b"xx\r\nendstream") and not signing.ambiguous_stream_end(b"xx\nendstream")
+    unsigned, _pages = services.render(document)
+    seen = []
+    real = signing.ambiguous_stream_end
+
+    def refuse_first(data):
+        seen.append(len(data))
+        return len(seen) == 1 or real(data)
+
+    monkeypatch.setattr(signing, "ambiguous_stream_end", refuse_first)
+    signed = signing.sign(unsigned, board_slug="dundee", reason="test", location="Dundee", signer_name="A Person")
+    assert len(seen) >= 2 and seen[1] == seen[0] + 2  # two more bytes reserved for the signature
+    assert not real(signed[len(unsigned):])
+    copy = SignedDocument(certificate=signing.certificate_der("dundee"))
+    from reports.services.documents import _signature_intact
+
+    assert _signature_intact(signed, copy) == (True, "")
