@@ -109,6 +109,12 @@ class World:
             return self._admin_kwargs(name, route)
         values = {
             "plan_detail": {"pk": self.plan.pk},
+            "plan_matrix_csv": {"pk": self.plan.pk},
+            "plan_matrix_xlsx": {"pk": self.plan.pk},
+            "plan_cumulative_pdf": {"pk": self.plan.pk},
+            "board_dashboard": {"slug": "dundee"},
+            "board_matrix_csv": {"slug": "dundee"},
+            "board_matrix_xlsx": {"slug": "dundee"},
             "plan_change_detail": {"pk": self.submitted.pk},
             "plan_change_start_board": {"board_slug": "dundee"},
             "assessment_new_version": {"pk": self.signed.pk},
