@@ -63,10 +63,7 @@ def _export(matrix, name: str, fmt: str) -> HttpResponse:
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(table), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(
-            exports.to_xlsx(table, "Cumulative impact"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = HttpResponse(exports.to_xlsx(table, "Cumulative impact"), content_type=exports.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

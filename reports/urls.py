@@ -25,6 +25,8 @@ urlpatterns = [
     path("register/<slug:slug>/", register.register_board, name="register_board"),
     path("register/<slug:slug>/feed/", register.register_feed, name="register_feed"),
     path("register/<slug:slug>/register.json", register.register_json, name="register_json"),
+    path("register/<slug:slug>/register.csv", register.register_export, {"fmt": "csv"}, name="register_csv"),
+    path("register/<slug:slug>/register.xlsx", register.register_export, {"fmt": "xlsx"}, name="register_xlsx"),
     path("register/<slug:slug>/meetings/<int:pk>/", register.register_meeting, name="register_meeting"),
     path("register/<slug:slug>/reports/<str:number>/", register.register_report, name="register_report"),
 ]

@@ -4,9 +4,12 @@
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
+from assessments import exports
 from assessments.models import Board
 
 from .. import selectors
@@ -25,19 +28,56 @@ def _entry(document) -> dict:
             "publications": list(document.publications.all())}
 
 
-@require_safe
-def register_board(request, slug):
-    board = get_object_or_404(Board, slug=slug)
+def _filtered(request, board):
+    """The register filter form and the documents it selects (a wrong filter is reported
+    beside its field; the valid ones still apply)."""
     form = RegisterFilterForm(request.GET or None, board=board)
-    form.is_valid()  # a wrong filter is reported beside its field; the valid ones still apply
+    form.is_valid()
     valid = {k: v for k, v in (getattr(form, "cleaned_data", None) or {}).items()
              if v not in (None, "") and k not in form.errors}
     filters = selectors.RegisterFilters(**valid)
-    documents = selectors.register_entries(board, filters)[:200] if not form.non_field_errors() else []
+    documents = selectors.register_entries(board, filters) if not form.non_field_errors() else []
+    return form, documents, bool(valid)
+
+
+@require_safe
+def register_board(request, slug):
+    board = get_object_or_404(Board, slug=slug)
+    form, documents, filtered = _filtered(request, board)
     return render(request, "reports/register_board.html", {
-        "board": board, "form": form, "entries": [_entry(d) for d in documents], "filtered": bool(valid),
-        "meetings": selectors.published_meetings(board)[:20],
+        "board": board, "form": form, "entries": [_entry(d) for d in documents[:200]], "filtered": filtered,
+        "meetings": selectors.published_meetings(board)[:20], "query": request.GET.urlencode(),
     })
+
+
+@require_safe
+def register_export(request, slug, fmt):
+    """The register (with the page's filters) as CSV or XLSX."""
+    board = get_object_or_404(Board, slug=slug)
+    _form, documents, _filtered_ = _filtered(request, board)
+    table = [["Record", "Reference", "Version", "Plan change", "Signed by", "Signer's role", "Signed",
+              "Published", "Reports", "Meetings", "Verification code", "SHA-256", "Read it", "Signed PDF"]]
+    for document in documents[:5000]:
+        entry = _entry(document)
+        record = entry["record"]
+        publications = entry["publications"]
+        table.append([
+            document.get_kind_display(), record.reference if document.assessment else entry["plan_change"].reference,
+            getattr(record, "version", ""), entry["plan_change"].title, document.signer_name, document.signer_role,
+            document.signed_at.date().isoformat() if document.signed_at else "", document.published_at.date().isoformat(),
+            "; ".join(p.report.number for p in publications),
+            "; ".join(f"{p.meeting.title} ({p.meeting.date.isoformat()})" for p in publications),
+            document.verification_code, document.sha256,
+            request.build_absolute_uri(reverse("document_html", args=[document.verification_code])),
+            request.build_absolute_uri(reverse("document_pdf", args=[document.verification_code])),
+        ])
+    name = f"{slugify(board.short_name)}-register-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(table), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.to_xlsx(table, "Register"), content_type=exports.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_safe

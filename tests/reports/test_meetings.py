@@ -185,8 +185,15 @@ def test_an_amended_decision_reopens_the_assessment_as_a_new_version(cast, commi
 
 
 def _register_texts(client):
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.get("/register/dundee/register.xlsx").content)).active
+    xlsx = "\n".join(str(cell.value) for row in book.iter_rows() for cell in row)
     return (client.get("/register/dundee/").content.decode(), client.get("/register/dundee/register.json").content.decode(),
-            client.get("/register/dundee/feed/").content.decode())
+            client.get("/register/dundee/feed/").content.decode(),
+            client.get("/register/dundee/register.csv").content.decode("utf-8-sig"), xlsx)
 
 
 def test_the_register_shows_only_published_records_in_every_state(cast, committed):
@@ -234,6 +241,12 @@ def test_the_register_filters(cast, committed):
     assert "1 record" not in client.get(f"/register/dundee/?meeting={meeting_id}").content.decode()
     assert "0 records" in client.get("/register/dundee/?date_from=2099-01-01").content.decode()
     assert "0 records" in client.get("/register/scottish-borders/").content.decode()
+    # the exports apply the same filters
+    csv_age = client.get("/register/dundee/register.csv?characteristic=PC.AGE").content.decode("utf-8-sig")
+    csv_race = client.get("/register/dundee/register.csv?characteristic=PC.RACE").content.decode("utf-8-sig")
+    assert "Reduce care home placements" in csv_age and "Reduce care home placements" not in csv_race
+    assert csv_race.splitlines()[0].startswith("Record,Reference,Version,Plan change")
+    assert client.get("/register/scottish-borders/register.csv").content.decode("utf-8-sig").count("\n") == 1
 
 
 def test_clerk_pages_over_http(cast, committed):

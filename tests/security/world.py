@@ -135,6 +135,8 @@ class World:
             "register_board": {"slug": "dundee"},
             "register_feed": {"slug": "dundee"},
             "register_json": {"slug": "dundee"},
+            "register_csv": {"slug": "dundee"},
+            "register_xlsx": {"slug": "dundee"},
             "register_meeting": {"slug": "dundee", "pk": self.meeting.pk},
             "register_report": {"slug": "dundee", "number": self.published_report.number},
         }
