@@ -8,3 +8,11 @@ def send_notification(assessment_id: int, action: str, actor_id: int) -> int:
     from .notifications import send
 
     return send(assessment_id, action, actor_id)
+
+
+@shared_task
+def send_reminders() -> dict:
+    """The daily reminders (run by the beat schedule ``CELERY_BEAT_SCHEDULE``)."""
+    from .reminders import reminders_send
+
+    return dict(reminders_send())
