@@ -237,8 +237,7 @@ class _Batch:
     """
 
     def __init__(self):
-        self.events = []  # (hook, "action" or "task", data)
-        self.hint = None
+        self.events = []  # (hook, "action", "task" or "actor", data)
 
     def add(self, kind: str, data: tuple) -> None:
         hook = _Hook(self)
@@ -249,9 +248,11 @@ class _Batch:
         self.events = [event for event in self.events if id(event[0]) in live]
 
     def flush(self):
+        actors = [data for _, kind, data in self.events if kind == "actor"]
         payload = {"actions": [data for _, kind, data in self.events if kind == "action"],
-                   "tasks": [data for _, kind, data in self.events if kind == "task"], "hint": self.hint}
-        self.events, self.hint = [], None
+                   "tasks": [data for _, kind, data in self.events if kind == "task"],
+                   "hint": actors[-1] if actors else None}
+        self.events = []
         if payload["actions"] or payload["tasks"]:
             enqueue(payload)
 
@@ -270,15 +271,13 @@ def _batch() -> _Batch:
     if batch is None:
         batch = connection._iia_notifications = _Batch()
     batch.prune({id(callback) for _, callback, _ in connection.run_on_commit if isinstance(callback, _Hook)})
-    if not batch.events:
-        batch.hint = None
     return batch
 
 
 @receiver(assessment_changed)
 def schedule(sender, assessment, action, by, **kwargs):
     batch = _batch()
-    batch.hint = by.pk
+    batch.add("actor", by.pk)  # who made the change, for tasks it creates that cannot tell
     if action in SUBJECTS:
         batch.add("action", (assessment.pk, action, by.pk))
 

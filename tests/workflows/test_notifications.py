@@ -235,3 +235,22 @@ def test_events_rolled_back_with_their_savepoint_are_not_sent(committed):
     (message,) = mail.outbox
     assert message.to == [cast.lead.email]
     assert message.body.count("/review_screening/") == 1 and f"/{task.pk}/assign/" in message.body
+
+
+def test_a_new_version_tells_its_author_only_when_someone_else_opened_it(committed):
+    from assessments import services
+
+    cast = _with_email(f.Cast())
+    signed = []
+    for title in ("First change", "Second change"):
+        plan_change = committed(f.to_submitted, cast, title)
+        committed(f.approve, cast, plan_change)
+        signed.append(committed(f.sign_off, cast, plan_change))
+    mail.outbox.clear()
+    committed(services.assessment_new_version, assessment=signed[0], by=cast.officer, reason="New figures.")
+    assert mail.outbox == []  # the officer opened it and is its author
+    committed(services.assessment_new_version, assessment=signed[1], by=cast.clerk, reason="Agreed as amended.",
+              board_decision=True)
+    (message,) = mail.outbox
+    assert message.to == [cast.officer.email]  # the lead officer, author of the new version
+    assert message.subject.endswith("tasks assigned to you: Second change")
