@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -21,11 +20,12 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from assessments.models import Assessment, Board, Membership, MitigatingAction
+from assessments.models import Assessment, Board, MitigatingAction
 from assessments.models.assessment import ActionStatus, AssessmentState
 
 from . import selectors
 from .models import ReminderKind, ReminderPolicy, SentReminder
+from .notifications import claimers
 
 logger = logging.getLogger("iia.reminders")
 
@@ -141,15 +141,6 @@ def overdue_action_reminders(board: Board, policy: ReminderPolicy, today: dateti
     return found
 
 
-def _claimers(task: Task, board_id: int) -> list:
-    """The people who could claim an unassigned task (role on its board and the task's own rule)."""
-    node = task.flow_task
-    people = get_user_model().objects.filter(
-        pk__in=Membership.objects.filter(board_id=board_id, role=node.role).values("user_id"), is_active=True
-    ).order_by("pk")
-    return [person for person in people if node.can_assign(person, task)]
-
-
 def idle_task_reminders(board: Board, policy: ReminderPolicy, today: datetime.date) -> list[Reminder]:
     """Open tasks that have not moved for the board's number of working days: to the
     holder, or, when nobody holds one, to the people who could claim it."""
@@ -176,7 +167,7 @@ def idle_task_reminders(board: Board, policy: ReminderPolicy, today: datetime.da
             people, url = _reachable([task.owner]), selectors.task_url(task, "execute")
             line = "It is in your inbox."
         else:
-            people, url = _reachable(_claimers(task, board.pk)), selectors.task_url(task, "assign")
+            people, url = _reachable(claimers(task)), selectors.task_url(task, "assign")
             line = "Nobody has claimed it yet; you can claim it from your queue."
         subject = f"Task waiting {waited} working days: {title}"
         body = (f"“{title}” for {_plan_change_words(plan_change)} has been waiting since "
