@@ -273,8 +273,12 @@ def test_an_unknown_board_is_an_error():
 
 
 def test_the_beat_schedule_runs_the_reminder_task_daily_and_the_task_calls_the_service(monkeypatch):
-    entry = settings.CELERY_BEAT_SCHEDULE["send-reminders"]
+    from iia.celery import app
+
+    entry = app.conf.beat_schedule["send-reminders"]  # what `celery -A iia beat` reads
     assert entry["task"] == tasks.send_reminders.name == "workflows.tasks.send_reminders"
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks  # a worker knows the task by that name
     assert entry["schedule"].hour == {7} and entry["schedule"].minute == {0}
     calls = []
     monkeypatch.setattr(reminders, "reminders_send", lambda **kwargs: calls.append(kwargs) or {"review_due": 3})
