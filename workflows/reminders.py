@@ -21,7 +21,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from assessments.models import Assessment, Board, MitigatingAction
-from assessments.models.assessment import ActionStatus, AssessmentState
+from assessments.models.assessment import OPEN_STATES, ActionStatus, AssessmentState
 
 from . import selectors
 from .models import ReminderKind, ReminderPolicy, SentReminder
@@ -90,7 +90,8 @@ def _plan_change_words(plan_change) -> str:
 
 
 def review_reminders(board: Board, policy: ReminderPolicy, today: datetime.date) -> list[Reminder]:
-    """Signed-off assessments whose review date falls within the notice period (not past)."""
+    """Signed-off assessments whose review date falls within the notice period (not past),
+    unless a new version is already open (the review is under way)."""
     if not policy.review_notice_days:
         return []
     due = (
@@ -98,6 +99,7 @@ def review_reminders(board: Board, policy: ReminderPolicy, today: datetime.date)
             plan_change__board=board, state=AssessmentState.SIGNED_OFF,
             review_date__gte=today, review_date__lte=today + datetime.timedelta(days=policy.review_notice_days),
         )
+        .exclude(plan_change__assessments__state__in=OPEN_STATES)
         .select_related("plan_change__lead_officer", "author")
         .order_by("review_date", "pk")
     )

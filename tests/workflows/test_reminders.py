@@ -90,6 +90,17 @@ def test_no_review_reminder_outside_the_notice_period_or_after_the_date_and_the_
     assert reminders.reminders_send(today=TODAY)["review_due"] == 0  # switched off
 
 
+def test_no_review_reminder_once_a_new_version_is_open():
+    from assessments import services
+
+    cast = _with_email(f.Cast())
+    assessment = _signed_off(cast)
+    Assessment.objects.filter(pk=assessment.pk).update(review_date=TODAY)
+    assert len(reminders.reminders_due(today=TODAY)) == 1
+    services.assessment_new_version(assessment=assessment, by=cast.officer, reason="Review: new figures.")
+    assert reminders.reminders_send(today=TODAY)["review_due"] == 0
+
+
 def test_inactive_people_and_people_without_email_are_not_mailed():
     cast = _with_email(f.Cast())
     assessment = _signed_off(cast)
