@@ -3,18 +3,29 @@
 Who hears about what:
 - submitted: the board's equality leads who can approve it;
 - approved: the board's senior officers who can sign it off;
-- returned, signed off, withdrawn: the author and everyone who contributed.
-Nobody is told about their own action, and people without an email address are skipped.
+- returned, signed off, withdrawn: the author and everyone who contributed;
+- a task assigned to someone (by a return, a screening decision, a colleague finishing the
+  last part, a reassignment): its new holder;
+- a task put in a queue (a screening to review, a task released by its holder): the people
+  who could claim it.
+Everything one change causes goes out as one email per person: a person told about the
+change to the assessment finds their new tasks listed in that email, not in another one.
+Nobody is told about their own action, and people without an email address, or whose
+account is closed, are skipped.
 """
 
 import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from assessments import rules
 from assessments.models import Assessment, Membership, Role
@@ -37,6 +48,17 @@ BODIES = {
     "assessment.sign_off": "{actor} signed off the integrated impact assessment of “{title}” ({reference}).",
     "assessment.withdraw": "{actor} withdrew the integrated impact assessment of “{title}” ({reference}).",
 }
+ASSIGNED, QUEUED = "assigned", "queued"
+NOBODY = -1  # the actor of an event is known to be none of the recipients
+
+
+def _reachable(people, actor_id) -> list:
+    seen, chosen = set(), []
+    for person in people:
+        if person.pk not in seen and person.pk != actor_id and person.is_active and person.email:
+            seen.add(person.pk)
+            chosen.append(person)
+    return chosen
 
 
 def recipients(assessment: Assessment, action: str, actor) -> list:
@@ -52,50 +74,240 @@ def recipients(assessment: Assessment, action: str, actor) -> list:
         people = [assessment.author, *assessment.contributors.all()]
         if assessment.plan_change.lead_officer_id:
             people.append(assessment.plan_change.lead_officer)
-    seen, chosen = set(), []
-    for person in people:
-        if person.pk not in seen and person.pk != actor.pk and person.is_active and person.email:
-            seen.add(person.pk)
-            chosen.append(person)
-    return chosen
+    return _reachable(people, actor.pk)
 
 
-def messages_for(assessment_id: int, action: str, actor_id: int) -> list[EmailMessage]:
-    assessment = Assessment.objects.select_related("plan_change").get(pk=assessment_id)
-    actor = get_user_model().objects.get(pk=actor_id)
-    plan_change = assessment.plan_change
-    words = {"title": plan_change.title, "reference": plan_change.reference,
-             "actor": actor.get_full_name() or actor.get_username()}
-    link = settings.IIA_SITE_URL + reverse("plan_change_detail", args=[plan_change.pk])
-    body = BODIES[action].format(**words) + f"\n\nOpen it: {link}\n\nYour tasks are in your inbox."
-    return [EmailMessage(SUBJECTS[action].format(**words), body, to=[person.email])
-            for person in recipients(assessment, action, actor)]
+def claimers(task: Task) -> list:
+    """Everyone who could claim the unassigned task: its role on its board and its own rule."""
+    node = task.flow_task
+    process = task.process.coerced
+    people = get_user_model().objects.filter(
+        pk__in=Membership.objects.filter(board_id=process.board_id, role=node.role).values("user_id"),
+        is_active=True,
+    ).order_by("pk")
+    return [person for person in people if node.can_assign(person, task)]
 
 
-def send(assessment_id: int, action: str, actor_id: int) -> int:
-    """Send the emails for one change; returns how many were sent."""
-    messages = messages_for(assessment_id, action, actor_id)
+def _name(person) -> str:
+    return person.get_full_name() or person.get_username()
+
+
+def _link(path: str) -> str:
+    return settings.IIA_SITE_URL + path
+
+
+@dataclass
+class _Email:
+    """One email being written: its opening lines, then the tasks it tells the person about."""
+
+    subject: str
+    lines: list
+    to: str
+    about_change: bool = True  # an email about a change to the assessment, listing tasks below
+    tasks: list = field(default_factory=list)
+
+    def message(self) -> EmailMessage:
+        subject, body = self.subject, "\n\n".join(self.lines)
+        if self.tasks:
+            heading = "Your tasks on it:" if self.about_change else "Your tasks:"
+            body += f"\n\n{heading}\n" + "\n".join(self.tasks)
+        if not self.about_change and len(self.tasks) > 1:
+            subject = subject.replace("Task assigned to you", f"{len(self.tasks)} tasks assigned to you")
+        return EmailMessage(subject, body + "\n\nYour tasks are in your inbox.", to=[self.to])
+
+
+def _action_emails(actions, emails: dict) -> None:
+    users = get_user_model().objects
+    for assessment_id, action, actor_id in actions:
+        assessment = Assessment.objects.select_related("plan_change").filter(pk=assessment_id).first()
+        actor = users.filter(pk=actor_id).first()
+        if assessment is None or actor is None:
+            continue
+        plan_change = assessment.plan_change
+        words = {"title": plan_change.title, "reference": plan_change.reference, "actor": _name(actor)}
+        link = _link(reverse("plan_change_detail", args=[plan_change.pk]))
+        for person in recipients(assessment, action, actor):
+            emails[(person.pk, plan_change.pk)] = _Email(
+                SUBJECTS[action].format(**words), [BODIES[action].format(**words), f"Open it: {link}"], person.email)
+
+
+def _acted_by(task: Task, hint_id: int | None) -> int | None:
+    """Whose action created the task: the holder of the nearest human task before it (the
+    last one finished, behind a join), else the actor of the change it came with."""
+    frontier, looked = [task], 0
+    while frontier and looked < 30:
+        current = frontier.pop(0)
+        looked += 1
+        earlier = list(current.previous.order_by("-finished", "-pk"))
+        for previous in earlier:
+            if previous.owner_id:
+                return previous.owner_id
+        frontier += earlier
+    if hint_id:
+        return hint_id
+    return task.process.coerced.plan_change.created_by_id
+
+
+def _task_emails(events, hint_id, emails: dict) -> None:
+    from . import selectors
+
+    for task_id, kind, owner_id, actor_id in events:
+        task = Task.objects.select_related("process", "owner").filter(pk=task_id).first()
+        if task is None or task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+            continue  # rolled back, or already moved on
+        if task.owner_id != owner_id:
+            continue
+        actor_id = actor_id or _acted_by(task, hint_id)
+        plan_change = task.process.coerced.plan_change
+        title = selectors.task_title(task)
+        if kind == ASSIGNED:
+            people, url = [task.owner], selectors.task_url(task, "execute")
+            line = f"- {title}: {_link(url)}"
+        else:
+            people, url = claimers(task), selectors.task_url(task, "assign")
+            line = f"- {title} (claim it): {_link(url)}"
+        for person in _reachable(people, actor_id):
+            key = (person.pk, plan_change.pk)
+            if key not in emails:
+                emails[key] = _task_email(task, kind, title, plan_change, person, actor_id)
+            emails[key].tasks.append(line)
+
+
+def _task_email(task, kind, title, plan_change, person, actor_id) -> _Email:
+    from . import selectors
+
+    about = f"“{plan_change.title}” ({plan_change.reference})"
+    if kind == QUEUED:
+        return _Email(f"Task to claim: {title} — {plan_change.title}",
+                      [f"A task for {about} is waiting in your queue for someone to claim it."], person.email,
+                      about_change=False)
+    screening = selectors.process_screening(task.process.coerced) if task.flow_task.name == "screening" else None
+    if screening is not None and screening.state == "returned":
+        reviewer = get_user_model().objects.filter(pk=actor_id).first()
+        lines = [f"{_name(reviewer) if reviewer else 'The equality lead'} returned the pre-screening of {about} "
+                 f"for changes.", f"Comments: {screening.review_comments}" if screening.review_comments else ""]
+        return _Email(f"Pre-screening returned for changes: {plan_change.title}", [x for x in lines if x],
+                      person.email, about_change=False)
+    return _Email(f"Task assigned to you: {plan_change.title}", [f"You have a new task for {about}."], person.email,
+                  about_change=False)
+
+
+def messages_for(payload: dict) -> list[EmailMessage]:
+    """One email per person and plan change for everything one committed change caused."""
+    emails: dict = {}
+    _action_emails(payload.get("actions", []), emails)
+    _task_emails(payload.get("tasks", []), payload.get("hint"), emails)
+    return [email.message() for email in emails.values()]
+
+
+def send(payload: dict) -> int:
+    """Send the emails for one committed change; returns how many were sent."""
+    messages = messages_for(payload)
     if not messages:
         return 0
     with get_connection() as connection:
         return connection.send_messages(messages) or 0
 
 
-def enqueue(assessment_id: int, action: str, actor_id: int) -> None:
+def enqueue(payload: dict) -> None:
     """On Celery when a broker is configured; inline otherwise. A failure to send is
     logged and never undoes or blocks the change it reports."""
     if settings.CELERY_BROKER_URL:
         from .tasks import send_notification
 
-        send_notification.delay(assessment_id, action, actor_id)
+        send_notification.delay(payload)
         return
     try:
-        send(assessment_id, action, actor_id)
+        send(payload)
     except Exception:
-        logger.exception("notification %s of assessment %s was not sent", action, assessment_id)
+        logger.exception("notifications %s were not sent", payload)
+
+
+# --- collecting one transaction's events -------------------------------------------------
+
+
+class _Batch:
+    """The events of the current transaction, sent together once it commits.
+
+    Each event registers its own hook with ``on_commit``; the first hook to run sends
+    every event of the batch and the others find nothing left. Before each new event,
+    events whose hook is no longer registered (their savepoint or transaction rolled
+    back) are dropped. Tasks are read again when the emails are written, so one rolled
+    back after the last event is skipped too.
+    """
+
+    def __init__(self):
+        self.events = []  # (hook, "action", "task" or "actor", data)
+
+    def add(self, kind: str, data: tuple) -> None:
+        hook = _Hook(self)
+        self.events.append((hook, kind, data))
+        transaction.on_commit(hook)
+
+    def prune(self, live: set) -> None:
+        self.events = [event for event in self.events if id(event[0]) in live]
+
+    def flush(self):
+        actors = [data for _, kind, data in self.events if kind == "actor"]
+        payload = {"actions": [data for _, kind, data in self.events if kind == "action"],
+                   "tasks": [data for _, kind, data in self.events if kind == "task"],
+                   "hint": actors[-1] if actors else None}
+        self.events = []
+        if payload["actions"] or payload["tasks"]:
+            enqueue(payload)
+
+
+class _Hook:
+    def __init__(self, batch: _Batch):
+        self.batch = batch
+
+    def __call__(self):
+        self.batch.flush()
+
+
+def _batch() -> _Batch:
+    connection = transaction.get_connection()
+    batch = getattr(connection, "_iia_notifications", None)
+    if batch is None:
+        batch = connection._iia_notifications = _Batch()
+    batch.prune({id(callback) for _, callback, _ in connection.run_on_commit if isinstance(callback, _Hook)})
+    return batch
 
 
 @receiver(assessment_changed)
 def schedule(sender, assessment, action, by, **kwargs):
+    batch = _batch()
+    batch.add("actor", by.pk)  # who made the change, for tasks it creates that cannot tell
     if action in SUBJECTS:
-        transaction.on_commit(lambda: enqueue(assessment.pk, action, by.pk))
+        batch.add("action", (assessment.pk, action, by.pk))
+
+
+@receiver(pre_save, sender=Task)
+def _task_before(sender, instance, **kwargs):
+    if getattr(instance.flow_task, "role", None) is None:
+        return
+    instance._iia_before = (
+        Task.objects.filter(pk=instance.pk).values_list("owner_id", "status").first() if instance.pk else None
+    )
+
+
+@receiver(post_save, sender=Task)
+def _task_after(sender, instance, created, **kwargs):
+    """A task newly held by someone, or newly waiting in a queue (a claim is the claimer's own act)."""
+    if getattr(instance.flow_task, "role", None) is None:
+        return
+    before = instance.__dict__.pop("_iia_before", None)
+    owner_id, status = instance.owner_id, instance.status
+    if status not in (STATUS.NEW, STATUS.ASSIGNED):
+        return
+    if created or before is None:
+        event = (ASSIGNED if owner_id else QUEUED, None)
+    elif before[0] == owner_id:
+        return
+    elif owner_id is None:
+        event = (QUEUED, before[0])  # released by its holder
+    elif before[0] is None:
+        return  # claimed: the claimer's own action
+    else:
+        event = (ASSIGNED, NOBODY)  # handed from one person to another, by someone unknown here
+    _batch().add("task", (instance.pk, event[0], owner_id, event[1]))

@@ -4,7 +4,16 @@ from celery import shared_task
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_notification(assessment_id: int, action: str, actor_id: int) -> int:
+def send_notification(payload: dict) -> int:
+    """The emails of one committed change (see ``notifications.messages_for``)."""
     from .notifications import send
 
-    return send(assessment_id, action, actor_id)
+    return send(payload)
+
+
+@shared_task
+def send_reminders() -> dict:
+    """The daily reminders (run by the beat schedule ``CELERY_BEAT_SCHEDULE``)."""
+    from .reminders import reminders_send
+
+    return dict(reminders_send())

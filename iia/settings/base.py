@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("IIA_VAR_DIR", BASE_DIR / "var"))
@@ -183,3 +184,12 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# `celery -A iia beat` sends the reminders once a day (IIA_REMINDERS_HOUR, local time);
+# without Celery, cron runs `manage.py send_reminders` instead.
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "workflows.tasks.send_reminders",
+        "schedule": crontab(hour=int(os.environ.get("IIA_REMINDERS_HOUR", "7")), minute=0),
+    },
+}

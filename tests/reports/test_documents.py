@@ -224,11 +224,11 @@ def test_with_a_broker_documents_go_to_celery(cast, settings, monkeypatch, commi
     queued, notifications = [], []
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
     monkeypatch.setattr(tasks.issue_document, "delay", lambda pk: queued.append(pk))
-    monkeypatch.setattr(workflow_tasks.send_notification, "delay", lambda *args: notifications.append(args[1]))
+    monkeypatch.setattr(workflow_tasks.send_notification, "delay", notifications.append)
     assessment = committed(signed_off, cast)
     document = SignedDocument.objects.get(assessment=assessment)
     assert queued == [document.pk] and document.status == DocumentStatus.PENDING
-    assert notifications[-1] == "assessment.sign_off"  # the emails go to the worker too
+    assert notifications[-1]["actions"][-1][1] == "assessment.sign_off"  # the emails go to the worker too
     assert tasks.issue_document.run(document.pk) == DocumentStatus.READY  # what the worker runs
 
 

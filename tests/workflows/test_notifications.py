@@ -66,3 +66,191 @@ def test_a_rolled_back_change_sends_nothing(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         engine.withdraw(f.current(plan_change), cast.lead, "Not going ahead.")
     assert [m.to for m in mail.outbox] == [[cast.officer.email]]
+
+
+# --- tasks assigned and put in a queue --------------------------------------------------
+
+
+def _subjects():
+    return sorted((m.to[0], m.subject) for m in mail.outbox)
+
+
+def _submit_screening(cast, plan_change):
+    from assessments import services
+    from workflows.engine import active_task, run_task
+    from workflows.flows import IIAFlow
+
+    screening = plan_change.screenings.get()
+    run_task(active_task(plan_change, IIAFlow.screening), cast.officer,
+             lambda: services.screening_submit(screening=screening, by=cast.officer, answers=f.answers()))
+    return screening
+
+
+def _review_screening(cast, plan_change, decision, comments=""):
+    from assessments import services
+    from workflows.engine import active_task, run_task
+    from workflows.flows import IIAFlow
+
+    screening = plan_change.screenings.get()
+    run_task(active_task(plan_change, IIAFlow.review_screening), cast.lead,
+             lambda: services.screening_review(screening=screening, by=cast.lead, decision=decision, comments=comments))
+
+
+def test_starting_tells_nobody_and_a_screening_to_review_tells_the_leads_who_could_claim_it(committed):
+    from workflows.engine import active_task
+    from workflows.flows import IIAFlow
+
+    cast = _with_email(f.Cast())
+    f.add_role(cast.officer, "equality_lead")  # the author may not review their own screening
+    plan_change = committed(f.start, cast)
+    assert mail.outbox == []  # the screening task is the starter's own
+    committed(_submit_screening, cast, plan_change)
+    task = active_task(plan_change, IIAFlow.review_screening)
+    assert _subjects() == [(cast.lead.email, f"Task to claim: Review the screening — {plan_change.title}")]
+    body = mail.outbox[0].body
+    assert f"http://testserver/workflow/{task.process_id}/review_screening/{task.pk}/assign/" in body
+    assert plan_change.reference in body
+    mail.outbox.clear()
+    from workflows.engine import claim
+
+    committed(claim, task, cast.lead)
+    assert mail.outbox == []  # a claim is the claimer's own action
+
+
+def test_a_full_iia_outcome_sends_the_author_one_email_listing_every_part(committed):
+    from workflows.engine import active_tasks
+    from workflows.flows import IIAFlow
+
+    cast = _with_email(f.Cast())
+    plan_change = committed(f.start, cast)
+    committed(_submit_screening, cast, plan_change)
+    mail.outbox.clear()
+    committed(_review_screening, cast, plan_change, "concur")
+    parts = active_tasks(plan_change, IIAFlow.complete_part)
+    assert len(parts) > 1
+    (message,) = mail.outbox
+    assert message.to == [cast.officer.email]
+    assert message.subject == f"{len(parts)} tasks assigned to you: {plan_change.title}"
+    for task in parts:
+        assert f"/workflow/{task.process_id}/complete_part/{task.pk}/execute/" in message.body
+
+
+def test_a_returned_screening_tells_its_author_with_the_comments(committed):
+    cast = _with_email(f.Cast())
+    plan_change = committed(f.start, cast)
+    committed(_submit_screening, cast, plan_change)
+    mail.outbox.clear()
+    committed(_review_screening, cast, plan_change, "return", "Say more about carers.")
+    (message,) = mail.outbox
+    assert message.to == [cast.officer.email]
+    assert message.subject == f"Pre-screening returned for changes: {plan_change.title}"
+    assert "Say more about carers." in message.body and "/screening/" in message.body
+
+
+def test_a_return_sends_one_email_per_person_with_the_rework_tasks_in_the_authors(committed):
+    from assessments import services
+    from workflows.engine import active_task, active_tasks, run_task
+    from workflows.flows import IIAFlow
+
+    cast = _with_email(f.Cast())
+    plan_change = committed(f.to_submitted, cast)
+    f.current(plan_change).contributors.add(cast.officer2)
+    mail.outbox.clear()
+    assessment = f.current(plan_change)
+    committed(run_task, active_task(plan_change, IIAFlow.review), cast.lead, lambda: services.assessment_return(
+        assessment=assessment, by=cast.lead, comments="More on carers.", parts=["equality"]))
+    assert [to for to, _ in _subjects()] == sorted([cast.officer.email, cast.officer2.email])
+    mine = next(m for m in mail.outbox if m.to == [cast.officer.email])
+    (part,) = active_tasks(plan_change, IIAFlow.complete_part)
+    assert mine.subject.startswith("IIA returned for changes")
+    assert "Your tasks on it:" in mine.body and f"/complete_part/{part.pk}/execute/" in mine.body
+    theirs = next(m for m in mail.outbox if m.to == [cast.officer2.email])
+    assert "Your tasks" not in theirs.body.replace("Your tasks are in your inbox.", "")
+
+
+def test_a_submission_tells_each_lead_once_with_the_claim_link(committed):
+    from workflows.engine import active_task
+    from workflows.flows import IIAFlow
+
+    cast = _with_email(f.Cast())
+    plan_change = committed(f.to_submitted, cast)
+    to_lead = [m for m in mail.outbox if m.to == [cast.lead.email]]
+    review = active_task(plan_change, IIAFlow.review)
+    latest = to_lead[-1]
+    assert latest.subject.startswith("IIA to review")
+    assert f"/review/{review.pk}/assign/" in latest.body
+    assert not any(m.subject.startswith("Task to claim: Review the IIA") for m in mail.outbox)
+
+
+def test_a_released_task_tells_the_other_officers_and_a_colleague_finishing_the_parts_tells_the_author(committed):
+    from workflows.engine import active_task, active_tasks
+    from workflows.flows import IIAFlow
+
+    cast = _with_email(f.Cast())
+    plan_change = committed(f.screen, cast, committed(f.start, cast))
+    mail.outbox.clear()
+    task = active_tasks(plan_change, IIAFlow.complete_part)[0]
+    committed(lambda: task.flow_task.activation_class(task).unassign())
+    assert [m.to[0] for m in mail.outbox] == [cast.officer2.email]  # not the officer who released it
+    assert mail.outbox[0].subject.startswith("Task to claim: Complete “")
+    mail.outbox.clear()
+    committed(f.complete_parts, cast, plan_change, by=cast.officer2)  # officer2 claims and does every part
+    actions = active_task(plan_change, IIAFlow.actions)
+    assert actions.owner_id == cast.officer.pk
+    assert [(m.to[0], m.subject) for m in mail.outbox] == [
+        (cast.officer.email, f"Task assigned to you: {plan_change.title}")]
+    assert f"/actions/{actions.pk}/execute/" in mail.outbox[0].body
+    mail.outbox.clear()
+    committed(f.complete_actions, cast, plan_change)
+    assert mail.outbox == []  # the submit task goes to the author, who recorded the actions
+
+
+def test_inactive_people_and_people_without_email_hear_nothing_of_their_tasks(committed):
+    cast = _with_email(f.Cast())
+    cast.lead.email = ""
+    cast.lead.save()
+    plan_change = committed(f.start, cast)
+    committed(_submit_screening, cast, plan_change)
+    assert mail.outbox == []
+
+
+def test_events_rolled_back_with_their_savepoint_are_not_sent(committed):
+    from workflows.engine import active_task
+    from workflows.flows import IIAFlow
+
+    cast = _with_email(f.Cast())
+    plan_change = committed(f.start, cast)
+
+    def fail_then_succeed():
+        try:
+            with transaction.atomic():
+                _submit_screening(cast, plan_change)  # would tell the lead
+                raise RuntimeError("the request failed")
+        except RuntimeError:
+            pass
+        _submit_screening(cast, plan_change)
+
+    committed(fail_then_succeed)
+    task = active_task(plan_change, IIAFlow.review_screening)
+    (message,) = mail.outbox
+    assert message.to == [cast.lead.email]
+    assert message.body.count("/review_screening/") == 1 and f"/{task.pk}/assign/" in message.body
+
+
+def test_a_new_version_tells_its_author_only_when_someone_else_opened_it(committed):
+    from assessments import services
+
+    cast = _with_email(f.Cast())
+    signed = []
+    for title in ("First change", "Second change"):
+        plan_change = committed(f.to_submitted, cast, title)
+        committed(f.approve, cast, plan_change)
+        signed.append(committed(f.sign_off, cast, plan_change))
+    mail.outbox.clear()
+    committed(services.assessment_new_version, assessment=signed[0], by=cast.officer, reason="New figures.")
+    assert mail.outbox == []  # the officer opened it and is its author
+    committed(services.assessment_new_version, assessment=signed[1], by=cast.clerk, reason="Agreed as amended.",
+              board_decision=True)
+    (message,) = mail.outbox
+    assert message.to == [cast.officer.email]  # the lead officer, author of the new version
+    assert message.subject.endswith("tasks assigned to you: Second change")

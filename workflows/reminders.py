@@ -1,0 +1,244 @@
+"""Reminders: review dates coming up, mitigating actions overdue, tasks waiting too long.
+
+``reminders_send`` is run daily (Celery beat, or ``manage.py send_reminders`` from cron).
+Each reminder to each person is claimed in ``SentReminder`` before it is sent, under a
+unique constraint, so two runs at once never send it twice; a failed send deletes its
+claim so the next run tries again, and a claim left by a run that died mid-send is taken
+over after ``LEASE``.
+"""
+
+import datetime
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from assessments.models import Assessment, Board, MitigatingAction
+from assessments.models.assessment import OPEN_STATES, ActionStatus, AssessmentState
+
+from . import selectors
+from .models import ReminderKind, ReminderPolicy, SentReminder
+from .notifications import claimers
+
+logger = logging.getLogger("iia.reminders")
+
+LEASE = datetime.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One email due to one person."""
+
+    kind: str
+    board_id: int
+    object_id: int
+    about: datetime.date
+    recipient: object
+    subject: str
+    body: str
+
+
+def policy_for(board: Board) -> ReminderPolicy:
+    """The board's settings, or the defaults (unsaved) when it has none."""
+    return ReminderPolicy.objects.filter(board=board).first() or ReminderPolicy(board=board)
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Monday-to-Friday days after ``start`` up to and including ``end`` (public holidays count)."""
+    if end <= start:
+        return 0
+    days = (end - start).days
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    for offset in range(1, rest + 1):
+        if (start + datetime.timedelta(days=offset)).weekday() < 5:
+            count += 1
+    return count
+
+
+def _reachable(people) -> list:
+    seen, chosen = set(), []
+    for person in people:
+        if person is not None and person.pk not in seen and person.is_active and person.email:
+            seen.add(person.pk)
+            chosen.append(person)
+    return chosen
+
+
+def _owners(assessment: Assessment) -> list:
+    """Who answers for an assessment's follow-up: its author and the plan change's lead officer."""
+    return _reachable([assessment.author, assessment.plan_change.lead_officer])
+
+
+def _link(name: str, *args) -> str:
+    return settings.IIA_SITE_URL + reverse(name, args=args)
+
+
+def _day(date: datetime.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def _plan_change_words(plan_change) -> str:
+    return f"“{plan_change.title}” ({plan_change.reference})"
+
+
+def review_reminders(board: Board, policy: ReminderPolicy, today: datetime.date) -> list[Reminder]:
+    """Signed-off assessments whose review date falls within the notice period (not past),
+    unless a new version is already open (the review is under way)."""
+    if not policy.review_notice_days:
+        return []
+    due = (
+        Assessment.objects.filter(
+            plan_change__board=board, state=AssessmentState.SIGNED_OFF,
+            review_date__gte=today, review_date__lte=today + datetime.timedelta(days=policy.review_notice_days),
+        )
+        .exclude(plan_change__assessments__state__in=OPEN_STATES)
+        .select_related("plan_change__lead_officer", "author")
+        .order_by("review_date", "pk")
+    )
+    found = []
+    for assessment in due:
+        plan_change = assessment.plan_change
+        when = _day(assessment.review_date)
+        subject = f"IIA review due {when}: {plan_change.title}"
+        body = (f"The integrated impact assessment of {_plan_change_words(plan_change)} is due for review "
+                f"on {when}.\n\nReview it: confirm it still holds, or start a new version.\n\n"
+                f"Open it: {_link('plan_change_detail', plan_change.pk)}")
+        found += [Reminder(ReminderKind.REVIEW_DUE, board.pk, assessment.pk, assessment.review_date, person,
+                           subject, body) for person in _owners(assessment)]
+    return found
+
+
+def overdue_action_reminders(board: Board, policy: ReminderPolicy, today: datetime.date) -> list[Reminder]:
+    """Mitigating actions of signed-off assessments past their due date and not done."""
+    if not policy.overdue_actions:
+        return []
+    overdue = (
+        MitigatingAction.objects.filter(
+            assessment__plan_change__board=board, assessment__state=AssessmentState.SIGNED_OFF,
+            due_date__lt=today,
+        )
+        .exclude(status=ActionStatus.DONE)
+        .select_related("assessment__plan_change__lead_officer", "assessment__author")
+        .order_by("due_date", "pk")
+    )
+    found = []
+    for action in overdue:
+        plan_change = action.assessment.plan_change
+        when = _day(action.due_date)
+        subject = f"Mitigating action overdue since {when}: {plan_change.title}"
+        body = (f"A mitigating action of the integrated impact assessment of {_plan_change_words(plan_change)} "
+                f"was due on {when} and is {action.get_status_display().lower()}:\n\n“{action.description}”\n"
+                f"Responsible: {action.owner}\n\n"
+                f"Open it: {_link('plan_change_detail', plan_change.pk)}")
+        found += [Reminder(ReminderKind.ACTION_OVERDUE, board.pk, action.pk, action.due_date, person,
+                           subject, body) for person in _owners(action.assessment)]
+    return found
+
+
+def idle_task_reminders(board: Board, policy: ReminderPolicy, today: datetime.date) -> list[Reminder]:
+    """Open tasks that have not moved for the board's number of working days: to the
+    holder, or, when nobody holds one, to the people who could claim it."""
+    if not policy.idle_task_working_days:
+        return []
+    tasks = (
+        Task.objects.filter(process__iiaprocess__board=board,
+                            status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED])
+        .select_related("process__iiaprocess__plan_change", "owner")
+        .order_by("created", "pk")
+    )
+    found = []
+    for task in tasks:
+        node = task.flow_task
+        if node is None or not hasattr(node, "role"):
+            continue  # gateways and joins are nobody's task
+        moved = timezone.localdate(max(filter(None, [task.created, task.started])))
+        waited = working_days_between(moved, today)
+        if waited < policy.idle_task_working_days:
+            continue
+        plan_change = task.process.iiaprocess.plan_change
+        title = selectors.task_title(task)
+        if task.owner_id:
+            people, url = _reachable([task.owner]), selectors.task_url(task, "execute")
+            line = "It is in your inbox."
+        else:
+            people, url = _reachable(claimers(task)), selectors.task_url(task, "assign")
+            line = "Nobody has claimed it yet; you can claim it from your queue."
+        subject = f"Task waiting {waited} working days: {title}"
+        body = (f"“{title}” for {_plan_change_words(plan_change)} has been waiting since "
+                f"{_day(moved)}. {line}\n\nOpen it: {settings.IIA_SITE_URL}{url}")
+        found += [Reminder(ReminderKind.TASK_IDLE, board.pk, task.pk, moved, person, subject, body)
+                  for person in people]
+    return found
+
+
+def reminders_due(*, today: datetime.date, board: Board | None = None) -> list[Reminder]:
+    """Every reminder due today on the board (or every board), sent before or not."""
+    found = []
+    for each in [board] if board else Board.objects.order_by("pk"):
+        policy = policy_for(each)
+        for finder in (review_reminders, overdue_action_reminders, idle_task_reminders):
+            found += finder(each, policy, today)
+    return found
+
+
+def _already_sent(reminder: Reminder) -> bool:
+    return SentReminder.objects.filter(
+        kind=reminder.kind, object_id=reminder.object_id, about=reminder.about, recipient=reminder.recipient,
+        sent_at__isnull=False,
+    ).exists()
+
+
+def _claim(reminder: Reminder) -> SentReminder | None:
+    """Record the reminder as being sent; None when it was sent, or another run is sending it."""
+    now = timezone.now()
+    key = {"kind": reminder.kind, "object_id": reminder.object_id, "about": reminder.about,
+           "recipient": reminder.recipient}
+    try:
+        with transaction.atomic():
+            return SentReminder.objects.create(board_id=reminder.board_id, claimed_at=now, **key)
+    except IntegrityError:
+        pass
+    # A claim older than the lease belongs to a run that died before recording the send:
+    # take it over, once, whoever gets there first.
+    taken = SentReminder.objects.filter(sent_at__isnull=True, claimed_at__lt=now - LEASE, **key).update(claimed_at=now)
+    return SentReminder.objects.filter(**key).first() if taken else None
+
+
+def _deliver(reminder: Reminder, connection) -> None:
+    EmailMessage(reminder.subject, reminder.body, to=[reminder.recipient.email], connection=connection).send()
+
+
+def reminders_send(*, today: datetime.date | None = None, board: Board | None = None,
+                   dry_run: bool = False) -> Counter:
+    """Send every reminder due and not yet sent; returns how many of each kind were sent
+    (with ``dry_run``, would be sent: nothing is sent or recorded). A failed email is
+    logged, not recorded, and tried again by the next run."""
+    today = today or timezone.localdate()
+    counts = Counter({kind.value: 0 for kind in ReminderKind})
+    due = reminders_due(today=today, board=board)
+    if dry_run:
+        counts.update(reminder.kind for reminder in due if not _already_sent(reminder))
+        return counts
+    with get_connection() as connection:
+        for reminder in due:
+            record = _claim(reminder)
+            if record is None:
+                continue
+            try:
+                _deliver(reminder, connection)
+            except Exception:
+                logger.exception("reminder %s was not sent; the next run tries again", record)
+                SentReminder.objects.filter(pk=record.pk, sent_at__isnull=True).delete()
+                counts["failed"] += 1
+                continue
+            SentReminder.objects.filter(pk=record.pk).update(sent_at=timezone.now())
+            counts[reminder.kind] += 1
+    return counts
