@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -29,6 +30,7 @@ from tests import factories as f
 from tests.security.test_role_matrix import urls
 from tests.security.world import World
 from workflows import engine
+from workflows.flows import IIAFlow
 
 from .axe import TAGS, axe_version, axe_violations, describe
 from .conftest import CHROMIUM
@@ -48,6 +50,47 @@ def submit_empty(button: str):
         page.locator("main").get_by_role("button", name=name, exact=True).first.click()
         page.locator(".error-summary").wait_for()
     return act
+
+
+def submit_blanked(button: str):
+    """Empty the page's first text field and submit: the admin's own error display."""
+    def act(page, world):
+        page.evaluate("() => document.querySelectorAll('form').forEach(f => { f.noValidate = true; })")
+        page.locator("#content-main input[type=text]").first.fill("")
+        page.locator("#content-main").get_by_role("button", name=button, exact=True).first.click()
+        page.locator(".errornote").wait_for()
+    return act
+
+
+def staff(person):
+    """Equality leads are staff in their role's group, to edit their board's form (as load_demo makes them)."""
+    from django.contrib.auth.models import Group
+
+    person.is_staff = True
+    person.save(update_fields=["is_staff"])
+    person.groups.add(Group.objects.get(name="Equality lead"))
+
+
+def new_template_version(world) -> str:
+    """A new version of Dundee's form (not in use, so editable), copied by the equality lead."""
+    from assessments.models import Template
+    from assessments.services.catalogue import template_copy_as_new_version
+
+    copy = template_copy_as_new_version(template=Template.objects.get(board__slug="dundee", is_active=True),
+                                        by=world.people[LEAD])
+    world.new_section_path = reverse("admin:assessments_section_change", args=[copy.sections.order_by("pk").first().pk])
+    return reverse("admin:assessments_template_change", args=[copy.pk])
+
+
+def admin_change(model: str) -> str:
+    """The admin's change page of Dundee's first record of the model (of assessments)."""
+    from django.apps import apps
+
+    model_class = apps.get_model("assessments", model)
+    board = {"board": "slug", "template": "board__slug", "section": "template__board__slug",
+             "strategicplan": "board__slug"}[model]
+    obj = model_class.objects.filter(**{board: "dundee"}).order_by("pk").first()
+    return reverse(f"admin:assessments_{model}_change", args=[obj.pk])
 
 
 def sign_in_wrongly(page, world):
@@ -114,6 +157,51 @@ def draft_meeting(world) -> str:
                                        venue="Chamber")
     world.draft_meeting_path = reverse("meeting_detail", kwargs={"pk": meeting.pk})
     return world.draft_meeting_path
+
+
+def dundee(world):
+    """The world's Dundee people as the factories' Cast."""
+    people = world.people
+    return SimpleNamespace(board_slug="dundee", officer=people["officer"], officer2=people["contributor"],
+                           lead=people["lead"], senior=people["senior"], clerk=people["clerk"])
+
+
+def returned_part(world) -> str:
+    """A part of an IIA the equality lead returned for changes, as its officer opens it."""
+    from assessments import services
+
+    cast = dundee(world)
+    plan_change = f.to_submitted(cast, "Returned for changes")
+    assessment = f.current(plan_change)
+    engine.run_task(engine.active_task(plan_change, IIAFlow.review), cast.lead, lambda: services.assessment_return(
+        assessment=assessment, by=cast.lead, comments="Say more about carers.", parts=["equality"]))
+    task = engine.active_task(plan_change, IIAFlow.complete_part)
+    return reverse("iia:complete_part:execute", kwargs={"process_pk": task.process_id, "task_pk": task.pk})
+
+
+def part_saved_by_someone_else(page, world):
+    """The part is saved elsewhere while the officer edits it: the stale-form warning."""
+    from assessments import services
+
+    code, officer = world.tasks["complete_part"].data["part"], world.people["officer"]
+    if code == "evidence":
+        services.evidence_save(assessment=world.parts_assessment, by=officer, evidence="E.", consultation="C.",
+                               complete=False)
+    else:
+        ratings, answers = f.section_inputs(world.parts_assessment.template.sections.get(code=code))
+        services.section_save(assessment=world.parts_assessment, section_code=code, by=officer, ratings=ratings,
+                              answers=answers, complete=False)
+    page.locator("main").get_by_role("button", name="Save as draft").click()
+    page.get_by_role("heading", name="Someone else saved this part").wait_for()
+
+
+def screening_record(world) -> str:
+    """The signed screening record of a screened-out plan change (its HTML version)."""
+    from reports.models import SignedDocument
+
+    plan_change = f.screen(dundee(world), f.start(dundee(world), "Screened out"), full=False)
+    document = SignedDocument.objects.get(screening__plan_change=plan_change)
+    return reverse("document_html", kwargs={"code": document.verification_code})
 
 
 def published_document(world) -> str:
@@ -193,6 +281,9 @@ CASES = [
     Case("Release a task", OFFICER, "iia:screening:unassign"),
     Case("Part of the IIA task", OFFICER, "iia:complete_part:execute"),
     Case("Part of the IIA task", OFFICER, "iia:complete_part:execute", ERRORS, act=submit_empty("Save and complete")),
+    Case("Part of the IIA task", OFFICER, "iia:complete_part:execute", "saved meanwhile by someone else",
+         act=part_saved_by_someone_else),
+    Case("Part of the IIA task", OFFICER, path_of("iia:complete_part:execute", returned_part), "returned for changes"),
     Case("Release a task", OFFICER, "iia:complete_part:unassign"),
     Case("Mitigating actions task", OFFICER, "iia:actions:execute"),
     Case("Mitigating actions task", OFFICER, "iia:actions:execute", ERRORS, act=submit_empty("Save and complete")),
@@ -212,6 +303,7 @@ CASES = [
     Case("Sign-off task", SENIOR, "iia:sign_off:execute", ERRORS, act=submit_empty("Record the decision")),
     Case("Release a task", SENIOR, "iia:sign_off:unassign"),
     Case("Signed document (HTML version)", OFFICER, "document_html"),
+    Case("Screening record (HTML version)", OFFICER, path_of("document_html", screening_record)),
     Case("New IJB report", OFFICER, "report_new"),
     Case("New IJB report", OFFICER, "report_new", ERRORS, act=submit_empty("Save the report")),
     Case("IJB report", OFFICER, "report_detail"),
@@ -231,7 +323,20 @@ CASES = [
     Case("Not allowed", OFFICER, "clerk_queue", "403", status=403),
     Case("Not allowed", OFFICER, "iia:screening:assign", "403 (a task assigned on creation)", status=403),
     Case("Page not found", OFFICER, path_of("", lambda w: "/plan-changes/999999/"), "404", status=404),
-    Case("Site administration", ADMIN, path_of("", lambda w: "/admin/")),
+    # the admin: Django's pages, where equality leads edit their board's form
+    Case("Administration", ADMIN, path_of("", lambda w: "/admin/")),
+    Case("Administration", LEAD, path_of("", lambda w: "/admin/"), setup=lambda w: staff(w.people[LEAD])),
+    Case("Administration: a list with filters", ADMIN, path_of("", lambda w: "/admin/assessments/template/")),
+    Case("Administration: a list with filters", LEAD, path_of("", lambda w: "/admin/assessments/row/")),
+    Case("Administration: form editor (template in use)", LEAD, path_of("", lambda w: admin_change("template"))),
+    Case("Administration: form editor (template in use)", LEAD, path_of("", lambda w: admin_change("section"))),
+    Case("Administration: form editor (new version)", LEAD, path_of("", new_template_version)),
+    Case("Administration: form editor (new version)", LEAD, path_of("", lambda w: w.new_section_path)),
+    Case("Administration: form editor (new version)", LEAD, path_of("", lambda w: w.new_section_path), ERRORS,
+         act=submit_blanked("Save")),
+    Case("Administration: a board and its localities", ADMIN, path_of("", lambda w: admin_change("board"))),
+    Case("Administration: a plan and its priorities", ADMIN, path_of("", lambda w: admin_change("strategicplan"))),
+    Case("Administration: add a membership", ADMIN, path_of("", lambda w: "/admin/assessments/membership/add/")),
     Case("Someone else just changed this", OFFICER, path_of("", lambda w: reverse(
         "iia:screening:execute", kwargs=w.kwargs("iia:screening:execute", ""))), "409 conflict",
         act=submit_after_someone_else),
@@ -319,10 +424,13 @@ def test_axe_finds_nothing_on_any_page(live_server, browser, capsys):
     base = live_server.url
     contexts: dict[str, object] = {}
     failures, counts = [], {}
+    only = os.environ.get("IIA_A11Y_ONLY", "")  # while working on a page: run only the cases whose page has this
     try:
         for case in CASES:
-            if case.setup:
+            if case.setup:  # also for the cases left out: later ones may rely on it
                 case.setup(world)
+            if only and only.lower() not in case.page.lower():
+                continue
             # the anonymous sign-in cases each get a fresh browser: a failed attempt must not leak
             key = case.role if case.role != PUBLIC or case.act is None else f"{PUBLIC}-{id(case)}"
             if key not in contexts:
@@ -332,6 +440,7 @@ def test_axe_finds_nothing_on_any_page(live_server, browser, capsys):
             try:
                 response = page.goto(base + case.path(world, routes))
                 assert response.status == case.status, f"{response.status} at {page.url}, expected {case.status}"
+                assert case.role == PUBLIC or "login" not in page.url, f"sent to sign in: {page.url}"
                 if case.act:
                     case.act(page, world)
                 violations = axe_violations(page)
@@ -351,7 +460,7 @@ def test_axe_finds_nothing_on_any_page(live_server, browser, capsys):
               f"{len({c.page for c in CASES})} page types as {len({c.role for c in CASES})} roles in {elapsed:.0f} s; "
               f"violations by rule {dict(sorted(counts.items()))}")
     assert not failures, "axe-core found violations:\n" + "\n".join(failures)
-    if os.environ.get("IIA_WRITE_A11Y_RESULTS"):
+    if os.environ.get("IIA_WRITE_A11Y_RESULTS") and not only:
         chromium = browser.version
         RESULTS.write_text(json.dumps({
             "axe_core": axe_version(),
