@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_PORT ?= 54329
 PG_URL := postgres://iia@127.0.0.1:$(PG_PORT)/iia
 
-.PHONY: run test setup install migrate demo lint postgres postgres-stop chromium system-packages test-sqlite test-postgres bench
+.PHONY: run test setup install migrate demo lint postgres postgres-stop chromium axe system-packages test-sqlite test-postgres bench
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/prod.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -39,10 +39,19 @@ postgres-stop:
 chromium:
 	.ci/chromium.sh
 
+# axe-core for the accessibility suite, exactly as pinned in tests/browser/package-lock.json
+AXE_STAMP := tests/browser/node_modules/.package-lock.json
+$(AXE_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	.ci/node.sh
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
+
+axe: $(AXE_STAMP)
+
 lint: install
 	$(BIN)/ruff check .
 
-test-sqlite: install
+test-sqlite: install axe
 	$(BIN)/python manage.py check --fail-level WARNING
 	# hostile-input fuzzing: 50 examples per endpoint here, the full 300 on PostgreSQL below
 	IIA_FUZZ_EXAMPLES=50 $(BIN)/pytest -m "not postgres"
@@ -51,7 +60,7 @@ test-postgres: install postgres
 	# every test but the browser one runs on PostgreSQL too; the concurrency tests only there
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser" -p no:cacheprovider
 
-test: setup chromium lint test-sqlite test-postgres
+test: setup chromium axe lint test-sqlite test-postgres
 
 bench: install
 	$(BIN)/python benchmarks/pdf_bench.py

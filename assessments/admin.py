@@ -3,6 +3,7 @@ frozen; copy it as a new version); workflow records are read-only here, because 
 change to them goes through the services and the workflow."""
 
 from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet
 
 from . import rules
 from .exceptions import NotAllowed
@@ -29,6 +30,26 @@ from .services.catalogue import template_activate, template_copy_as_new_version
 
 def lead_board_ids(user) -> set[int]:
     return {b for b in rules.board_ids(user) if rules.has_role(user, b, Role.EQUALITY_LEAD)}
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """The admin's tabular inlines show each field's label only as a column header, which
+    gives the inputs no accessible name: each input is named after its column and row."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = f"{self.model._meta.verbose_name} {index + 1}" if index is not None else f"new {self.model._meta.verbose_name}"
+        for name, field in form.fields.items():
+            if not field.widget.is_hidden:
+                label = "Delete" if name == "DELETE" else str(field.label or name)
+                # a foreign key's select sits inside the admin's related-object wrapper
+                for widget in (field.widget, getattr(field.widget, "widget", None)):
+                    if widget is not None:
+                        widget.attrs["aria-label"] = f"{label} ({row})"
+
+
+class LabelledTabularInline(admin.TabularInline):
+    formset = LabelledInlineFormSet
 
 
 class BoardScopedAdmin(admin.ModelAdmin):
@@ -62,12 +83,12 @@ class FrozenWhenInUse:
         return super().has_delete_permission(request, obj)
 
 
-class ScreeningQuestionInline(admin.TabularInline):
+class ScreeningQuestionInline(LabelledTabularInline):
     model = ScreeningQuestion
     extra = 0
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(LabelledTabularInline):
     model = Section
     extra = 0
     show_change_link = True
@@ -113,13 +134,13 @@ class TemplateAdmin(FrozenWhenInUse, BoardScopedAdmin):
                 self.message_user(request, f"{template.code} is now active.")
 
 
-class RowInline(admin.TabularInline):
+class RowInline(LabelledTabularInline):
     model = Row
     extra = 0
     fields = ("order", "code", "label", "group", "allows_not_applicable", "not_applicable_label", "locality")
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(LabelledTabularInline):
     model = Question
     extra = 0
 
@@ -141,7 +162,7 @@ class RowAdmin(FrozenWhenInUse, BoardScopedAdmin):
     template_path = "section__template"
 
 
-class LocalityInline(admin.TabularInline):
+class LocalityInline(LabelledTabularInline):
     model = Locality
     extra = 0
 

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from iia.forms import AdminLoginForm, LoginForm
+from iia.views import accessibility_statement
 from workflows.flows import IIAFlow
 
 admin.site.login_form = AdminLoginForm
@@ -11,6 +12,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("accessibility/", accessibility_statement, name="accessibility"),
     path("workflow/", IIAFlow.instance.urls),
     path("", include("assessments.urls")),
     path("", include("workflows.urls")),

@@ -176,6 +176,8 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "iia@localhost")
 IIA_SITE_URL = os.environ.get("IIA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# where the accessibility statement tells people to report a problem (an email address)
+IIA_ACCESSIBILITY_CONTACT = os.environ.get("IIA_ACCESSIBILITY_CONTACT", "")
 IIA_FONT_DIRS = [d for d in os.environ.get("IIA_FONT_DIRS", "").split(":") if d]
 IIA_MAX_UPLOAD_BYTES = int(os.environ.get("IIA_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 

@@ -1,0 +1,476 @@
+"""axe-core (WCAG 2.0/2.1/2.2 A and AA) on every page type, as each role that can see it,
+including the pages' error states: zero violations.
+
+Adding a page is one line in CASES: ``Case(page, role, target, state, act=..., setup=...)``,
+where ``target`` is a URL name (its arguments come from ``tests/security/world.py``
+``World.kwargs``) or a function of the world returning a path. A URL name that is neither
+a case's target nor in EXCLUDED fails ``test_every_page_is_covered``.
+
+The statement page (/accessibility/) shows what this suite checked: ``iia/accessibility.json``.
+Regenerate it after a passing run with IIA_WRITE_A11Y_RESULTS=1; otherwise the suite checks
+that the file still lists exactly these cases, this axe-core version and these tags.
+"""
+
+import datetime
+import json
+import os
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from iia.accessibility import RESULTS
+from tests import factories as f
+from tests.security.test_role_matrix import urls
+from tests.security.world import World
+from workflows import engine
+from workflows.flows import IIAFlow
+
+from .axe import TAGS, axe_version, axe_violations, describe
+from .conftest import CHROMIUM
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
+
+
+# --- actions: what the browser does on the page before axe runs ------------------------
+
+def submit_empty(button: str):
+    """Submit the page's form as it is (the browser's own checks off), to show its errors.
+    ``button`` is the button's accessible name, or its start followed by "…"."""
+    name = re.compile("^" + re.escape(button[:-1])) if button.endswith("…") else button
+
+    def act(page, world):
+        page.evaluate("() => document.querySelectorAll('form').forEach(f => { f.noValidate = true; })")
+        page.locator("main").get_by_role("button", name=name, exact=True).first.click()
+        page.locator(".error-summary").wait_for()
+    return act
+
+
+def submit_blanked(button: str):
+    """Empty the page's first text field and submit: the admin's own error display."""
+    def act(page, world):
+        page.evaluate("() => document.querySelectorAll('form').forEach(f => { f.noValidate = true; })")
+        page.locator("#content-main input[type=text]").first.fill("")
+        page.locator("#content-main").get_by_role("button", name=button, exact=True).first.click()
+        page.locator(".errornote").wait_for()
+    return act
+
+
+def staff(person):
+    """Equality leads are staff in their role's group, to edit their board's form (as load_demo makes them)."""
+    from django.contrib.auth.models import Group
+
+    person.is_staff = True
+    person.save(update_fields=["is_staff"])
+    person.groups.add(Group.objects.get(name="Equality lead"))
+
+
+def new_template_version(world) -> str:
+    """A new version of Dundee's form (not in use, so editable), copied by the equality lead."""
+    from assessments.models import Template
+    from assessments.services.catalogue import template_copy_as_new_version
+
+    copy = template_copy_as_new_version(template=Template.objects.get(board__slug="dundee", is_active=True),
+                                        by=world.people[LEAD])
+    world.new_section_path = reverse("admin:assessments_section_change", args=[copy.sections.order_by("pk").first().pk])
+    return reverse("admin:assessments_template_change", args=[copy.pk])
+
+
+def admin_change(model: str) -> str:
+    """The admin's change page of Dundee's first record of the model (of assessments)."""
+    from django.apps import apps
+
+    model_class = apps.get_model("assessments", model)
+    board = {"board": "slug", "template": "board__slug", "section": "template__board__slug",
+             "strategicplan": "board__slug"}[model]
+    obj = model_class.objects.filter(**{board: "dundee"}).order_by("pk").first()
+    return reverse(f"admin:assessments_{model}_change", args=[obj.pk])
+
+
+def sign_in_wrongly(page, world):
+    page.get_by_label("Username").fill("officer-who-forgot")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    page.locator(".error-summary").wait_for()
+
+
+def lock_out(page, world):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        page.get_by_label("Username").fill("locked-out-person")
+        page.get_by_label("Password").fill("not-the-password")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+    page.get_by_role("heading", name="Too many sign-in attempts").wait_for()
+
+
+def submit_after_someone_else(page, world):
+    """The officer's screening form is sent after the task was completed elsewhere."""
+    task = world.tasks["screening"]
+    screening = task.process.coerced.plan_change.screenings.get()
+    from assessments import services
+
+    engine.run_task(task, world.people["officer"], lambda: services.screening_submit(
+        screening=screening, by=world.people["officer"], answers=f.answers()))
+    page.evaluate("() => document.querySelectorAll('form').forEach(f => { f.noValidate = true; })")
+    page.locator("main").get_by_role("button", name="Submit for review").click()
+    page.get_by_role("heading", name="Someone else just changed this").wait_for()
+
+
+# --- set-ups: changes to the world before the page is opened -----------------------------
+
+def claim(node: str, persona: str):
+    def setup(world):
+        task = world.tasks[node]
+        task.refresh_from_db()
+        if task.owner_id is None:
+            engine.claim(task, world.people[persona])
+    return setup
+
+
+def check_a_code(page, world):
+    from reports.models import SignedDocument
+
+    page.get_by_label("Or its verification code").fill(SignedDocument.objects.get(assessment=world.signed).verification_code)
+    page.get_by_role("button", name="Check").click()
+    page.get_by_role("heading", name=re.compile("^Genuine")).wait_for()
+
+
+def draft_meeting(world) -> str:
+    """A draft meeting with a signed-off assessment's report waiting to be added."""
+    from reports import services as reporting
+    from reports.models import Committee
+
+    clerk, officer = world.people["clerk"], world.people["officer"]
+    committee = Committee.objects.get(board__slug="dundee", kind="ijb")
+    report = reporting.report_create(
+        plan_change=world.unpublished_document.assessment.plan_change, by=officer, committee=committee,
+        title="Waiting report", report_by="Chief Officer", decision_sought="agree", purpose="P", recommendations="R",
+        direction_to="none")
+    reporting.report_submit(report=report, by=officer)
+    meeting = reporting.meeting_create(committee=committee, by=clerk, date=datetime.date.today() + datetime.timedelta(days=60),
+                                       venue="Chamber")
+    world.draft_meeting_path = reverse("meeting_detail", kwargs={"pk": meeting.pk})
+    return world.draft_meeting_path
+
+
+def dundee(world):
+    """The world's Dundee people as the factories' Cast."""
+    people = world.people
+    return SimpleNamespace(board_slug="dundee", officer=people["officer"], officer2=people["contributor"],
+                           lead=people["lead"], senior=people["senior"], clerk=people["clerk"])
+
+
+def returned_part(world) -> str:
+    """A part of an IIA the equality lead returned for changes, as its officer opens it."""
+    from assessments import services
+
+    cast = dundee(world)
+    plan_change = f.to_submitted(cast, "Returned for changes")
+    assessment = f.current(plan_change)
+    engine.run_task(engine.active_task(plan_change, IIAFlow.review), cast.lead, lambda: services.assessment_return(
+        assessment=assessment, by=cast.lead, comments="Say more about carers.", parts=["equality"]))
+    task = engine.active_task(plan_change, IIAFlow.complete_part)
+    return reverse("iia:complete_part:execute", kwargs={"process_pk": task.process_id, "task_pk": task.pk})
+
+
+def part_saved_by_someone_else(page, world):
+    """The part is saved elsewhere while the officer edits it: the stale-form warning."""
+    from assessments import services
+
+    code, officer = world.tasks["complete_part"].data["part"], world.people["officer"]
+    if code == "evidence":
+        services.evidence_save(assessment=world.parts_assessment, by=officer, evidence="E.", consultation="C.",
+                               complete=False)
+    else:
+        ratings, answers = f.section_inputs(world.parts_assessment.template.sections.get(code=code))
+        services.section_save(assessment=world.parts_assessment, section_code=code, by=officer, ratings=ratings,
+                              answers=answers, complete=False)
+    page.locator("main").get_by_role("button", name="Save as draft").click()
+    page.get_by_role("heading", name="Someone else saved this part").wait_for()
+
+
+def screening_record(world) -> str:
+    """The signed screening record of a screened-out plan change (its HTML version)."""
+    from reports.models import SignedDocument
+
+    plan_change = f.screen(dundee(world), f.start(dundee(world), "Screened out"), full=False)
+    document = SignedDocument.objects.get(screening__plan_change=plan_change)
+    return reverse("document_html", kwargs={"code": document.verification_code})
+
+
+def published_document(world) -> str:
+    from reports.models import SignedDocument
+
+    document = SignedDocument.objects.get(assessment=world.signed)
+    return reverse("document_html", kwargs={"code": document.verification_code})
+
+
+@dataclass(frozen=True)
+class Case:
+    page: str  # the page type, as the statement names it
+    role: str  # a persona of World.people
+    target: str | Callable[[World], str]  # a URL name, or a function of the world giving a path
+    state: str = "as first shown"
+    act: Callable | None = None
+    setup: Callable | None = None
+    status: int = 200  # what the first page load must answer
+
+    @property
+    def url_name(self) -> str:
+        return self.target if isinstance(self.target, str) else getattr(self.target, "url_name", "")
+
+    def path(self, world, routes) -> str:
+        if isinstance(self.target, str):
+            return reverse(self.target, kwargs=world.kwargs(self.target, routes.get(self.target, "")))
+        return self.target(world)
+
+
+def path_of(url_name: str, make: Callable[[World], str]):
+    make.url_name = url_name
+    return make
+
+
+OFFICER, LEAD, SENIOR, CLERK, PUBLIC, ADMIN = "officer", "lead", "senior", "clerk", "anonymous", "superuser"
+ERRORS = "form sent with errors (error summary)"
+
+CASES = [
+    Case("Sign in", PUBLIC, "login"),
+    Case("Sign in", PUBLIC, "login", "wrong password", act=sign_in_wrongly),
+    Case("Sign in", PUBLIC, "login", "locked out after failed attempts", act=lock_out),
+    Case("Accessibility statement", PUBLIC, "accessibility"),
+    Case("Accessibility statement", OFFICER, "accessibility"),
+    Case("Check a signed document", PUBLIC, "verify"),
+    Case("Check a signed document", PUBLIC, "verify", ERRORS, act=submit_empty("Check")),
+    Case("Check a signed document", PUBLIC, "verify", "result for a code", act=check_a_code),
+    Case("Public register", PUBLIC, "register_index"),
+    Case("Public register of a board", PUBLIC, "register_board"),
+    Case("Public register of a board", PUBLIC, path_of("register_board", lambda w: reverse(
+        "register_board", kwargs={"slug": "dundee"}) + "?date_from=not-a-date&date_to=2000-01-01"), "filters with errors"),
+    Case("Published meeting", PUBLIC, "register_meeting"),
+    Case("Published IJB report", PUBLIC, "register_report"),
+    Case("Signed document (HTML version)", PUBLIC, path_of("document_html", published_document)),
+    Case("Page not found", PUBLIC, path_of("", lambda w: "/no-such-page/"), "404", status=404),
+    Case("Home", OFFICER, "home"),
+    Case("Home", LEAD, "home"),
+    Case("Home", SENIOR, "home"),
+    Case("Home", CLERK, "home"),
+    Case("Home", ADMIN, "home"),
+    Case("Inbox", OFFICER, "inbox"),
+    Case("Inbox", LEAD, "inbox"),
+    Case("Queue", LEAD, "queue"),
+    Case("Queue", SENIOR, "queue"),
+    Case("Plans", OFFICER, "plan_list"),
+    Case("Plan", OFFICER, "plan_detail"),
+    Case("Plan", LEAD, "plan_detail"),
+    Case("Plan change", OFFICER, "plan_change_detail"),
+    Case("Plan change", LEAD, "plan_change_detail"),
+    Case("Plan change", SENIOR, "plan_change_detail"),
+    Case("Plan change", CLERK, "plan_change_detail"),
+    Case("Plan change (signed off)", OFFICER, path_of("plan_change_detail", lambda w: reverse(
+        "plan_change_detail", kwargs={"pk": w.signed.plan_change_id}))),
+    Case("Start a plan change", OFFICER, "plan_change_start"),
+    Case("Start a plan change", OFFICER, "plan_change_start_board", ERRORS, act=submit_empty("Start the pre-screening")),
+    Case("Pre-screening task", OFFICER, "iia:screening:execute"),
+    Case("Pre-screening task", OFFICER, "iia:screening:execute", ERRORS, act=submit_empty("Submit for review")),
+    Case("Release a task", OFFICER, "iia:screening:unassign"),
+    Case("Part of the IIA task", OFFICER, "iia:complete_part:execute"),
+    Case("Part of the IIA task", OFFICER, "iia:complete_part:execute", ERRORS, act=submit_empty("Save and complete")),
+    Case("Part of the IIA task", OFFICER, "iia:complete_part:execute", "saved meanwhile by someone else",
+         act=part_saved_by_someone_else),
+    Case("Part of the IIA task", OFFICER, path_of("iia:complete_part:execute", returned_part), "returned for changes"),
+    Case("Release a task", OFFICER, "iia:complete_part:unassign"),
+    Case("Mitigating actions task", OFFICER, "iia:actions:execute"),
+    Case("Mitigating actions task", OFFICER, "iia:actions:execute", ERRORS, act=submit_empty("Save and complete")),
+    Case("Release a task", OFFICER, "iia:actions:unassign"),
+    Case("Submit the IIA task", OFFICER, "iia:submit:execute"),
+    Case("Release a task", OFFICER, "iia:submit:unassign"),
+    Case("Claim a task", LEAD, "iia:review_screening:assign"),
+    Case("Screening review task", LEAD, "iia:review_screening:execute", setup=claim("review_screening", LEAD)),
+    Case("Screening review task", LEAD, "iia:review_screening:execute", ERRORS, act=submit_empty("Record the decision")),
+    Case("Release a task", LEAD, "iia:review_screening:unassign"),
+    Case("Claim a task", LEAD, "iia:review:assign"),
+    Case("IIA review task", LEAD, "iia:review:execute", setup=claim("review", LEAD)),
+    Case("IIA review task", LEAD, "iia:review:execute", ERRORS, act=submit_empty("Record the decision")),
+    Case("Release a task", LEAD, "iia:review:unassign"),
+    Case("Claim a task", SENIOR, "iia:sign_off:assign"),
+    Case("Sign-off task", SENIOR, "iia:sign_off:execute", setup=claim("sign_off", SENIOR)),
+    Case("Sign-off task", SENIOR, "iia:sign_off:execute", ERRORS, act=submit_empty("Record the decision")),
+    Case("Release a task", SENIOR, "iia:sign_off:unassign"),
+    Case("Signed document (HTML version)", OFFICER, "document_html"),
+    Case("Screening record (HTML version)", OFFICER, path_of("document_html", screening_record)),
+    Case("New IJB report", OFFICER, "report_new"),
+    Case("New IJB report", OFFICER, "report_new", ERRORS, act=submit_empty("Save the report")),
+    Case("IJB report", OFFICER, "report_detail"),
+    Case("IJB report", CLERK, "report_detail"),
+    Case("Edit an IJB report", OFFICER, "report_edit"),
+    Case("Meetings", OFFICER, "meeting_list"),
+    Case("Meetings", CLERK, "meeting_list"),
+    Case("Meeting", OFFICER, "meeting_detail"),
+    Case("Meeting", CLERK, "meeting_detail"),
+    Case("Meeting", CLERK, "meeting_detail", ERRORS + " on a decision", act=submit_empty("Record the decision…")),
+    Case("Meeting (draft agenda)", CLERK, path_of("meeting_detail", draft_meeting)),
+    Case("Meeting (draft agenda)", CLERK, path_of("meeting_detail", lambda w: w.draft_meeting_path), ERRORS,
+         act=submit_empty("Add to the agenda")),
+    Case("New meeting", CLERK, "meeting_new"),
+    Case("New meeting", CLERK, "meeting_new", ERRORS, act=submit_empty("Create the meeting")),
+    Case("Clerk's queue", CLERK, "clerk_queue"),
+    Case("Not allowed", OFFICER, "clerk_queue", "403", status=403),
+    Case("Not allowed", OFFICER, "iia:screening:assign", "403 (a task assigned on creation)", status=403),
+    Case("Page not found", OFFICER, path_of("", lambda w: "/plan-changes/999999/"), "404", status=404),
+    # the admin: Django's pages, where equality leads edit their board's form
+    Case("Administration", ADMIN, path_of("", lambda w: "/admin/")),
+    Case("Administration", LEAD, path_of("", lambda w: "/admin/"), setup=lambda w: staff(w.people[LEAD])),
+    Case("Administration: a list with filters", ADMIN, path_of("", lambda w: "/admin/assessments/template/")),
+    Case("Administration: a list with filters", LEAD, path_of("", lambda w: "/admin/assessments/row/")),
+    Case("Administration: form editor (template in use)", LEAD, path_of("", lambda w: admin_change("template"))),
+    Case("Administration: form editor (template in use)", LEAD, path_of("", lambda w: admin_change("section"))),
+    Case("Administration: form editor (new version)", LEAD, path_of("", new_template_version)),
+    Case("Administration: form editor (new version)", LEAD, path_of("", lambda w: w.new_section_path)),
+    Case("Administration: form editor (new version)", LEAD, path_of("", lambda w: w.new_section_path), ERRORS,
+         act=submit_blanked("Save")),
+    Case("Administration: a board and its localities", ADMIN, path_of("", lambda w: admin_change("board"))),
+    Case("Administration: a plan and its priorities", ADMIN, path_of("", lambda w: admin_change("strategicplan"))),
+    Case("Administration: add a membership", ADMIN, path_of("", lambda w: "/admin/assessments/membership/add/")),
+    Case("Someone else just changed this", OFFICER, path_of("", lambda w: reverse(
+        "iia:screening:execute", kwargs=w.kwargs("iia:screening:execute", ""))), "409 conflict",
+        act=submit_after_someone_else),
+]
+
+# Named URLs that are no page of their own, with the reason (admin pages are Django's own).
+EXCLUDED = {
+    "assessment_new_version": "POST only: a button on the plan change page, which then shows the new version's tasks",
+    "assessment_withdraw": "POST only: a button on the plan change page",
+    "assessment_preview": "a PDF file (the draft preview)",
+    "document_pdf": "a PDF file (the signed document)",
+    "document_retry": "POST only: a button on the plan change page",
+    "report_pdf": "a PDF file (the draft report)",
+    "report_submit": "POST only: a button on the report page",
+    "meeting_pack": "a PDF file (the agenda pack)",
+    "meeting_pack_status": "JSON read by the meeting page's script",
+    "item_decide": "POST only: the decision form on the meeting page, which shows its errors there",
+    "logout": "POST only: the sign-out button, which then shows the sign-in page",
+    "register_feed": "an Atom feed",
+    "register_json": "JSON data",
+    "iia:complete_part:assign": "nobody can claim a task assigned on creation: the 403 page of iia:screening:assign",
+    "iia:actions:assign": "nobody can claim a task assigned on creation: the 403 page of iia:screening:assign",
+    "iia:submit:assign": "nobody can claim a task assigned on creation: the 403 page of iia:screening:assign",
+}
+
+KEYBOARD_JOURNEY = (
+    "an officer starts a plan change, completes the pre-screening and, once an equality lead has concurred, "
+    "completes every part of the full assessment, records a mitigating action and submits it for review, "
+    "using only the Tab, Shift+Tab, Space, Enter and arrow keys and typing (tests/browser/test_keyboard.py); "
+    "it also checks the skip link and that focus is visible."
+)
+
+
+def test_axe_finds_what_it_should(browser):
+    """The check itself can fail: a page with a nameless image and an unlabelled field."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content('<html lang="en"><title>t</title><main><img src="x.png"><input type="text"></main></html>')
+    found = {v["id"] for v in axe_violations(page)}
+    context.close()
+    assert {"image-alt", "label"} <= found, found
+
+
+def test_every_page_is_covered():
+    """Every named non-admin URL is checked by a case or excluded with its reason."""
+    covered = {case.url_name for case in CASES}
+    names = {name for name, _ in urls() if not name.startswith("admin:")}
+    missing = sorted(names - covered - set(EXCLUDED))
+    assert not missing, f"URL names neither in CASES nor in EXCLUDED (add a Case, one line): {missing}"
+    assert not (covered & set(EXCLUDED)), "a URL name is both covered and excluded"
+    stale = sorted((set(EXCLUDED) | covered) - names - {""})
+    assert not stale, f"cases or exclusions for URL names that no longer exist: {stale}"
+
+
+def checks_record() -> list[dict]:
+    return [{"page": c.page, "role": c.role, "state": c.state, "url_name": c.url_name} for c in CASES]
+
+
+def test_statement_lists_what_this_suite_checks():
+    """The statement page's figures come from the suite: same cases, axe-core version and tags."""
+    recorded = json.loads(RESULTS.read_text())
+    if not recorded.get("checks"):
+        pytest.fail(f"{RESULTS.name} is empty: run test_axe.py with IIA_WRITE_A11Y_RESULTS=1")
+    assert recorded["checks"] == checks_record(), f"regenerate {RESULTS.name} (IIA_WRITE_A11Y_RESULTS=1)"
+    assert recorded["axe_core"] == axe_version()
+    assert recorded["tags"] == list(TAGS)
+    assert recorded["excluded"] == [{"url_name": k, "reason": v} for k, v in sorted(EXCLUDED.items())]
+    assert recorded["violations"] == 0
+
+
+def signed_in_context(browser, base, person):
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    if person is not None:
+        client = Client()
+        client.force_login(person)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base}])
+    return context
+
+
+def test_axe_finds_nothing_on_any_page(live_server, browser, capsys):
+    started = time.monotonic()
+    world = World(lambda fn, *args, **kwargs: fn(*args, **kwargs))
+    routes = dict(urls())
+    base = live_server.url
+    contexts: dict[str, object] = {}
+    failures, counts = [], {}
+    only = os.environ.get("IIA_A11Y_ONLY", "")  # while working on a page: run only the cases whose page has this
+    try:
+        for case in CASES:
+            if case.setup:  # also for the cases left out: later ones may rely on it
+                case.setup(world)
+            if only and only.lower() not in case.page.lower():
+                continue
+            # the anonymous sign-in cases each get a fresh browser: a failed attempt must not leak
+            key = case.role if case.role != PUBLIC or case.act is None else f"{PUBLIC}-{id(case)}"
+            if key not in contexts:
+                contexts[key] = signed_in_context(browser, base, world.people[case.role])
+            page = contexts[key].pages[0] if contexts[key].pages else contexts[key].new_page()
+            page.set_default_timeout(15000)
+            try:
+                response = page.goto(base + case.path(world, routes))
+                assert response.status == case.status, f"{response.status} at {page.url}, expected {case.status}"
+                assert case.role == PUBLIC or "login" not in page.url, f"sent to sign in: {page.url}"
+                if case.act:
+                    case.act(page, world)
+                violations = axe_violations(page)
+            except Exception as error:  # one broken case must not hide the others' results
+                failures.append(f"{case.page} as {case.role} ({case.state}): {type(error).__name__}: {error}")
+                continue
+            for v in violations:
+                counts[v["id"]] = counts.get(v["id"], 0) + 1
+            if violations:
+                failures.append(f"{case.page} as {case.role} ({case.state}) at {page.url}:\n{describe(violations)}")
+    finally:
+        for context in contexts.values():
+            context.close()
+    elapsed = time.monotonic() - started
+    with capsys.disabled():
+        print(f"\naxe-core {axe_version()} {','.join(TAGS)}: {len(CASES)} checks of "
+              f"{len({c.page for c in CASES})} page types as {len({c.role for c in CASES})} roles in {elapsed:.0f} s; "
+              f"violations by rule {dict(sorted(counts.items()))}")
+    assert not failures, "axe-core found violations:\n" + "\n".join(failures)
+    if os.environ.get("IIA_WRITE_A11Y_RESULTS") and not only:
+        chromium = browser.version
+        RESULTS.write_text(json.dumps({
+            "axe_core": axe_version(),
+            "tags": list(TAGS),
+            "tested_on": datetime.date.today().isoformat(),
+            "browser": f"Chromium {chromium} ({CHROMIUM})",
+            "runtime_seconds": round(elapsed),
+            "checks": checks_record(),
+            "excluded": [{"url_name": k, "reason": v} for k, v in sorted(EXCLUDED.items())],
+            "keyboard": {"journey": KEYBOARD_JOURNEY},
+            "violations": 0,
+            "known_issues": json.loads(RESULTS.read_text()).get("known_issues", []),  # written by people
+        }, indent=1) + "\n")
