@@ -367,16 +367,16 @@ DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%
 
 
 class ReviewConfirmForm(NamedErrorsForm):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="What did you check?", max_length=5000,
-                           help_text="Why the assessment still holds: the service, the people it affects and "
-                                     "the evidence have not changed in a way that alters it.")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Your review note", max_length=5000,
+                           help_text="What you checked and why the assessment still holds: the service, the people "
+                                     "it affects and the evidence have not changed in a way that alters it.")
     next_review_date = forms.DateField(label="Next review date", help_text="Usually 12 months from today.",
                                        **DATE_WIDGET)
 
 
 class ReviewNewVersionForm(NamedErrorsForm):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What needs updating?",
-                             max_length=5000)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What has changed",
+                             help_text="What the new version must update.", max_length=5000)
 
 
 class CommentForm(NamedErrorsForm):

@@ -53,7 +53,7 @@ def comment_add(
         audit_record(
             board=target.plan_change.board_id, actor=by, action="comment.add", plan_change=target.plan_change,
             assessment=comment.assessment, screening=comment.screening, from_state=target.state,
-            to_state=target.state, message=f"Comment on {title}: {text}",
+            to_state=target.state, message=f"Commented on {title}.",  # the text: participants only
             data={"comment": comment.pk, "part": part},
         )
     return comment
