@@ -390,3 +390,47 @@ class MatrixFilterForm(NamedErrorsForm):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {name: data.get(name) for name in self.fields if name not in self.errors and data.get(name)}
+
+
+DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class ReviewConfirmForm(NamedErrorsForm):
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Your review note", max_length=5000,
+                           help_text="What you checked and why the assessment still holds: the service, the people "
+                                     "it affects and the evidence have not changed in a way that alters it.")
+    next_review_date = forms.DateField(label="Next review date", help_text="Usually 12 months from today.",
+                                       **DATE_WIDGET)
+
+
+class ReviewNewVersionForm(NamedErrorsForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What has changed",
+                             help_text="What the new version must update.", max_length=5000)
+
+
+class CommentForm(NamedErrorsForm):
+    part = forms.ChoiceField(label="Part of the assessment")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Your comment", max_length=5000,
+                           help_text="Seen by the assessment's participants. A comment cannot be changed or "
+                                     "deleted once posted.")
+
+    def __init__(self, *args, part_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["part"].choices = list(part_choices)
+
+
+class DelegationForm(NamedErrorsForm):
+    role = forms.ChoiceField(label="Your role whose tasks you delegate")
+    delegate = UserChoiceField(queryset=User.objects.none(), label="Colleague",
+                               help_text="A colleague with the same role on the same board.")
+    starts_on = forms.DateField(label="From", **DATE_WIDGET)
+    ends_on = forms.DateField(label="Until (included)", **DATE_WIDGET)
+    reason = forms.CharField(label="Reason (optional)", required=False, max_length=200,
+                             help_text="For example: annual leave.")
+
+    def __init__(self, *args, roles=(), colleagues=None, **kwargs):
+        """``roles``: (value "board_id:role", label) pairs; ``colleagues``: who may be chosen."""
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = list(roles)
+        if colleagues is not None:
+            self.fields["delegate"].queryset = colleagues

@@ -2,8 +2,9 @@
 use them to decide what to show. Superusers get no exemption from any of them."""
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 
-from .models import Assessment, AssessmentState, Board, Membership, PlanChange, Role, Screening
+from .models import Assessment, AssessmentState, Board, Delegation, Membership, PlanChange, Role, Screening
 
 
 def roles_on(user: AbstractBaseUser, board_id: int) -> set[str]:
@@ -105,3 +106,77 @@ def can_withdraw(user: AbstractBaseUser, assessment: Assessment) -> bool:
     return (has_role(user, board_id, Role.OFFICER) and is_author(user, assessment.plan_change)) or has_role(
         user, board_id, Role.EQUALITY_LEAD
     )
+
+
+# --- delegation ------------------------------------------------------------------------
+
+def delegations_to(user: AbstractBaseUser) -> dict[tuple[int, str], set[int]]:
+    """Today's active delegations to the user: (board id, role) -> the people who delegated
+    that role on that board to them. Cached on the user object for the day (per request)."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return {}
+    today = timezone.localdate()
+    cached = user.__dict__.get("_iia_delegations")
+    if cached is None or cached[0] != today:
+        found: dict[tuple[int, str], set[int]] = {}
+        for board_id, role, delegator_id in Delegation.objects.active(today).filter(delegate=user).values_list(
+            "board_id", "role", "delegator_id"
+        ):
+            found.setdefault((board_id, role), set()).add(delegator_id)
+        cached = (today, found)
+        user.__dict__["_iia_delegations"] = cached
+    return cached[1]
+
+
+def acts_for(user: AbstractBaseUser, owner_id: int | None, board: Board | int, role: str) -> bool:
+    """The user may act as ``owner_id`` in ``role`` on the board: it is the user, or the owner
+    delegated that role on that board to the user and the delegation is active today. It
+    never carries further (a delegate's delegate gets nothing). The user's own role and the
+    task's own rules (not the author, ...) are checked separately, for the user."""
+    if owner_id is None or not user or not user.is_authenticated:
+        return False
+    if owner_id == user.pk:
+        return True
+    board_id = board if isinstance(board, int) else board.pk
+    return owner_id in delegations_to(user).get((board_id, role), set())
+
+
+# --- reviews and comments ----------------------------------------------------------------
+
+def can_review(user: AbstractBaseUser, assessment: Assessment) -> bool:
+    """Record the review of a signed-off assessment: an equality lead of the board, or an
+    officer of the board who is the assessment's author or the plan change's author or lead
+    officer (or acts for one of them under an active delegation)."""
+    board_id = assessment.plan_change.board_id
+    if has_role(user, board_id, Role.EQUALITY_LEAD):
+        return True
+    if not has_role(user, board_id, Role.OFFICER):
+        return False
+    owners = {assessment.author_id, *assessment.plan_change.author_ids}
+    return any(acts_for(user, owner_id, board_id, Role.OFFICER) for owner_id in owners)
+
+
+def _comment_participant(user: AbstractBaseUser, board_id: int, people: set[int]) -> bool:
+    roles = roles_on(user, board_id)
+    if roles & {Role.EQUALITY_LEAD, Role.SENIOR_OFFICER}:
+        return True
+    if user.pk in people and roles:
+        return True
+    return Role.OFFICER in roles and any(acts_for(user, pk, board_id, Role.OFFICER) for pk in people)
+
+
+def can_comment(user: AbstractBaseUser, assessment: Assessment) -> bool:
+    """Read and post comments on an assessment: its participants on its board. They are
+    the author and contributors, the plan change's author and lead officer (and officers
+    acting for them under a delegation), and the board's equality leads and senior
+    officers, who review and sign off. Nobody from another board."""
+    people = {assessment.author_id, *assessment.plan_change.author_ids,
+              *assessment.contributors.values_list("pk", flat=True)}
+    return _comment_participant(user, assessment.plan_change.board_id, people)
+
+
+def can_comment_screening(user: AbstractBaseUser, screening: Screening) -> bool:
+    """As ``can_comment``, for the screening: the plan change's author and lead officer, whoever
+    submitted the screening, and the board's equality leads and senior officers."""
+    people = {*screening.plan_change.author_ids, screening.submitted_by_id} - {None}
+    return _comment_participant(user, screening.plan_change.board_id, people)

@@ -206,3 +206,67 @@ def cumulative_for(user, board: Board, query, *, plan: StrategicPlan | None = No
     elif chosen.get("plan"):
         scope = scope.filter(plan_id=chosen["plan"])
     return form, scope, cumulative_matrix(scope, sections=chosen.get("section", ()), states=chosen.get("state", ()))
+
+
+# --- comments, reviews, delegations --------------------------------------------------------
+
+@dataclass
+class CommentGroup:
+    part: str
+    title: str
+    comments: list
+
+
+def comment_groups(*, assessment: Assessment | None = None, screening: Screening | None = None,
+                   part: str | None = None) -> list[CommentGroup]:
+    """The comments on the screening and on the assessment version, grouped by part in the
+    order of the form (the screening first); only parts with comments, or only ``part``."""
+    from .catalogue import template_parts
+    from .models import SCREENING_PART, Comment
+
+    found = Comment.objects.none()
+    if assessment is not None:
+        found |= Comment.objects.filter(assessment=assessment)
+    if screening is not None:
+        found |= Comment.objects.filter(screening=screening)
+    if part is not None:
+        found = found.filter(part=part)
+    by_part: dict[str, list] = {}
+    for comment in found.select_related("author").order_by("posted_at", "pk"):
+        by_part.setdefault(comment.part, []).append(comment)
+    titles = [(SCREENING_PART, "Pre-screening")]
+    if assessment is not None:
+        titles += [(p.code, p.title) for p in template_parts(assessment.template)]
+    return [CommentGroup(code, title, by_part[code]) for code, title in titles if code in by_part]
+
+
+def comment_part_choices(*, assessment: Assessment | None, screening: Screening | None) -> list[tuple[str, str]]:
+    """What a comment can be about, for a form's list."""
+    from .catalogue import template_parts
+    from .models import SCREENING_PART
+
+    choices = [(SCREENING_PART, "Pre-screening")] if screening is not None else []
+    if assessment is not None:
+        choices += [(p.code, p.title) for p in template_parts(assessment.template)]
+    return choices
+
+
+def reviews_of(assessment: Assessment) -> QuerySet:
+    """The reviews recorded on the assessment, oldest first."""
+    return assessment.reviews.select_related("reviewed_by", "new_version").order_by("reviewed_at", "pk")
+
+
+def review_due(assessment: Assessment) -> bool:
+    """A signed-off assessment whose review date has arrived."""
+    from django.utils import timezone
+
+    return (assessment.state == "signed_off" and assessment.review_date is not None
+            and assessment.review_date <= timezone.localdate())
+
+
+def delegations_of(user) -> dict[str, QuerySet]:
+    """The user's delegations: those they made (``given``) and those made to them (``received``)."""
+    from .models import Delegation
+
+    base = Delegation.objects.select_related("board", "delegator", "delegate", "ended_by")
+    return {"given": base.filter(delegator=user), "received": base.filter(delegate=user)}

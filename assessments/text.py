@@ -16,3 +16,8 @@ def clean_text(value: str | None) -> str:
     if not value:
         return ""
     return value.replace("\r\n", "\n").replace("\r", "\n").translate(_DROP).strip()
+
+
+def long_date(day) -> str:
+    """"7 March 2027", on every platform (``%-d`` is glibc's)."""
+    return f"{day.day} {day:%B %Y}"

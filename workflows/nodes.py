@@ -114,11 +114,17 @@ class TaskNode(flow.View):
     def can_assign(self, user, task):
         return task.owner_id is None and user.is_authenticated and self._allowed(user, task)
 
+    def _holds(self, user, task) -> bool:
+        """The task is the user's, or its owner delegated this role on this board to the user
+        (an active ``Delegation``): the one place delegation enters the permissions."""
+        return rules.acts_for(user, task.owner_id, task.process.coerced.board_id, self.role)
+
     def can_execute(self, user, task):
-        return task.owner_id == user.pk and self._allowed(user, task)
+        # the task's rules are checked for the person acting: a delegate never approves their own work
+        return self._holds(user, task) and self._allowed(user, task)
 
     def can_unassign(self, user, task):
-        return task.owner_id is not None and task.owner_id == user.pk
+        return task.owner_id is not None and self._holds(user, task)
 
     @property
     def view_path(self):

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -33,10 +33,23 @@ def _tasks() -> QuerySet[Task]:
     ).order_by("created", "pk")
 
 
+def _delegated(user) -> Q:
+    """Tasks of the people who delegated a role on a board to the user (active today): of
+    that role's nodes, on that board only."""
+    from .flows import IIAFlow
+
+    found = Q(pk__in=[])
+    for (board_id, role), delegators in rules.delegations_to(user).items():
+        nodes = [node for node in IIAFlow.instance.nodes() if getattr(node, "role", None) == role]
+        found |= Q(owner_id__in=delegators, process__iiaprocess__board_id=board_id, flow_task__in=nodes)
+    return found
+
+
 def inbox(user) -> QuerySet[Task]:
-    """Tasks assigned to the user, on the user's boards."""
+    """Tasks assigned to the user, and the tasks of anyone who delegated theirs to the user,
+    on the user's boards."""
     return _tasks().filter(
-        owner=user,
+        Q(owner=user) | _delegated(user),
         status__in=[STATUS.ASSIGNED, STATUS.STARTED],
         process__iiaprocess__board_id__in=rules.board_ids(user),
     )
@@ -63,12 +76,15 @@ def process_tasks(plan_change_id: int) -> QuerySet[Task]:
 
 @dataclass
 class TaskView:
-    """A task as lists show it."""
+    """A task as lists show it. ``for_whom`` names the owner when the user holds the task
+    under a delegation; ``note`` says why a delegate can only release it."""
 
     task: Task
     title: str
     url: str
-    action: str  # "Open", "Claim"
+    action: str  # "Open", "Claim", "Release"
+    for_whom: str = ""
+    note: str = ""
 
 
 def task_title(task: Task) -> str:
@@ -83,9 +99,15 @@ def task_title(task: Task) -> str:
 
 
 def describe(task: Task, user) -> TaskView:
-    if task.owner_id == user.pk:
-        return TaskView(task, task_title(task), task_url(task, "execute"), "Open")
-    return TaskView(task, task_title(task), task_url(task, "assign"), "Claim")
+    title = task_title(task)
+    if task.owner_id is None:
+        return TaskView(task, title, task_url(task, "assign"), "Claim")
+    for_whom = "" if task.owner_id == user.pk else (task.owner.get_full_name() or task.owner.get_username())
+    if task.flow_task.can_execute(user, task):
+        return TaskView(task, title, task_url(task, "execute"), "Open", for_whom)
+    return TaskView(task, title, task_url(task, "unassign"), "Release", for_whom,
+                    "You took part in this assessment, so you cannot do this task: release it to the queue "
+                    "for a colleague.")
 
 
 def task_url(task: Task, name: str) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import pages
+from .views import casework, pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -11,4 +11,8 @@ urlpatterns = [
     path("plan-changes/<int:pk>/", pages.plan_change_detail, name="plan_change_detail"),
     path("assessments/<int:pk>/new-version/", pages.assessment_new_version, name="assessment_new_version"),
     path("assessments/<int:pk>/withdraw/", pages.assessment_withdraw, name="assessment_withdraw"),
+    path("assessments/<int:pk>/review/", casework.assessment_review, name="assessment_review"),
+    path("plan-changes/<int:pk>/comments/", casework.plan_change_comments, name="plan_change_comments"),
+    path("delegations/", casework.delegation_list, name="delegation_list"),
+    path("delegations/<int:pk>/end/", casework.delegation_end, name="delegation_end"),
 ]

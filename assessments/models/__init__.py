@@ -12,16 +12,23 @@ from .assessment import (
 from .audit import AuditEvent
 from .boards import Board, Locality, Membership, Role
 from .catalogue import Question, Row, ScreeningQuestion, Section, Template
+from .comment import SCREENING_PART, Comment, CommentTampering
+from .delegation import Delegation
 from .plan_change import ChangeType, PlanChange
 from .plans import PlanAction, PlanPriority, StrategicPlan
+from .review import AssessmentReview, ReviewOutcome
 from .screening import Outcome, Screening, ScreeningState
 
 __all__ = [
     "Assessment",
+    "AssessmentReview",
     "AssessmentState",
     "AuditEvent",
     "Board",
     "ChangeType",
+    "Comment",
+    "CommentTampering",
+    "Delegation",
     "ImpactRating",
     "Locality",
     "Membership",
@@ -32,9 +39,11 @@ __all__ = [
     "PlanChange",
     "PlanPriority",
     "Question",
+    "ReviewOutcome",
     "RiskLevel",
     "Role",
     "Row",
+    "SCREENING_PART",
     "Screening",
     "ScreeningQuestion",
     "ScreeningState",

@@ -16,8 +16,11 @@ from .assessment import (
     section_save,
 )
 from .audit import audit_record
+from .comments import comment_add
+from .delegation import delegation_create, delegation_end, delegation_errors
 from .plan_changes import plan_change_create
 from .retention import leavers, person_anonymise
+from .review import assessment_review_confirm, assessment_review_new_version, review_blocker
 from .screening import screening_propose, screening_review, screening_save, screening_submit
 
 __all__ = [
@@ -27,15 +30,22 @@ __all__ = [
     "assessment_errors",
     "assessment_new_version",
     "assessment_open",
+    "assessment_review_confirm",
+    "assessment_review_new_version",
     "assessment_return",
     "assessment_sign_off",
     "assessment_submit",
     "assessment_withdraw",
     "audit_record",
+    "comment_add",
+    "delegation_create",
+    "delegation_end",
+    "delegation_errors",
     "evidence_save",
     "leavers",
     "person_anonymise",
     "plan_change_create",
+    "review_blocker",
     "screening_propose",
     "screening_review",
     "screening_save",

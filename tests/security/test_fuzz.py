@@ -124,6 +124,18 @@ def endpoints(w: World):
          form([], reason_broken), False),
         ("assessment_withdraw", "officer", reverse("assessment_withdraw", args=[w.parts_assessment.pk]),
          form([], reason_broken), False),
+        ("assessment_review", "officer", reverse("assessment_review", args=[w.signed.pk]), st.one_of(
+            form(["next_review_date"], {"outcome": st.just("confirmed"), "note": st.one_of(blank, oversized)}),
+            form(["note"], {"outcome": st.just("confirmed"), "next_review_date": junk(set())}),
+            form([], {"outcome": st.just("new_version"), "reason": st.one_of(blank, oversized)}),
+        ), False),
+        ("plan_change_comments", "officer", reverse("plan_change_comments", args=[w.submitted.pk]), st.one_of(
+            form(["part", "next"], {"text": st.one_of(blank, oversized)}),
+            form(["text", "next"], {"part": junk({"screening", "evidence", "actions"})}),
+        ), False),
+        ("delegation_list", "officer", reverse("delegation_list"),
+         form(["role", "delegate", "starts_on", "reason"], {"ends_on": junk(set())}), False),
+        ("delegation_end", "officer", reverse("delegation_end", args=[w.delegation.pk]), form([], {}), True),
         ("report_new", "officer", reverse("report_new", args=[w.submitted.pk]),
          form(report_fields, {"title": st.one_of(blank, oversized)}), False),
         ("report_edit", "officer", reverse("report_edit", args=[w.draft_report.pk]),

@@ -98,6 +98,12 @@ class World:
             )
         }
         self.parts_assessment = f.current(parts)
+        # planned, so it changes nobody's access today; the officer can end it
+        self.delegation = assessment_services.delegation_create(
+            delegator=dundee.officer, delegate=dundee.officer2, board=f.board(), role="officer",
+            starts_on=datetime.date.today() + datetime.timedelta(days=1),
+            ends_on=datetime.date.today() + datetime.timedelta(days=8),
+        )
 
     def kwargs(self, name: str, route: str) -> dict:
         """Path arguments for a URL name."""
@@ -120,6 +126,9 @@ class World:
             "assessment_new_version": {"pk": self.signed.pk},
             "assessment_preview": {"pk": self.parts_assessment.pk},
             "assessment_withdraw": {"pk": self.parts_assessment.pk},
+            "assessment_review": {"pk": self.signed.pk},
+            "plan_change_comments": {"pk": self.submitted.pk},
+            "delegation_end": {"pk": self.delegation.pk},
             "document_html": {"code": self.unpublished_document.verification_code},
             "document_pdf": {"code": self.unpublished_document.verification_code},
             "document_retry": {"code": self.unpublished_document.verification_code},

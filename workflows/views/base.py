@@ -6,7 +6,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
+from assessments.catalogue import ACTIONS_PART
 from assessments.exceptions import NotAllowed
+from assessments.models import SCREENING_PART
 
 from .. import selectors
 from ..selectors import task_url
@@ -36,8 +38,19 @@ class TaskPage(View):
             "task_title": selectors.task_title(task),
             "plan_change": self.plan_change,
             "release_url": task_url(task, "unassign"),
+            "comment_panel": self.comment_panel(task),
             **extra,
         }
+
+    def comment_panel(self, task):
+        """The comments on what this task is about: its part, the screening, or (for the
+        submit, review and sign-off) every part."""
+        from .casework import comment_panel
+
+        node = task.flow_task.name
+        part = (task.data or {}).get("part") or {"screening": SCREENING_PART, "review_screening": SCREENING_PART,
+                                                  "actions": ACTIONS_PART.code}.get(node)
+        return comment_panel(self.request.user, self.plan_change, part=part, here=self.request.path)
 
     def render(self, context, status=200):
         return render(self.request, self.template_name, self.base_context(**context), status=status)

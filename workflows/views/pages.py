@@ -126,6 +126,7 @@ def plan_change_detail(request, pk):
         "can_withdraw": chosen is not None and chosen.state in ("in_progress", "submitted", "returned", "approved")
         and rules.can_withdraw(request.user, chosen),
         "withdraw_form": WithdrawForm(),
+        **_casework(request.user, plan_change, chosen),
         "document": SignedDocument.objects.filter(assessment=chosen).first() if chosen else None,
         "screening_document": SignedDocument.objects.filter(screening__plan_change=plan_change).first(),
         "reports": plan_change.reports.order_by("-created_at"),
@@ -133,8 +134,25 @@ def plan_change_detail(request, pk):
     })
 
 
+def _casework(user, plan_change, chosen):
+    """Reviews and comments of the version shown (the screening's comments with it)."""
+    screening = assessment_selectors.current_screening(plan_change)
+    may_assessment = chosen is not None and rules.can_comment(user, chosen)
+    may_screening = screening is not None and rules.can_comment_screening(user, screening)
+    groups = None
+    if may_assessment or may_screening:
+        groups = assessment_selectors.comment_groups(assessment=chosen if may_assessment else None,
+                                                     screening=screening if may_screening else None)
+    return {
+        "reviews": assessment_selectors.reviews_of(chosen) if chosen is not None else [],
+        "review_due": chosen is not None and assessment_selectors.review_due(chosen),
+        "can_review": chosen is not None and not services.review_blocker(chosen) and rules.can_review(user, chosen),
+        "comment_groups": groups,
+    }
+
+
 def _task_link(task, user):
-    if task.owner_id == user.pk:
+    if task.owner_id is not None and task.flow_task.can_execute(user, task):
         return task_url(task, "execute"), "Open"
     if task.owner_id is None and task.flow_task.can_assign(user, task):
         return task_url(task, "assign"), "Claim"
