@@ -270,6 +270,14 @@ CASES = [
     Case("Plan", LEAD, "plan_detail"),
     Case("Plan", SENIOR, path_of("plan_detail", lambda w: reverse("plan_detail", kwargs={"pk": w.plan.pk})
                                  + "?section=equality&state=submitted&state=in_progress"), "matrix filtered"),
+    Case("Review of a signed-off assessment", OFFICER, "assessment_review"),
+    Case("Review of a signed-off assessment", LEAD, "assessment_review"),
+    Case("Review of a signed-off assessment", OFFICER, "assessment_review", ERRORS,
+         act=submit_empty("Confirm unchanged")),
+    Case("Comments", OFFICER, "plan_change_comments"),
+    Case("Comments", LEAD, "plan_change_comments", ERRORS, act=submit_empty("Post the comment")),
+    Case("Delegations", OFFICER, "delegation_list"),
+    Case("Delegations", LEAD, "delegation_list", ERRORS, act=submit_empty("Delegate")),
     Case("Board dashboard", OFFICER, "board_dashboard"),
     Case("Board dashboard", CLERK, "board_dashboard"),
     Case("Board dashboard", LEAD, path_of("board_dashboard", lambda w: reverse(
@@ -360,6 +368,7 @@ EXCLUDED = {
     "meeting_pack": "a PDF file (the agenda pack)",
     "meeting_pack_status": "JSON read by the meeting page's script",
     "item_decide": "POST only: the decision form on the meeting page, which shows its errors there",
+    "delegation_end": "POST only: the End now button on the delegations page",
     "logout": "POST only: the sign-out button, which then shows the sign-in page",
     "register_feed": "an Atom feed",
     "register_json": "JSON data",
