@@ -188,3 +188,13 @@ def job_title(user, board_id: int, role: str) -> str:
         Membership.objects.filter(user=user, board_id=board_id, role=role).values_list("job_title", flat=True).first()
     )
     return title or dict(Membership._meta.get_field("role").choices).get(role, "")
+
+
+def assessments_for(user) -> QuerySet[Assessment]:
+    """Every version of every assessment on the user's boards, with what showing one needs."""
+    return (
+        Assessment.objects.filter(plan_change__board_id__in=rules.board_ids(user))
+        .select_related("plan_change__board", "template", "author", "approved_by", "signed_off_by")
+        .prefetch_related("ratings__row__section", "answers__question__section", "actions__rows", "parts")
+        .order_by("-updated_at", "-pk")
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/", include("iia.api.urls")),
     path("workflow/", IIAFlow.instance.urls),
     path("", include("assessments.urls")),
     path("", include("workflows.urls")),
