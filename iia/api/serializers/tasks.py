@@ -9,7 +9,6 @@ from assessments.models.assessment import Rating
 from assessments.models.screening import ReviewDecision
 from workflows import selectors
 
-
 REVIEW_DECISIONS = [("approve", "Approve"), ("return", "Return to the officer")]
 SIGN_OFF_DECISIONS = [("sign_off", "Sign off"), ("return", "Return to the officer")]
 
