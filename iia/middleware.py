@@ -2,7 +2,8 @@
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
-# Django's admin sets a few inline styles; it gets a relaxed style-src and nothing else.
+# Django's admin sets a few inline styles, and the API docs (Swagger UI, Redoc) inject
+# theirs; they get a relaxed style-src and nothing else (scripts stay 'self' only).
 ADMIN_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
@@ -17,7 +18,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        admin = request.path.startswith("/admin/")
+        admin = request.path.startswith(("/admin/", "/api/docs/", "/api/redoc/"))
         response.headers.setdefault("Content-Security-Policy", ADMIN_CSP if admin else CSP)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS)
         user = getattr(request, "user", None)
