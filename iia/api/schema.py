@@ -27,6 +27,15 @@ class AutoSchema(openapi.AutoSchema):
     def _is_public(self) -> bool:
         return any(isinstance(p, AllowAny) for p in self.view.get_permissions())
 
+    def _resolve_path_parameters(self, variables):
+        """Ids are integers. The routes take any segment (so a malformed id gets a JSON
+        404), which would otherwise make the schema call them strings."""
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["name"] == "id":
+                parameter["schema"] = {"type": "integer"}
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         codes = ["400", "404"]

@@ -23,7 +23,7 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html", **docs),
          name="redoc"),
     path("register/", register.RegisterBoardList.as_view(), name="register-boards"),
-    path("register/<slug:slug>/documents/", register.RegisterDocumentList.as_view(), name="register-documents"),
-    path("register/<slug:slug>/meetings/", register.RegisterMeetingList.as_view(), name="register-meetings"),
+    path("register/<str:slug>/documents/", register.RegisterDocumentList.as_view(), name="register-documents"),
+    path("register/<str:slug>/meetings/", register.RegisterMeetingList.as_view(), name="register-meetings"),
     *router.urls,
 ]

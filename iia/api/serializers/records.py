@@ -10,6 +10,14 @@ from assessments.selectors import current_screening, plan_change_status
 from reports.models import AgendaItem, Meeting, Report
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "10:00"})
+class LocalTime(serializers.TimeField):
+    """A meeting's local (UK) time, HH:MM. OpenAPI's ``time`` format would need an offset."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class Username(serializers.SlugRelatedField):
     def __init__(self, **kwargs):
         super().__init__(slug_field="username", read_only=True, **kwargs)
@@ -64,7 +72,6 @@ class PlanChangeSerializer(serializers.ModelSerializer):
         fields = ["id", "reference", "board", "plan", "title", "description", "change_type", "is_revision",
                   "priorities", "actions", "lead_officer", "director", "created_by", "created_at", "updated_at",
                   "status", "screening", "assessments"]
-        read_only_fields = fields
 
     @extend_schema_field(StatusSerializer)
     def get_status(self, plan_change) -> dict:
@@ -128,7 +135,6 @@ class AssessmentSerializer(serializers.ModelSerializer):
                   "risk_level", "approval_comments", "approved_by", "approved_at", "signed_off_by", "signed_off_at",
                   "signed_off_role", "supersedes", "created_at", "updated_at", "parts", "ratings", "answers",
                   "actions"]
-        read_only_fields = fields
 
     @extend_schema_field(PartSerializer(many=True))
     def get_parts(self, assessment) -> list[dict]:
@@ -152,13 +158,13 @@ class MeetingSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True)
     board = serializers.CharField(source="committee.board.slug")
     committee = serializers.CharField(source="committee.name")
+    time = LocalTime()
     items = AgendaItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = Meeting
         fields = ["id", "title", "board", "committee", "date", "time", "venue", "remote", "status", "published_at",
                   "items"]
-        read_only_fields = fields
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -173,4 +179,3 @@ class ReportSerializer(serializers.ModelSerializer):
                   "purpose", "recommendations", "financial_implications", "main_text", "risk_assessment",
                   "consultations", "direction_to", "background_papers", "status", "author", "submitted_at",
                   "published_policy_implications", "created_at", "updated_at"]
-        read_only_fields = fields

@@ -7,6 +7,8 @@ from rest_framework import serializers
 from assessments.models import Board
 from reports.models import AgendaItem, Meeting, SignedDocument
 
+from .records import LocalTime
+
 
 class PublicBoardSerializer(serializers.ModelSerializer):
     class Meta:
@@ -63,6 +65,7 @@ class PublicAgendaItemSerializer(serializers.ModelSerializer):
 class PublicMeetingSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True)
     committee = serializers.CharField(source="committee.name")
+    time = LocalTime()
     items = PublicAgendaItemSerializer(many=True, read_only=True)
 
     class Meta:

@@ -9,6 +9,8 @@ from reports import selectors as report_selectors
 from ..permissions import IsBoardMember
 from ..serializers import records as s
 
+# Any path segment reaches the view, so a malformed id gets the API's JSON 404, not a page.
+LOOKUP = "[^/]+"
 BOARD = OpenApiParameter("board", str, description="Only this board (its slug, e.g. dundee).")
 
 
@@ -16,6 +18,7 @@ class BoardScoped:
     """Filters by ``?board=<slug>`` among the user's boards."""
 
     permission_classes = [IsBoardMember]
+    lookup_value_regex = LOOKUP
     board_field = "board__slug"
 
     def filter_board(self, queryset):
@@ -30,6 +33,7 @@ class BoardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     permission_classes = [IsBoardMember]
     serializer_class = s.BoardSerializer
     lookup_field = "slug"
+    lookup_value_regex = LOOKUP
 
     def get_queryset(self):
         return assessment_selectors.boards_for(self.request.user).order_by("name")

@@ -28,6 +28,7 @@ class TaskViewSet(viewsets.GenericViewSet):
     """Workflow tasks on your boards."""
 
     permission_classes = [IsBoardMember]
+    lookup_value_regex = "[^/]+"
     serializer_class = s.TaskSerializer
     queryset = Task.objects.none()
 
@@ -61,12 +62,12 @@ class TaskViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
-    @extend_schema(summary="Your inbox: tasks you hold")
+    @extend_schema(summary="Your inbox: tasks you hold", responses=s.TaskSerializer(many=True))
     @action(detail=False)
     def inbox(self, request):
         return self._page(selectors.inbox(request.user))
 
-    @extend_schema(summary="The queue: unclaimed tasks you could claim")
+    @extend_schema(summary="The queue: unclaimed tasks you could claim", responses=s.TaskSerializer(many=True))
     @action(detail=False)
     def queue(self, request):
         return self._page(selectors.queue(request.user))
