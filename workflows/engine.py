@@ -147,3 +147,12 @@ def task_work(task: Task, user, work: Callable[[], object], *, finish: bool):
         result = work()
         activation.execute()
         return result
+
+
+def plan_change_start(**details):
+    """Record a plan change (``services.plan_change_create`` checks the rule and writes the
+    audit) and start its workflow, in one transaction: its pre-screening goes to the author."""
+    with transaction.atomic():
+        plan_change = services.plan_change_create(**details)
+        IIAFlow.start.run(plan_change=plan_change)
+    return plan_change

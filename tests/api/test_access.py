@@ -7,6 +7,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from assessments.models import AuditEvent
 from tests import factories as f
 from tests.reports.helpers import signed_off
 
@@ -132,3 +133,29 @@ def test_schema_and_offline_docs(client):
     assert len(assets) >= 3
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
+
+
+def test_an_officer_starts_a_plan_change_and_its_screening_is_in_their_inbox(cast, borders, api):
+    plan = f.plan()
+    priority = plan.priorities.first()
+    body = {"board": "dundee", "plan": plan.pk, "title": "Day centre hours", "description": "Open on Saturdays.",
+            "change_type": "service_redesign", "priorities": [priority.pk],
+            "actions": [priority.actions.first().pk], "director": cast.senior.username}
+    for person in (cast.lead, cast.clerk):
+        assert api(person).post("/api/plan-changes/", body, format="json").status_code == 403
+    assert api(borders.officer).post("/api/plan-changes/", body, format="json").json() == {
+        "board": ["Choose one of your boards."]}
+    foreign = api(cast.officer).post("/api/plan-changes/", {**body, "priorities": [10**6], "director": "nobody"},
+                                     format="json")
+    assert foreign.status_code == 400 and set(foreign.json()) == {"director", "priorities"}
+    not_senior = api(cast.officer).post("/api/plan-changes/", {**body, "director": cast.officer2.username},
+                                        format="json")
+    assert not_senior.status_code == 400 and set(not_senior.json()) == {"director"}  # the service's rule
+    response = api(cast.officer).post("/api/plan-changes/", body, format="json")
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["lead_officer"] == cast.officer.username and created["status"]["code"] == "screening-draft"
+    assert AuditEvent.objects.filter(plan_change_id=created["id"], action="plan_change.create",
+                                     actor=cast.officer).exists()
+    inbox = api(cast.officer).get("/api/tasks/inbox/").json()["results"]
+    assert [(t["step"], t["plan_change"]) for t in inbox] == [("screening", created["id"])]

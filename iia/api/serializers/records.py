@@ -4,8 +4,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assessments.catalogue import template_parts
+from assessments.forms import TEXT_LIMIT
 from assessments.models import Assessment, Board, ImpactRating, MitigatingAction, PlanChange, Screening
 from assessments.models.assessment import PartStatus, Rating
+from assessments.models.plan_change import ChangeType
 from assessments.selectors import current_screening, plan_change_status
 from reports.models import AgendaItem, Meeting, Report
 
@@ -179,3 +181,19 @@ class ReportSerializer(serializers.ModelSerializer):
                   "purpose", "recommendations", "financial_implications", "main_text", "risk_assessment",
                   "consultations", "direction_to", "background_papers", "status", "author", "submitted_at",
                   "published_policy_implications", "created_at", "updated_at"]
+
+
+class PlanChangeInput(serializers.Serializer):
+    """A new plan change; the service checks every id belongs to the board and its plan."""
+
+    board = serializers.SlugField(help_text="The board's slug: one where you are an officer.")
+    plan = serializers.IntegerField(min_value=1)
+    title = serializers.CharField(max_length=250)
+    description = serializers.CharField(max_length=TEXT_LIMIT)
+    change_type = serializers.ChoiceField(choices=ChangeType.choices)
+    is_revision = serializers.BooleanField(default=False)
+    priorities = serializers.ListField(child=serializers.IntegerField(min_value=1), default=list, max_length=100)
+    actions = serializers.ListField(child=serializers.IntegerField(min_value=1), default=list, max_length=200)
+    lead_officer = serializers.CharField(max_length=150, required=False,
+                                         help_text="User name of an officer of the board; you if left out.")
+    director = serializers.CharField(max_length=150, help_text="User name of a senior officer of the board.")

@@ -1,10 +1,16 @@
 """Read-only views of the records on the user's boards."""
 
+from django.contrib.auth import get_user_model
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
 
+from assessments import rules
 from assessments import selectors as assessment_selectors
+from assessments.exceptions import NotAllowed
+from assessments.models import PlanAction, PlanPriority, StrategicPlan
 from reports import selectors as report_selectors
+from workflows import engine
 
 from ..permissions import IsBoardMember
 from ..serializers import records as s
@@ -50,6 +56,21 @@ class PlanChangeViewSet(BoardScoped, viewsets.ReadOnlyModelViewSet):
         queryset = assessment_selectors.plan_changes_for(self.request.user).prefetch_related("priorities", "actions")
         return self.filter_board(queryset).order_by("-created_at", "-pk")
 
+    @extend_schema(request=s.PlanChangeInput, responses={201: s.PlanChangeSerializer},
+                   summary="Start a plan change: its pre-screening goes to your inbox")
+    def create(self, request):
+        user = request.user
+        data = _valid(s.PlanChangeInput, request.data)
+        board = assessment_selectors.boards_for(user).filter(slug=data["board"]).first()
+        if board is None:
+            raise serializers.ValidationError({"board": ["Choose one of your boards."]})
+        if not rules.can_start_plan_change(user, board):
+            raise NotAllowed("Only an officer of the board can start an assessment.")
+        details = plan_change_details(board, data, user)
+        plan_change = engine.plan_change_start(board=board, by=user, **details)
+        return Response(self.get_serializer(self.get_queryset().get(pk=plan_change.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
 
 @extend_schema(tags=["assessments"])
 @extend_schema_view(list=extend_schema(parameters=[BOARD]))
@@ -86,3 +107,38 @@ class MeetingViewSet(BoardScoped, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = report_selectors.meetings_for(self.request.user).prefetch_related("items__report")
         return self.filter_board(queryset).order_by("-date", "-pk")
+
+
+def _valid(serializer_class, data):
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def plan_change_details(board, data, user) -> dict:
+    """The input's ids and user names as the board's records, or field errors. Whether
+    they fit together (priorities of the chosen plan, the right roles) is the service's rule."""
+    errors = {}
+    plan = StrategicPlan.objects.filter(board=board, pk=data["plan"]).first()
+    priorities = list(PlanPriority.objects.filter(plan__board=board, pk__in=data["priorities"]))
+    actions = list(PlanAction.objects.filter(priority__plan__board=board, pk__in=data["actions"])
+                   .select_related("priority"))
+    people = {u.username: u for u in get_user_model().objects.filter(
+        username__in=[data.get("lead_officer", user.username), data["director"]], memberships__board=board,
+        is_active=True).distinct()}
+    lead, director = people.get(data.get("lead_officer", user.username)), people.get(data["director"])
+    if plan is None:
+        errors["plan"] = ["Choose a plan of this board."]
+    if len(priorities) != len(set(data["priorities"])):
+        errors["priorities"] = ["Choose priorities of this board's plan."]
+    if len(actions) != len(set(data["actions"])):
+        errors["actions"] = ["Choose actions of this board's plan."]
+    if lead is None:
+        errors["lead_officer"] = ["Give the user name of an officer of the board."]
+    if director is None:
+        errors["director"] = ["Give the user name of a senior officer of the board."]
+    if errors:
+        raise serializers.ValidationError(errors)
+    return {"plan": plan, "title": data["title"], "description": data["description"],
+            "change_type": data["change_type"], "is_revision": data["is_revision"], "priorities": priorities,
+            "actions": actions, "lead_officer": lead, "director": director}
