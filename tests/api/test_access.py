@@ -34,7 +34,9 @@ def test_a_token_from_the_command_works_and_reset_revokes_the_old_one(cast):
     assert Token.objects.get(user=cast.officer).key == key
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    assert client.get("/api/boards/").json()["results"][0]["roles"] == ["officer"]
+    response = client.get("/api/boards/")
+    assert response.json()["results"][0]["roles"] == ["officer"]
+    assert response.headers["Cache-Control"] == "no-store"  # board data is never kept in a cache
     out = io.StringIO()
     call_command("api_token", cast.officer.username, "--reset", stdout=out)
     assert out.getvalue().strip() != key
