@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessments.models import AuditEvent, Role
+from assessments.models import AuditEvent, PlanChange, Role
 from tests import factories as f
 from workflows.engine import active_task, active_tasks
 from workflows.flows import IIAFlow
@@ -209,3 +209,64 @@ def test_officer_saves_and_completes_parts_and_submits(cast, api):
     assert api(cast.officer2).post(f"/api/tasks/{submit.pk}/submit/").status_code in (403, 409)
     assert api(cast.officer).post(f"/api/tasks/{submit.pk}/submit/").status_code == 200
     assert f.current(plan_change).state == "submitted"
+
+
+def test_a_whole_iia_through_the_api_from_plan_change_to_sign_off(cast, api, committed):
+    """Every step an intranet system could drive, each by the person whose step it is."""
+    plan = f.plan()
+    created = api(cast.officer).post("/api/plan-changes/", {
+        "board": "dundee", "plan": plan.pk, "title": "Evening opening", "description": "Open until 8pm.",
+        "change_type": "service_redesign", "director": cast.senior.username}, format="json").json()
+
+    def task(person, step, where="inbox"):
+        tasks = api(person).get(f"/api/tasks/{where}/").json()["results"]
+        return next(t for t in tasks if t["plan_change"] == created["id"] and t["step"] == step)
+
+    screening = task(cast.officer, "screening")
+    url = f"/api/tasks/{screening['id']}/screening/"
+    answers = f.answers()
+    partial = {code: value for code, value in list(answers.items())[:3]}
+    assert api(cast.officer).post(url, {"answers": partial}, format="json").json()["status"] == "ASSIGNED"
+    missing = api(cast.officer).post(url, {"answers": partial, "complete": True}, format="json")
+    assert missing.status_code == 400 and all(key.startswith("q_") for key in missing.json())
+    assert api(cast.officer).post(url, {"answers": answers, "complete": True}, format="json").status_code == 200
+
+    review = task(cast.lead, "review_screening", "queue")
+    api(cast.lead).post(f"/api/tasks/{review['id']}/claim/")
+    assert api(cast.lead).post(f"/api/tasks/{review['id']}/screening-review/", {"decision": "concur"},
+                               format="json").status_code == 200
+
+    plan_change = PlanChange.objects.get(pk=created["id"])
+    assessment = f.current(plan_change)
+    for part in [t for t in api(cast.officer).get("/api/tasks/inbox/").json()["results"] if t["step"] == "complete_part"]:
+        body = ({"evidence": "Data.", "consultation": "People.", "complete": True} if part["part"] == "evidence"
+                else _section_body(assessment, part["part"]))
+        assert api(cast.officer).post(f"/api/tasks/{part['id']}/part/", body, format="json").status_code == 200
+
+    actions = task(cast.officer, "actions")
+    url = f"/api/tasks/{actions['id']}/actions/"
+    bad = api(cast.officer).post(url, {"actions": [{"description": "", "owner": "", "due_date": None}],
+                                       "complete": True}, format="json")
+    assert bad.status_code == 400 and "action-0" in bad.json() and "review_date" in bad.json()
+    row = assessment.template.sections.first().rows.first()
+    done = api(cast.officer).post(url, {
+        "actions": [{"description": "Check with carers.", "owner": "Service manager", "due_date": "2030-01-31",
+                     "rows": [row.pk], "kind": "evidence"}],
+        "review_date": "2030-06-30", "complete": True}, format="json")
+    assert done.status_code == 200, done.content
+    assert api(cast.officer).post(f"/api/tasks/{task(cast.officer, 'submit')['id']}/submit/").status_code == 200
+
+    review = task(cast.lead, "review", "queue")
+    api(cast.lead).post(f"/api/tasks/{review['id']}/claim/")
+    assert api(cast.lead).post(f"/api/tasks/{review['id']}/review/", {"decision": "approve", "risk_level": "low"},
+                               format="json").status_code == 200
+    sign_off = task(cast.senior, "sign_off", "queue")
+    api(cast.senior).post(f"/api/tasks/{sign_off['id']}/claim/")
+    response = committed(api(cast.senior).post, f"/api/tasks/{sign_off['id']}/sign-off/", {"decision": "sign_off"},
+                         format="json")
+    assert response.status_code == 200
+    body = api(cast.clerk).get(f"/api/assessments/{assessment.pk}/").json()
+    assert body["state"] == "signed_off" and body["actions"][0]["kind"] == "evidence"
+    assert body["review_date"] == "2030-06-30"
+    actors = set(AuditEvent.objects.filter(plan_change=plan_change).values_list("actor__username", flat=True))
+    assert actors == {cast.officer.username, cast.lead.username, cast.senior.username}

@@ -138,8 +138,8 @@ class World:
 
     def _api_kwargs(self, name: str) -> dict:
         """The API's records and tasks: each task action on the task it completes."""
-        tasks = {"task-screening-review": "review_screening", "task-part": "complete_part", "task-submit": "submit",
-                 "task-sign-off": "sign_off"}
+        tasks = {"task-screening": "screening", "task-actions": "actions", "task-part": "complete_part",
+                 "task-screening-review": "review_screening", "task-submit": "submit", "task-sign-off": "sign_off"}
         if name.startswith("api:task-") and name not in ("api:task-inbox", "api:task-queue"):
             return {"pk": self.tasks[tasks.get(name[4:], "review")].pk}
         return {

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from assessments.forms import TEXT_LIMIT
 from assessments.models import RiskLevel
-from assessments.models.assessment import Rating
+from assessments.models.assessment import ActionKind, ActionStatus, Rating
 from assessments.models.screening import ReviewDecision
 from workflows import selectors
 
@@ -87,3 +87,50 @@ class PartInput(serializers.Serializer):
     revision = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0,
                                         help_text="The part's revision you last read: a save over someone "
                                         "else's newer one is refused with 409.")
+
+
+class ScreeningAnswerInput(serializers.Serializer):
+    answer = serializers.CharField(max_length=20, allow_blank=True, help_text="yes, no, not_known or unsure, "
+                                   "as the question allows; blank for not answered yet.")
+    comment = text(required=False, default="")
+
+
+class ScreeningInput(serializers.Serializer):
+    answers = serializers.DictField(child=ScreeningAnswerInput(), help_text="Question code to its answer.")
+    officer_reason = text(required=False, default="")
+    complete = serializers.BooleanField(default=False, help_text="Submit for review (every question answered); "
+                                        "otherwise a draft is saved and the task stays open.")
+
+    def validate_answers(self, value):
+        if len(value) > 100:
+            raise serializers.ValidationError("Too many answers.")
+        return value
+
+
+class ActionItemInput(serializers.Serializer):
+    id = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                  help_text="An existing action of this assessment; leave out for a new one.")
+    kind = serializers.ChoiceField(choices=ActionKind.choices, default=ActionKind.MITIGATION)
+    description = text(required=False, default="")
+    owner = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    rows = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list,
+                                 max_length=500, help_text="The rows it mitigates or gathers evidence for.")
+    status = serializers.ChoiceField(choices=ActionStatus.choices, default=ActionStatus.PLANNED)
+    delete = serializers.BooleanField(default=False)
+
+
+class JustificationInput(serializers.Serializer):
+    row = serializers.IntegerField(min_value=1)
+    text = text()
+
+
+class ActionsInput(serializers.Serializer):
+    """The mitigating actions, the justifications of negative ratings and the review date.
+    Actions not listed are kept; send ``delete`` to remove one."""
+
+    actions = ActionItemInput(many=True, required=False, default=list, max_length=200)
+    justifications = JustificationInput(many=True, required=False, default=list, max_length=500)
+    review_date = serializers.DateField(required=False, allow_null=True, default=None)
+    complete = serializers.BooleanField(default=False)
+    revision = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)

@@ -85,6 +85,19 @@ class TaskViewSet(viewsets.GenericViewSet):
     def release(self, request, pk=None):
         return self._done(engine.task_release(self.get_object(), request.user))
 
+    @extend_schema(request=s.ScreeningInput, summary="Answer the pre-screening: save a draft, or submit it")
+    @action(detail=True, methods=["post"])
+    def screening(self, request, pk=None):
+        task = self.get_object()
+        self._expect(task, IIAFlow.screening)
+        engine.task_check(task, request.user)
+        data = self._input(s.ScreeningInput)
+        save = services.screening_submit if data["complete"] else services.screening_save
+        engine.task_work(task, request.user, lambda: save(
+            screening=_record(task, "screening"), by=request.user, answers=data["answers"],
+            officer_reason=data["officer_reason"]), finish=data["complete"])
+        return self._done(task)
+
     @extend_schema(request=s.ScreeningReviewInput, summary="Review a screening: concur, override or return")
     @action(detail=True, methods=["post"], url_path="screening-review")
     def screening_review(self, request, pk=None):
@@ -155,6 +168,24 @@ class TaskViewSet(viewsets.GenericViewSet):
                 return services.section_save(section_code=part.code, ratings=ratings, answers=answers, **common)
 
         engine.task_work(task, request.user, work, finish=data["complete"])
+        return self._done(task)
+
+    @extend_schema(request=s.ActionsInput, summary="Save or complete the mitigating actions and review date")
+    @action(detail=True, methods=["post"], url_path="actions", url_name="actions")
+    def mitigating_actions(self, request, pk=None):
+        task = self.get_object()
+        self._expect(task, IIAFlow.actions)
+        engine.task_check(task, request.user)
+        data = self._input(s.ActionsInput)
+        actions = [services.ActionInput(
+            pk=item["id"], kind=item["kind"], description=item["description"], owner=item["owner"],
+            due_date=item["due_date"], row_ids=item["rows"], status=item["status"], delete=item["delete"],
+        ) for item in data["actions"]]
+        justifications = {item["row"]: item["text"] for item in data["justifications"]}
+        engine.task_work(task, request.user, lambda: services.actions_save(
+            assessment=_record(task, "assessment"), by=request.user, actions=actions, justifications=justifications,
+            review_date=data["review_date"], complete=data["complete"], expected_revision=data["revision"],
+        ), finish=data["complete"])
         return self._done(task)
 
     @extend_schema(request=None, summary="Submit the IIA for equality-lead review")
