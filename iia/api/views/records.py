@@ -1,4 +1,4 @@
-"""Read-only views of the records on the user's boards."""
+"""The records on the user's boards: reading them, and starting a plan change."""
 
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
