@@ -270,3 +270,13 @@ def delegations_of(user) -> dict[str, QuerySet]:
 
     base = Delegation.objects.select_related("board", "delegator", "delegate", "ended_by")
     return {"given": base.filter(delegator=user), "received": base.filter(delegate=user)}
+
+
+def assessments_for(user) -> QuerySet[Assessment]:
+    """Every version of every assessment on the user's boards, with what showing one needs."""
+    return (
+        Assessment.objects.filter(plan_change__board_id__in=rules.board_ids(user))
+        .select_related("plan_change__board", "template", "author", "approved_by", "signed_off_by")
+        .prefetch_related("ratings__row__section", "answers__question__section", "actions__rows", "parts")
+        .order_by("-updated_at", "-pk")
+    )

@@ -2,8 +2,11 @@
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
-# Django's admin sets a few inline styles; it gets a relaxed style-src and nothing else.
+# Django's admin sets a few inline styles, and the API docs (Swagger UI, Redoc) inject
+# theirs; they get a relaxed style-src and nothing else (scripts stay 'self' only).
 ADMIN_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+# Redoc (/api/redoc/) also runs its search in a worker it builds from its own script.
+DOCS_CSP = ADMIN_CSP + "; worker-src 'self' blob:"
 PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
@@ -17,8 +20,11 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        admin = request.path.startswith("/admin/")
-        response.headers.setdefault("Content-Security-Policy", ADMIN_CSP if admin else CSP)
+        if request.path.startswith(("/api/docs/", "/api/redoc/")):
+            policy = DOCS_CSP
+        else:
+            policy = ADMIN_CSP if request.path.startswith("/admin/") else CSP
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

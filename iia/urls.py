@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("accessibility/", accessibility_statement, name="accessibility"),
+    path("api/", include("iia.api.urls")),
     path("workflow/", IIAFlow.instance.urls),
     path("", include("assessments.urls")),
     path("", include("workflows.urls")),

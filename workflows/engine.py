@@ -1,5 +1,5 @@
-"""Running the workflow from code (demo loader, tests, benchmarks): the same locks,
-rules and services as the task pages."""
+"""Running the workflow from code (the REST API, demo loader, tests, benchmarks): the same
+locks, rules and services as the task pages."""
 
 from collections.abc import Callable
 
@@ -12,6 +12,7 @@ from assessments import services
 from assessments.exceptions import NotAllowed
 from assessments.models import Assessment
 
+from .exceptions import Conflict
 from .flows import IIAFlow
 from .models import IIAProcess
 
@@ -84,3 +85,74 @@ def withdraw(assessment: Assessment, by, reason: str) -> Assessment:
         )
         IIAProcess.objects.filter(pk=process.pk).update(status=PROCESS.CANCELED, finished=finished)
     return assessment
+
+
+# --- the same checks as the task pages (nodes.wrap_task_view), for callers without a page -----
+
+ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def _refuse(task: Task, user, permitted) -> None:
+    """Raise what the task pages answer: a ``Conflict`` (409) when the task is done or
+    someone else holds a task the user could otherwise take, ``NotAllowed`` (403) when
+    the user's role or involvement rules them out."""
+    if task.status not in ACTIVE:
+        raise Conflict("This task has already been completed by someone else. Nothing you sent was saved.")
+    if permitted(user, task):
+        return
+    node = task.flow_task
+    if task.owner_id and task.owner_id != user.pk and node._allowed(user, task):
+        raise Conflict("Someone else has claimed this task. Nothing you sent was saved.")
+    raise NotAllowed(f"{user} cannot do “{node.task_title}”.")
+
+
+def task_claim(task: Task, user) -> Task:
+    """Claim an unassigned task, under the flow lock; the task's own rule decides who may."""
+    with IIAFlow.lock(task.process_id), transaction.atomic():
+        task.refresh_from_db()
+        if task.status in ACTIVE and task.owner_id == user.pk:
+            raise Conflict("You already hold this task.")
+        _refuse(task, user, task.flow_task.can_assign)
+        task.flow_task.activation_class(task).assign(user)
+    return task
+
+
+def task_release(task: Task, user) -> Task:
+    """Give a task the user holds back to the queue."""
+    with IIAFlow.lock(task.process_id), transaction.atomic():
+        task.refresh_from_db()
+        _refuse(task, user, task.flow_task.can_unassign)
+        task.flow_task.activation_class(task).unassign()
+    return task
+
+
+def task_check(task: Task, user) -> None:
+    """Whether the user may work on the task now (what ``task_work`` checks again under
+    the lock): a 409 to claim an unclaimed task first, or when someone else holds it."""
+    if task.status in ACTIVE and task.owner_id is None and task.flow_task._allowed(user, task):
+        raise Conflict("Claim this task before working on it.")
+    _refuse(task, user, task.flow_task.can_execute)
+
+
+def task_work(task: Task, user, work: Callable[[], object], *, finish: bool):
+    """Do ``work`` on a task the user holds, under the flow lock in one transaction;
+    ``finish`` also completes the task so the flow moves on (a draft save does not)."""
+    with IIAFlow.lock(task.process_id), transaction.atomic():
+        task.refresh_from_db()
+        task_check(task, user)
+        if not finish:
+            return work()
+        activation = task.flow_task.activation_class(task)
+        activation.start(None)
+        result = work()
+        activation.execute()
+        return result
+
+
+def plan_change_start(**details):
+    """Record a plan change (``services.plan_change_create`` checks the rule and writes the
+    audit) and start its workflow, in one transaction: its pre-screening goes to the author."""
+    with transaction.atomic():
+        plan_change = services.plan_change_create(**details)
+        IIAFlow.start.run(plan_change=plan_change)
+    return plan_change

@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "axes",
     "viewflow",
     "viewflow.workflow",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from here: the docs work offline
     "assessments",
     "workflows",
     "reports",
@@ -193,5 +197,49 @@ CELERY_BEAT_SCHEDULE = {
     "send-reminders": {
         "task": "workflows.tasks.send_reminders",
         "schedule": crontab(hour=int(os.environ.get("IIA_REMINDERS_HOUR", "7")), minute=0),
+    },
+}
+
+# The REST API (iia/api, docs/api.md): token or session authentication, JSON only, every
+# endpoint signed-in unless it says otherwise (the public register).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "iia.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "iia.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "iia.api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "iia API",
+    "DESCRIPTION": "Plan changes, assessments, tasks, IJB reports, meetings and the public register "
+                   "of Integrated Impact Assessments. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStateEnum": "assessments.models.assessment.AssessmentState",
+        "ScreeningStateEnum": "assessments.models.screening.ScreeningState",
+        "OutcomeEnum": "assessments.models.screening.Outcome",
+        "ScreeningReviewDecisionEnum": "assessments.models.screening.ReviewDecision",
+        "ActionKindEnum": "assessments.models.assessment.ActionKind",
+        "ActionStatusEnum": "assessments.models.assessment.ActionStatus",
+        "PartStatusEnum": "assessments.models.assessment.PartStatus",
+        "AgendaItemKindEnum": "reports.models.meetings.ItemKind",
+        "AgendaDecisionEnum": "reports.models.meetings.Decision",
+        "MeetingStatusEnum": "reports.models.meetings.MeetingStatus",
+        "ReportStatusEnum": "reports.models.reports.ReportStatus",
+        "DocumentKindEnum": "reports.models.documents.DocumentKind",
+        "ReviewDecisionEnum": "iia.api.serializers.tasks.REVIEW_DECISIONS",
+        "SignOffDecisionEnum": "iia.api.serializers.tasks.SIGN_OFF_DECISIONS",
     },
 }

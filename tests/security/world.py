@@ -113,6 +113,8 @@ class World:
             return {"process_pk": task.process_id, "task_pk": task.pk}
         if name.startswith("admin:"):
             return self._admin_kwargs(name, route)
+        if name.startswith("api:"):
+            return self._api_kwargs(name)
         values = {
             "plan_detail": {"pk": self.plan.pk},
             "plan_matrix_csv": {"pk": self.plan.pk},
@@ -150,6 +152,22 @@ class World:
             "register_report": {"slug": "dundee", "number": self.published_report.number},
         }
         return values.get(name, {})
+
+    def _api_kwargs(self, name: str) -> dict:
+        """The API's records and tasks: each task action on the task it completes."""
+        tasks = {"task-screening": "screening", "task-actions": "actions", "task-part": "complete_part",
+                 "task-screening-review": "review_screening", "task-submit": "submit", "task-sign-off": "sign_off"}
+        if name.startswith("api:task-") and name not in ("api:task-inbox", "api:task-queue"):
+            return {"pk": self.tasks[tasks.get(name[4:], "review")].pk}
+        return {
+            "api:board-detail": {"slug": "dundee"},
+            "api:plan-change-detail": {"pk": self.submitted.pk},
+            "api:assessment-detail": {"pk": self.parts_assessment.pk},
+            "api:report-detail": {"pk": self.draft_report.pk},
+            "api:meeting-detail": {"pk": self.meeting.pk},
+            "api:register-documents": {"slug": "dundee"},
+            "api:register-meetings": {"slug": "dundee"},
+        }.get(name, {})
 
     def _admin_kwargs(self, name: str, route: str) -> dict:
         from django.contrib import admin

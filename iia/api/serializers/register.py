@@ -1,0 +1,73 @@
+"""The public register: only what the register pages show without signing in."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from assessments.models import Board
+from reports.models import AgendaItem, Meeting, SignedDocument
+
+from .records import LocalTime
+
+
+class PublicBoardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Board
+        fields = ["slug", "name", "short_name"]
+
+
+class PublishedWithSerializer(serializers.Serializer):
+    report_number = serializers.CharField(source="report.number")
+    report_title = serializers.CharField(source="report.title")
+    meeting = serializers.IntegerField(source="meeting_id")
+    meeting_title = serializers.CharField(source="meeting.title")
+    meeting_date = serializers.DateField(source="meeting.date")
+    published_at = serializers.DateTimeField()
+
+
+class PublishedDocumentSerializer(serializers.ModelSerializer):
+    reference = serializers.SerializerMethodField()
+    version = serializers.IntegerField(source="assessment.version", allow_null=True, default=None)
+    title = serializers.CharField(source="plan_change.title")
+    html = serializers.SerializerMethodField()
+    pdf = serializers.SerializerMethodField()
+    published_with = PublishedWithSerializer(source="publications", many=True)
+
+    class Meta:
+        model = SignedDocument
+        fields = ["kind", "reference", "version", "title", "verification_code", "sha256", "signer_name",
+                  "signer_role", "signed_at", "published_at", "html", "pdf", "published_with"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_reference(self, document) -> str:
+        return document.assessment.reference if document.assessment_id else document.plan_change.reference
+
+    def _url(self, name, document) -> str:
+        return self.context["request"].build_absolute_uri(reverse(name, args=[document.verification_code]))
+
+    @extend_schema_field(serializers.URLField())
+    def get_html(self, document) -> str:
+        return self._url("document_html", document)
+
+    @extend_schema_field(serializers.URLField())
+    def get_pdf(self, document) -> str:
+        return self._url("document_pdf", document)
+
+
+class PublicAgendaItemSerializer(serializers.ModelSerializer):
+    report_number = serializers.CharField(source="report.number", allow_null=True, default=None)
+
+    class Meta:
+        model = AgendaItem
+        fields = ["position", "kind", "title", "report_number", "decision", "decision_text"]
+
+
+class PublicMeetingSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(read_only=True)
+    committee = serializers.CharField(source="committee.name")
+    time = LocalTime()
+    items = PublicAgendaItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "title", "committee", "date", "time", "venue", "remote", "status", "published_at", "items"]

@@ -1,0 +1,220 @@
+"""Tasks: your inbox, the queue, claiming, releasing and completing them. Each action
+runs through ``workflows.engine`` (the flow lock, the node's rules, 409 on a conflict) and
+the same services as the task pages, which check the rules and write the audit."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from viewflow.workflow.models import Task
+
+from assessments import rules, services
+from assessments.catalogue import EVIDENCE_PART, part_by_code
+from assessments.validation import RatingInput
+from workflows import engine, selectors
+from workflows.flows import IIAFlow
+
+from ..permissions import IsBoardMember
+from ..serializers import tasks as s
+
+
+def _record(task, kind):
+    process = task.process.coerced
+    return selectors.process_screening(process) if kind == "screening" else selectors.process_assessment(process)
+
+
+@extend_schema(tags=["tasks"])
+class TaskViewSet(viewsets.GenericViewSet):
+    """Workflow tasks on your boards."""
+
+    permission_classes = [IsBoardMember]
+    lookup_value_regex = "[^/]+"
+    serializer_class = s.TaskSerializer
+    queryset = Task.objects.none()
+
+    def get_queryset(self):
+        return Task.objects.filter(
+            process__iiaprocess__board_id__in=rules.board_ids(self.request.user)
+        ).select_related("process__iiaprocess__board", "owner").order_by("created", "pk")
+
+    def get_object(self):
+        task = super().get_object()
+        if not hasattr(task.flow_task, "role"):  # gateways and functions are nobody's task
+            from django.http import Http404
+
+            raise Http404("No such task.")
+        return task
+
+    def _page(self, tasks):
+        page = self.paginate_queryset(tasks)
+        return self.get_paginated_response(s.TaskSerializer(page, many=True, context=self.get_serializer_context()).data)
+
+    def _done(self, task):
+        return Response(s.TaskSerializer(task, context=self.get_serializer_context()).data)
+
+    def _expect(self, task, *nodes):
+        if task.flow_task not in nodes:
+            raise serializers.ValidationError(
+                {"non_field_errors": [f"This task is “{task.flow_task.task_title}”; this action does not complete it."]})
+
+    def _input(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(summary="Your inbox: tasks you hold", responses=s.TaskSerializer(many=True))
+    @action(detail=False)
+    def inbox(self, request):
+        return self._page(selectors.inbox(request.user))
+
+    @extend_schema(summary="The queue: unclaimed tasks you could claim", responses=s.TaskSerializer(many=True))
+    @action(detail=False)
+    def queue(self, request):
+        return self._page(selectors.queue(request.user))
+
+    def retrieve(self, request, pk=None):
+        return self._done(self.get_object())
+
+    @extend_schema(request=None, summary="Claim a task from the queue")
+    @action(detail=True, methods=["post"])
+    def claim(self, request, pk=None):
+        return self._done(engine.task_claim(self.get_object(), request.user))
+
+    @extend_schema(request=None, summary="Give a task you hold back to the queue")
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        return self._done(engine.task_release(self.get_object(), request.user))
+
+    @extend_schema(request=s.ScreeningInput, summary="Answer the pre-screening: save a draft, or submit it")
+    @action(detail=True, methods=["post"])
+    def screening(self, request, pk=None):
+        task = self.get_object()
+        self._expect(task, IIAFlow.screening)
+        engine.task_check(task, request.user)
+        data = self._input(s.ScreeningInput)
+        save = services.screening_submit if data["complete"] else services.screening_save
+        engine.task_work(task, request.user, lambda: save(
+            screening=_record(task, "screening"), by=request.user, answers=data["answers"],
+            officer_reason=data["officer_reason"]), finish=data["complete"])
+        return self._done(task)
+
+    @extend_schema(request=s.ScreeningReviewInput, summary="Review a screening: concur, override or return")
+    @action(detail=True, methods=["post"], url_path="screening-review")
+    def screening_review(self, request, pk=None):
+        task = self.get_object()
+        self._expect(task, IIAFlow.review_screening)
+        engine.task_check(task, request.user)
+        data = self._input(s.ScreeningReviewInput)
+        engine.task_work(task, request.user, lambda: services.screening_review(
+            screening=_record(task, "screening"), by=request.user, decision=data["decision"],
+            comments=data["comments"]), finish=True)
+        return self._done(task)
+
+    @extend_schema(request=s.ReviewInput, summary="Equality-lead review: approve with a risk level, or return")
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        task = self.get_object()
+        self._expect(task, IIAFlow.review)
+        engine.task_check(task, request.user)
+        data = self._input(s.ReviewInput)
+
+        def work():
+            assessment = _record(task, "assessment")
+            if data["decision"] == "approve":
+                return services.assessment_approve(assessment=assessment, by=request.user,
+                                                   risk_level=data["risk_level"], comments=data["comments"])
+            return services.assessment_return(assessment=assessment, by=request.user, comments=data["comments"],
+                                              parts=data["parts"])
+
+        engine.task_work(task, request.user, work, finish=True)
+        return self._done(task)
+
+    @extend_schema(request=s.SignOffInput, summary="Senior sign-off, or return")
+    @action(detail=True, methods=["post"], url_path="sign-off")
+    def sign_off(self, request, pk=None):
+        task = self.get_object()
+        self._expect(task, IIAFlow.sign_off)
+        engine.task_check(task, request.user)
+        data = self._input(s.SignOffInput)
+
+        def work():
+            assessment = _record(task, "assessment")
+            if data["decision"] == "sign_off":
+                return services.assessment_sign_off(assessment=assessment, by=request.user)
+            return services.assessment_return(assessment=assessment, by=request.user, comments=data["comments"],
+                                              parts=data["parts"])
+
+        engine.task_work(task, request.user, work, finish=True)
+        return self._done(task)
+
+    @extend_schema(request=s.PartInput, summary="Save or complete a part of the IIA (a section, or the evidence)")
+    @action(detail=True, methods=["post"])
+    def part(self, request, pk=None):
+        task = self.get_object()
+        self._expect(task, IIAFlow.complete_part)
+        engine.task_check(task, request.user)
+        data = self._input(s.PartInput)
+        assessment = _record(task, "assessment")
+        part = part_by_code(assessment.template, task.data["part"])
+        common = dict(assessment=assessment, by=request.user, complete=data["complete"],
+                      expected_revision=data["revision"])
+        if part.code == EVIDENCE_PART.code:
+            def work():
+                return services.evidence_save(evidence=data["evidence"], consultation=data["consultation"], **common)
+        else:
+            ratings, answers = _section_inputs(assessment, part.code, data)
+
+            def work():
+                return services.section_save(section_code=part.code, ratings=ratings, answers=answers, **common)
+
+        engine.task_work(task, request.user, work, finish=data["complete"])
+        return self._done(task)
+
+    @extend_schema(request=s.ActionsInput, summary="Save or complete the mitigating actions and review date")
+    @action(detail=True, methods=["post"], url_path="actions", url_name="actions")
+    def mitigating_actions(self, request, pk=None):
+        task = self.get_object()
+        self._expect(task, IIAFlow.actions)
+        engine.task_check(task, request.user)
+        data = self._input(s.ActionsInput)
+        actions = [services.ActionInput(
+            pk=item["id"], kind=item["kind"], description=item["description"], owner=item["owner"],
+            due_date=item["due_date"], row_ids=item["rows"], status=item["status"], delete=item["delete"],
+        ) for item in data["actions"]]
+        justifications = {item["row"]: item["text"] for item in data["justifications"]}
+        engine.task_work(task, request.user, lambda: services.actions_save(
+            assessment=_record(task, "assessment"), by=request.user, actions=actions, justifications=justifications,
+            review_date=data["review_date"], complete=data["complete"], expected_revision=data["revision"],
+        ), finish=data["complete"])
+        return self._done(task)
+
+    @extend_schema(request=None, summary="Submit the IIA for equality-lead review")
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        task = self.get_object()
+        self._expect(task, IIAFlow.submit)
+        engine.task_work(task, request.user, lambda: services.assessment_submit(
+            assessment=_record(task, "assessment"), by=request.user), finish=True)
+        return self._done(task)
+
+
+def _section_inputs(assessment, code, data):
+    """The section's ratings and answers keyed as the service takes them; rows and
+    questions of other sections are refused as input errors."""
+    section = assessment.template.sections.prefetch_related("rows", "questions").get(code=code)
+    row_ids = {row.pk for row in section.rows.all()}
+    question_ids = {question.pk for question in section.questions.all()}
+    errors = {}
+    ratings, answers = {}, {}
+    for item in data["ratings"]:
+        if item["row"] not in row_ids or item["row"] in ratings:
+            errors.setdefault("ratings", []).append(f"Row {item['row']} is not a row of this section, or is repeated.")
+        ratings[item["row"]] = RatingInput(set(item["ratings"]), item["explanation"])
+    for item in data["answers"]:
+        if item["question"] not in question_ids or item["question"] in answers:
+            errors.setdefault("answers", []).append(
+                f"Question {item['question']} is not a question of this section, or is repeated.")
+        answers[item["question"]] = item["value"]
+    if errors:
+        raise serializers.ValidationError(errors)
+    return ratings, answers
