@@ -2,10 +2,10 @@
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
-# Django's admin sets a few inline styles, and the API docs (Swagger UI, Redoc) inject
+# Django's admin sets a few inline styles, and the API docs (Redoc) inject
 # theirs; they get a relaxed style-src and nothing else (scripts stay 'self' only).
 ADMIN_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-# Redoc (/api/redoc/) also runs its search in a worker it builds from its own script.
+# Redoc (/api/docs/) also runs its search in a worker it builds from its own script.
 DOCS_CSP = ADMIN_CSP + "; worker-src 'self' blob:"
 PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
@@ -20,7 +20,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith(("/api/docs/", "/api/redoc/")):
+        if request.path.startswith("/api/docs/"):
             policy = DOCS_CSP
         else:
             policy = ADMIN_CSP if request.path.startswith("/admin/") else CSP

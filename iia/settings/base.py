@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
-    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from here: the docs work offline
+    "drf_spectacular_sidecar",  # Redoc served from here: the docs work offline
     "assessments",
     "workflows",
     "reports",
@@ -222,8 +222,6 @@ SPECTACULAR_SETTINGS = {
                    "of Integrated Impact Assessments. See docs/api.md.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {

@@ -125,14 +125,14 @@ def test_the_public_register_needs_no_login_and_shows_only_published_material(ca
 def test_schema_and_offline_docs(client):
     schema = client.get("/api/schema/?format=json")
     assert schema.status_code == 200 and "/api/tasks/{id}/claim/" in schema.json()["paths"]
-    for url in ("/api/docs/", "/api/redoc/"):
-        page = client.get(url).content.decode()
-        assert "http://" not in page.replace("http://testserver", "") and "https://" not in page, url
+    page = client.get("/api/docs/").content.decode()
+    assert "http://" not in page.replace("http://testserver", "") and "https://" not in page
+    assert client.get("/api/redoc/").status_code == 404  # one reference page
     import re
 
     page = client.get("/api/docs/").content.decode()
     assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
-    assert len(assets) >= 3
+    assert len(assets) >= 1
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
 

@@ -6,7 +6,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
-def test_swagger_and_redoc_render_from_the_server_alone(live_server, page):
+def test_the_api_reference_renders_from_the_server_alone(live_server, page):
     base = live_server.url
     outside, refused = [], []
     # Redoc asks for its logo from its CDN; the policy's img-src refuses it and Redoc then
@@ -17,10 +17,6 @@ def test_swagger_and_redoc_render_from_the_server_alone(live_server, page):
             if "Content Security Policy" in message.text and "script" in message.text else None)
 
     page.goto(f"{base}/api/docs/")
-    page.get_by_text("/api/tasks/{id}/claim/").first.wait_for()
-    assert page.get_by_text("Claim a task from the queue").count() >= 1
-
-    page.goto(f"{base}/api/redoc/")
     page.get_by_text("Start a plan change").first.wait_for(state="attached")
     page.get_by_role("heading", name="iia API").first.wait_for()
 
