@@ -195,6 +195,11 @@ def part_saved_by_someone_else(page, world):
     page.get_by_role("heading", name="Someone else saved this part").wait_for()
 
 
+def redoc_rendered(page, world):
+    """Redoc draws the reference and its JSON samples (with their toggles) after loading."""
+    page.locator('.collapser[aria-label="expand"]').first.wait_for(state="attached", timeout=30000)
+
+
 def screening_record(world) -> str:
     """The signed screening record of a screened-out plan change (its HTML version)."""
     from reports.models import SignedDocument
@@ -278,8 +283,8 @@ CASES = [
     Case("Comments", LEAD, "plan_change_comments", ERRORS, act=submit_empty("Post the comment")),
     Case("Delegations", OFFICER, "delegation_list"),
     Case("Delegations", LEAD, "delegation_list", ERRORS, act=submit_empty("Delegate")),
-    Case("API reference", PUBLIC, "api:docs"),
-    Case("API reference", OFFICER, "api:docs"),
+    Case("API reference", PUBLIC, "api:docs", act=redoc_rendered),
+    Case("API reference", OFFICER, "api:docs", act=redoc_rendered),
     Case("Board dashboard", OFFICER, "board_dashboard"),
     Case("Board dashboard", CLERK, "board_dashboard"),
     Case("Board dashboard", LEAD, path_of("board_dashboard", lambda w: reverse(
