@@ -1,0 +1,327 @@
+"""Query discipline: every GET page of the URL conf reads the database a fixed number of
+times, whatever the number of rows it lists.
+
+Each line of ``PAGES`` is one page as one persona, with the most queries it may make
+(``limit``, asserted like pytest-django's ``django_assert_max_num_queries``) and the count
+the page made on the grown world before the N+1s were fixed (``before``, for the record).
+The test measures every page on a small world, grows the data three rounds (plan changes
+in every state, assessments with ratings and mitigating actions, tasks, audit events,
+comments, reviews, reports, meetings, agenda items, delegations: 3x to 5x the rows each
+page lists), measures again and asserts the count did not grow (``grows``: a documented
+constant where it may) and stays within ``limit``. It prints the table for the CI log.
+
+A GET page of the URL conf that is neither in ``PAGES`` nor in ``EXCLUDED`` (with a reason)
+fails ``test_every_get_page_is_counted``.
+"""
+
+import datetime
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments import services as assessment_services
+from assessments.models import SCREENING_PART
+from assessments.services.audit import audit_record
+from reports import services as report_services
+from reports.models import Committee, Report
+from tests import factories as f
+from tests.reports.helpers import signed_off
+from tests.security.test_role_matrix import urls
+from tests.security.world import World
+from workflows import engine
+from workflows.engine import active_task
+from workflows.flows import IIAFlow
+
+pytestmark = pytest.mark.django_db
+ROLE_MATRIX = Path(__file__).parents[1] / "security" / "role_matrix.json"
+ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    persona: str
+    limit: int  # most queries allowed, on the small world and on the grown one
+    before: int | None = None  # count on the grown world before the fixes (None: unchanged)
+    grows: int = 0  # queries the grown world may add (documented where not 0)
+    query: str = ""
+
+
+PAGES = [
+    Page("login", "anonymous", 0),
+    Page("accessibility", "anonymous", 0),
+    Page("home", "officer", 0),
+    Page("home", "lead", 0),
+    Page("inbox", "officer", 0),
+    Page("inbox", "contributor", 0),
+    Page("queue", "lead", 0),
+    Page("queue", "senior", 0),
+    Page("plan_change_start", "officer", 0),
+    Page("plan_change_start_board", "officer", 0),
+    Page("plan_change_detail", "officer", 0),
+    Page("plan_change_detail", "lead", 0),
+    Page("plan_change_comments", "contributor", 0),
+    Page("assessment_review", "lead", 0),
+    Page("assessment_preview", "officer", 0),
+    Page("delegation_list", "officer", 0),
+    Page("plan_list", "officer", 0),
+    Page("plan_detail", "lead", 0),
+    Page("plan_detail", "lead", 0, query="state=signed_off"),
+    Page("plan_matrix_csv", "lead", 0),
+    Page("plan_matrix_xlsx", "lead", 0),
+    Page("plan_cumulative_pdf", "lead", 0),
+    Page("board_dashboard", "senior", 0),
+    Page("board_matrix_csv", "senior", 0),
+    Page("board_matrix_xlsx", "senior", 0),
+    Page("iia:screening:execute", "officer", 0),
+    Page("iia:screening:unassign", "officer", 0),
+    Page("iia:review_screening:assign", "lead", 0),
+    Page("iia:review_screening:execute", "lead", 0),
+    Page("iia:review_screening:unassign", "lead", 0),
+    Page("iia:complete_part:execute", "officer", 0),
+    Page("iia:complete_part:unassign", "officer", 0),
+    Page("iia:actions:execute", "officer", 0),
+    Page("iia:actions:unassign", "officer", 0),
+    Page("iia:submit:execute", "officer", 0),
+    Page("iia:submit:unassign", "officer", 0),
+    Page("iia:review:assign", "lead", 0),
+    Page("iia:review:execute", "lead", 0),
+    Page("iia:review:unassign", "lead", 0),
+    Page("iia:sign_off:assign", "senior", 0),
+    Page("iia:sign_off:execute", "senior", 0),
+    Page("iia:sign_off:unassign", "senior", 0),
+    Page("document_html", "officer", 0),
+    Page("document_pdf", "officer", 0),
+    Page("verify", "anonymous", 0),
+    Page("report_new", "officer", 0),
+    Page("report_detail", "officer", 0),
+    Page("report_edit", "officer", 0),
+    Page("report_pdf", "officer", 0),
+    Page("meeting_list", "clerk", 0),
+    Page("meeting_new", "clerk", 0),
+    Page("meeting_detail", "clerk", 0),
+    Page("meeting_pack", "anonymous", 0),
+    Page("meeting_pack_status", "clerk", 0),
+    Page("clerk_queue", "clerk", 0),
+    Page("register_index", "anonymous", 0),
+    Page("register_board", "anonymous", 0),
+    Page("register_board", "anonymous", 0, query="q=report"),
+    Page("register_feed", "anonymous", 0),
+    Page("register_json", "anonymous", 0),
+    Page("register_csv", "anonymous", 0),
+    Page("register_xlsx", "anonymous", 0),
+    Page("register_meeting", "anonymous", 0),
+    Page("register_report", "anonymous", 0),
+    Page("api:board-list", "officer", 0),
+    Page("api:board-detail", "officer", 0),
+    Page("api:plan-change-list", "officer", 0),
+    Page("api:plan-change-detail", "officer", 0),
+    Page("api:assessment-list", "lead", 0),
+    Page("api:assessment-detail", "lead", 0),
+    Page("api:task-inbox", "officer", 0),
+    Page("api:task-queue", "lead", 0),
+    Page("api:task-detail", "lead", 0),
+    Page("api:report-list", "officer", 0),
+    Page("api:report-detail", "officer", 0),
+    Page("api:meeting-list", "clerk", 0),
+    Page("api:meeting-detail", "clerk", 0),
+    Page("api:register-boards", "anonymous", 0),
+    Page("api:register-documents", "anonymous", 0),
+    Page("api:register-meetings", "anonymous", 0),
+    Page("api:schema", "anonymous", 0),
+    Page("api:docs", "anonymous", 0),
+]
+
+EXCLUDED = {
+    "logout": "POST only (GET answers 405)",
+    "assessment_new_version": "POST only",
+    "assessment_withdraw": "POST only",
+    "delegation_end": "POST only",
+    "document_retry": "POST only",
+    "item_decide": "POST only",
+    "report_submit": "POST only",
+    "iia:actions:assign": "the actions task is assigned to the officer when it starts: no claim page",
+    "iia:complete_part:assign": "parts are assigned to the officer when they start: no claim page",
+    "iia:screening:assign": "the screening is assigned to its officer when it starts: no claim page",
+    "iia:submit:assign": "the submit task is assigned to the officer when it starts: no claim page",
+}
+for _action in ("actions", "claim", "part", "release", "review", "screening", "screening-review", "sign-off", "submit"):
+    EXCLUDED[f"api:task-{_action}"] = "POST only (an action on a task)"
+
+
+def get_pages() -> set[str]:
+    """Names of the URL conf that answer a GET with something other than 405 to somebody
+    (from the checked-in role matrix); the Django admin is the admin's own."""
+    matrix = json.loads(ROLE_MATRIX.read_text())
+    names = {name for name, _route in urls() if not name.startswith("admin:")}
+    return {name for name in names if any(cells[0] != 405 for cells in matrix.get(name, {}).values())} | (
+        names - set(matrix))
+
+
+def test_every_get_page_is_counted():
+    counted = {page.name for page in PAGES}
+    names = {name for name, _route in urls() if not name.startswith("admin:")}
+    assert not counted & set(EXCLUDED), "a page is both counted and excluded"
+    assert not (counted | set(EXCLUDED)) - names, "entries for URLs that no longer exist"
+    missing = sorted(get_pages() - counted - {n for n, reason in EXCLUDED.items() if reason.startswith("POST")})
+    missing = [name for name in missing if name not in EXCLUDED]
+    assert not missing, f"GET pages with no query count (add them to PAGES, or to EXCLUDED with a reason): {missing}"
+
+
+class CountingWorld(World):
+    """The role matrix's world, plus tasks held by the lead and the senior officer (so their
+    task pages open), and ``grow`` to add rows of every kind."""
+
+    def __init__(self, committed):
+        super().__init__(committed)
+        self.committed = committed
+        self.dundee = _cast_of(self)
+        lead, senior = self.people["lead"], self.people["senior"]
+        review = f.to_submitted(self.dundee, "Claimed review")
+        screening_pc = f.start(self.dundee, "Claimed screening review")
+        screening = screening_pc.screenings.get()
+        engine.run_task(active_task(screening_pc, IIAFlow.screening), self.dundee.officer,
+                        lambda: assessment_services.screening_submit(screening=screening, by=self.dundee.officer,
+                                                                     answers=f.answers()))
+        sign = f.to_submitted(self.dundee, "Claimed sign-off")
+        f.approve(self.dundee, sign)
+        self.held = {}
+        for pc, node, person in ((review, IIAFlow.review, lead), (screening_pc, IIAFlow.review_screening, lead),
+                                 (sign, IIAFlow.sign_off, senior)):
+            task = active_task(pc, node)
+            engine.claim(task, person)
+            self.held[node.name] = task
+
+    def kwargs(self, name, route):
+        node = name.split(":")[1] if name.startswith("iia:") else ""
+        if node in self.held and name.endswith((":execute", ":unassign")):
+            task = self.held[node]
+            return {"process_pk": task.process_id, "task_pk": task.pk}
+        if name == "api:task-detail":
+            return {"pk": self.held["review"].pk}
+        return super().kwargs(name, route)
+
+    def grow(self, round_: int):
+        """One more of everything each page lists: plan changes in every state (with
+        negative ratings and mitigating actions), comments, audit events, a review, reports
+        on the agenda of the published meeting, a meeting, a delegation."""
+        cast, committed = self.dundee, self.committed
+        officer, contributor, lead, clerk = cast.officer, cast.officer2, cast.lead, cast.clerk
+        f.start(cast, f"Grown draft {round_}")
+        screened = f.screen(cast, f.start(cast, f"Grown parts {round_}"))
+        submitted = f.to_submitted(cast, f"Grown submitted {round_}")
+        f.current(submitted).contributors.add(contributor)
+        approved = f.to_submitted(cast, f"Grown approved {round_}")
+        f.approve(cast, approved)
+        signed = committed(_signed_with_actions, cast)
+        committee = Committee.objects.get(board__slug="dundee", kind="ijb")
+        for target in (signed.plan_change, self.signed.plan_change):
+            report = report_services.report_create(
+                plan_change=target, by=officer, committee=committee, title=f"Grown report {round_}",
+                report_by="Chief Officer", decision_sought="agree", purpose="P", recommendations="R",
+                direction_to="none")
+            if target == signed.plan_change:
+                report_services.report_submit(report=report, by=officer)
+                committed(report_services.agenda_add_report, meeting=self.meeting, report=report, by=clerk)
+        report_services.report_create(
+            plan_change=self.submitted, by=officer, committee=committee, title=f"Grown draft report {round_}",
+            report_by="Chief Officer", decision_sought="agree", purpose="P", recommendations="R",
+            direction_to="none")
+        report_services.meeting_create(committee=committee, by=clerk, venue="Chamber",
+                                       date=datetime.date.today() + datetime.timedelta(days=30 * round_))
+        assessment = f.current(self.submitted)
+        screening = self.submitted.screenings.get()
+        self.parts_assessment.contributors.add(contributor)
+        for by in (officer, contributor, lead):
+            assessment_services.comment_add(by=by, text=f"Comment {round_}", part="evidence", assessment=assessment)
+            assessment_services.comment_add(by=by, text=f"Comment {round_}", part="actions", assessment=assessment)
+            if by != contributor:  # the screening's participants: its officer and the equality lead
+                assessment_services.comment_add(by=by, text=f"Comment {round_}", part=SCREENING_PART,
+                                                screening=screening)
+            part = self.tasks["complete_part"].data["part"]
+            assessment_services.comment_add(by=by, text=f"Comment {round_}", part=part,
+                                            assessment=self.parts_assessment)
+        for plan_change in (self.submitted, self.signed.plan_change):
+            for n in range(5):
+                audit_record(board=plan_change.board_id, actor=officer, action="test.grow", plan_change=plan_change,
+                             message=f"Grown event {round_}.{n}")
+        assessment_services.assessment_review_confirm(
+            assessment=self.signed, by=lead, note=f"Checked {round_}.",
+            next_review_date=datetime.date.today() + datetime.timedelta(days=100 + round_))
+        start = datetime.date.today() + datetime.timedelta(days=20 * round_)
+        assessment_services.delegation_create(
+            delegator=officer, delegate=contributor, board=f.board(), role="officer",
+            starts_on=start, ends_on=start + datetime.timedelta(days=5))
+        del screened
+
+
+def _cast_of(world) -> f.Cast:
+    cast = f.Cast.__new__(f.Cast)
+    cast.board_slug = "dundee"
+    people = world.people
+    cast.officer, cast.officer2, cast.lead = people["officer"], people["contributor"], people["lead"]
+    cast.senior, cast.clerk = people["senior"], people["clerk"]
+    return cast
+
+
+def _signed_with_actions(cast):
+    """A signed-off assessment with negative ratings: one mitigated, one justified."""
+    plan_change = f.screen(cast, f.start(cast, "Grown signed"))
+    assessment = f.complete_parts(cast, plan_change, {"PC.AGE": ({"negative"}, "Older people lose out."),
+                                                      "PC.RACE": ({"negative"}, "Fewer interpreters.")})
+    f.complete_actions(cast, plan_change, actions=[f.mitigation(assessment, ["PC.RACE"])],
+                       justifications={f.row(assessment, "PC.AGE").pk: "Proportionate to the saving."})
+    f.submit(cast, plan_change)
+    f.approve(cast, plan_change)
+    return f.sign_off(cast, plan_change)
+
+
+def _measure(world, client, page) -> tuple[int, int, list[str]]:
+    path = reverse(page.name, kwargs=world.kwargs(page.name, ""))
+    if page.query:
+        path += "?" + page.query
+    client.logout()
+    if world.people[page.persona] is not None:
+        client.force_login(world.people[page.persona])
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+        transaction.set_rollback(True)
+    return response.status_code, len(captured), [q["sql"] for q in captured.captured_queries]
+
+
+def test_query_counts(committed, capsys):
+    world = CountingWorld(committed)
+    client = Client(raise_request_exception=True)
+    small = {page: _measure(world, client, page) for page in PAGES}
+    for round_ in range(1, ROUNDS + 1):
+        world.grow(round_)
+    grown = {page: _measure(world, client, page) for page in PAGES}
+    failures = []
+    lines = [f"{'page':<34} {'as':<11} {'small':>5} {'grown':>5} {'limit':>5} {'before':>6}"]
+    for page in PAGES:
+        label = page.name + (f"?{page.query}" if page.query else "")
+        (status_s, small_n, _), (status_g, grown_n, queries) = small[page], grown[page]
+        before = page.before if page.before is not None else grown_n
+        lines.append(f"{label:<34} {page.persona:<11} {small_n:>5} {grown_n:>5} {page.limit:>5} {before:>6}")
+        if status_s != 200 or status_g != 200:
+            if not (page.name == "plan_change_start" and status_s == status_g == 302):
+                failures.append(f"{label} as {page.persona}: status {status_s}, {status_g}")
+        if grown_n > small_n + page.grows:
+            failures.append(f"{label} as {page.persona}: {small_n} queries on the small world, {grown_n} grown")
+        if max(small_n, grown_n) > page.limit:
+            failures.append(f"{label} as {page.persona}: {max(small_n, grown_n)} queries, limit {page.limit}")
+    if os.environ.get("IIA_QUERY_LOG"):  # every query of every page, small and grown, to find an N+1
+        Path(os.environ["IIA_QUERY_LOG"]).write_text(json.dumps(
+            {f"{p.name}?{p.query} {p.persona}": {"small": small[p][2], "grown": grown[p][2]} for p in PAGES}, indent=1))
+    with capsys.disabled():
+        print(f"\nP3 query counts: {len(PAGES)} pages, small world then {ROUNDS} rounds of growth\n" + "\n".join(lines))
+    assert not failures, "\n".join(failures)
