@@ -38,10 +38,10 @@ def tasks_primed(tasks) -> list[Task]:
     all of them at once (what task titles and the nodes' rules read), so a list of tasks
     costs three queries however long it is. Kept on the process objects of this request."""
     tasks = list(tasks)
+    if not tasks:
+        return tasks
     processes = [task.process.coerced for task in tasks]
     ids = {process.plan_change_id for process in processes}
-    if not ids:
-        return tasks
     screenings, assessments = {}, {}
     for screening in (Screening.objects.filter(plan_change_id__in=ids).select_related("plan_change")
                       .order_by("created_at", "pk")):
@@ -97,7 +97,7 @@ def queue(user) -> list[Task]:
 def process_tasks(plan_change_id: int) -> QuerySet[Task]:
     return (
         Task.objects.filter(process__iiaprocess__plan_change_id=plan_change_id)
-        .select_related("owner")
+        .select_related("owner", "process__iiaprocess")
         .order_by("created", "pk")
     )
 

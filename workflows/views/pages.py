@@ -108,7 +108,8 @@ def plan_change_detail(request, pk):
         chosen = next((a for a in assessments if a.version == int(version)), chosen)
     open_tasks = [
         (task, selectors.task_title(task))
-        for task in selectors.process_tasks(plan_change.pk).filter(status__in=["NEW", "ASSIGNED", "STARTED"])
+        for task in selectors.tasks_primed(
+            selectors.process_tasks(plan_change.pk).filter(status__in=["NEW", "ASSIGNED", "STARTED"]))
         if task.flow_task is not None and hasattr(task.flow_task, "role")
     ]
     return render(request, "workflows/plan_change_detail.html", {
