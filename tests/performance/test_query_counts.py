@@ -7,8 +7,9 @@ fixing an N+1 changed it, the counts the page made before the fix (``before``, f
 The test measures every page on a small world, grows the data three rounds (plan changes
 in every state, assessments with ratings and mitigating actions, tasks, audit events,
 comments, reviews, reports, meetings, agenda items, delegations: 3x to 5x the rows each
-page lists), measures again and asserts the count did not grow (``grows``: a documented
-constant where it may) and stays within ``limit``. It prints the table for the CI log.
+page lists), measures again and asserts the count did not grow (``grows`` would document a
+constant a page may add; none needs one) and stays within ``limit``. It prints the table for
+the CI log; ``IIA_QUERY_LOG=FILE`` writes every query of every page to FILE.
 
 A GET page of the URL conf that is neither in ``PAGES`` nor in ``EXCLUDED`` (with a reason)
 fails ``test_every_get_page_is_counted``.
