@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from .models import (
@@ -181,8 +181,12 @@ class Chart:
         return sum(value for _label, value in self.bars)
 
 
-def state_chart(plan_changes: QuerySet[PlanChange]) -> Chart:
-    counts = Counter(a.state for a in current_assessments(plan_changes).values())
+Current = dict[int, Assessment] | None  # current_assessments(plan_changes), when the caller has read it
+
+
+def state_chart(plan_changes: QuerySet[PlanChange], *, current: Current = None) -> Chart:
+    current = current_assessments(plan_changes) if current is None else current
+    counts = Counter(a.state for a in current.values())
     bars = [(s.label, counts.get(s.value, 0)) for s in COLUMN_STATES]
     return Chart("states", "Assessments by state", "The current version of each plan change's assessment.",
                  "assessments", bars)
@@ -194,25 +198,30 @@ def characteristic_chart(matrix: Matrix) -> Chart:
                  "How many of the plan changes shown rate each characteristic negative.", "negative ratings", bars)
 
 
-def mitigation_chart(plan_changes: QuerySet[PlanChange], today: datetime.date | None = None) -> Chart:
+def mitigation_chart(plan_changes: QuerySet[PlanChange], today: datetime.date | None = None, *,
+                     current: Current = None) -> Chart:
     today = today or timezone.localdate()
-    ids = [a.pk for a in current_assessments(plan_changes).values() if a.state != AssessmentState.WITHDRAWN]
-    actions = MitigatingAction.objects.filter(assessment_id__in=ids)
-    open_actions = actions.exclude(status=ActionStatus.DONE)
+    current = current_assessments(plan_changes) if current is None else current
+    ids = [a.pk for a in current.values() if a.state != AssessmentState.WITHDRAWN]
     soon = today + datetime.timedelta(days=30)
-    bars = [
-        ("Overdue", open_actions.filter(due_date__lt=today).count()),
-        ("Due in the next 30 days", open_actions.filter(due_date__gte=today, due_date__lte=soon).count()),
-        ("Due later", open_actions.filter(due_date__gt=soon).count()),
-        ("Done", actions.filter(status=ActionStatus.DONE).count()),
-    ]
+    undone = ~Q(status=ActionStatus.DONE)
+    counts = MitigatingAction.objects.filter(assessment_id__in=ids).aggregate(  # one query for the four bars
+        overdue=Count("pk", filter=undone & Q(due_date__lt=today)),
+        soon=Count("pk", filter=undone & Q(due_date__gte=today, due_date__lte=soon)),
+        later=Count("pk", filter=undone & Q(due_date__gt=soon)),
+        done=Count("pk", filter=Q(status=ActionStatus.DONE)),
+    )
+    bars = [("Overdue", counts["overdue"]), ("Due in the next 30 days", counts["soon"]),
+            ("Due later", counts["later"]), ("Done", counts["done"])]
     return Chart("mitigations", "Mitigating actions due and overdue",
                  "Actions of the current assessments, by due date; done actions apart.", "actions", bars)
 
 
-def review_chart(plan_changes: QuerySet[PlanChange], today: datetime.date | None = None) -> Chart:
+def review_chart(plan_changes: QuerySet[PlanChange], today: datetime.date | None = None, *,
+                 current: Current = None) -> Chart:
     today = today or timezone.localdate()
-    dates = [a.review_date for a in current_assessments(plan_changes).values()
+    current = current_assessments(plan_changes) if current is None else current
+    dates = [a.review_date for a in current.values()
              if a.state == AssessmentState.SIGNED_OFF]
     buckets = Counter()
     for date in dates:
@@ -230,5 +239,6 @@ def review_chart(plan_changes: QuerySet[PlanChange], today: datetime.date | None
 
 
 def dashboard_charts(plan_changes: QuerySet[PlanChange], matrix: Matrix) -> list[Chart]:
-    return [state_chart(plan_changes), characteristic_chart(matrix), mitigation_chart(plan_changes),
-            review_chart(plan_changes)]
+    current = current_assessments(plan_changes)  # read once for the three charts that need it
+    return [state_chart(plan_changes, current=current), characteristic_chart(matrix),
+            mitigation_chart(plan_changes, current=current), review_chart(plan_changes, current=current)]

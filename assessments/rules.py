@@ -43,7 +43,12 @@ def is_author(user: AbstractBaseUser, plan_change: PlanChange) -> bool:
 
 def is_contributor(user: AbstractBaseUser, assessment: Assessment) -> bool:
     """Anyone who saved part of this assessment, its author included."""
-    return user.pk == assessment.author_id or assessment.contributors.filter(pk=user.pk).exists()
+    if user.pk == assessment.author_id:
+        return True
+    prefetched = getattr(assessment, "_prefetched_objects_cache", {}).get("contributors")
+    if prefetched is not None:  # a list's selector read them for every assessment at once
+        return any(person.pk == user.pk for person in prefetched)
+    return assessment.contributors.filter(pk=user.pk).exists()
 
 
 def is_participant(user: AbstractBaseUser, assessment: Assessment) -> bool:

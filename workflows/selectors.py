@@ -15,10 +15,16 @@ from .models import IIAProcess
 
 
 def process_screening(process: IIAProcess) -> Screening | None:
+    primed = process.__dict__.get("_iia_records")
+    if primed is not None:
+        return primed[0]
     return Screening.objects.filter(plan_change_id=process.plan_change_id).order_by("-created_at", "-pk").first()
 
 
 def process_assessment(process: IIAProcess) -> Assessment | None:
+    primed = process.__dict__.get("_iia_records")
+    if primed is not None:
+        return primed[1]
     return (
         Assessment.objects.filter(plan_change_id=process.plan_change_id)
         .select_related("plan_change", "template")
@@ -27,9 +33,31 @@ def process_assessment(process: IIAProcess) -> Assessment | None:
     )
 
 
+def tasks_primed(tasks) -> list[Task]:
+    """The tasks, with the current screening and assessment of each one's process read for
+    all of them at once (what task titles and the nodes' rules read), so a list of tasks
+    costs three queries however long it is. Kept on the process objects of this request."""
+    tasks = list(tasks)
+    if not tasks:
+        return tasks
+    processes = [task.process.coerced for task in tasks]
+    ids = {process.plan_change_id for process in processes}
+    screenings, assessments = {}, {}
+    for screening in (Screening.objects.filter(plan_change_id__in=ids).select_related("plan_change")
+                      .order_by("created_at", "pk")):
+        screenings[screening.plan_change_id] = screening  # the newest wins
+    for assessment in (Assessment.objects.filter(plan_change_id__in=ids).select_related("plan_change", "template")
+                       .prefetch_related("contributors").order_by("version")):
+        assessments[assessment.plan_change_id] = assessment
+    for process in processes:
+        process.__dict__["_iia_records"] = (screenings.get(process.plan_change_id),
+                                            assessments.get(process.plan_change_id))
+    return tasks
+
+
 def _tasks() -> QuerySet[Task]:
     return Task.objects.select_related(
-        "process__iiaprocess__plan_change__board", "owner"
+        "process__iiaprocess__plan_change__board", "process__iiaprocess__board", "owner"
     ).order_by("created", "pk")
 
 
@@ -63,13 +91,13 @@ def queue(user) -> list[Task]:
         owner__isnull=True,
         process__iiaprocess__board_id__in=rules.board_ids(user),
     )
-    return [task for task in candidates if task.flow_task.can_assign(user, task)]
+    return [task for task in tasks_primed(candidates) if task.flow_task.can_assign(user, task)]
 
 
 def process_tasks(plan_change_id: int) -> QuerySet[Task]:
     return (
         Task.objects.filter(process__iiaprocess__plan_change_id=plan_change_id)
-        .select_related("owner")
+        .select_related("owner", "process__iiaprocess")
         .order_by("created", "pk")
     )
 
@@ -96,6 +124,11 @@ def task_title(task: Task) -> str:
         except KeyError:
             return "Complete a part of the IIA"
     return task.flow_task.task_title
+
+
+def describe_all(tasks, user) -> list[TaskView]:
+    """``describe`` for a list of tasks, in a fixed number of queries."""
+    return [describe(task, user) for task in tasks_primed(tasks)]
 
 
 def describe(task: Task, user) -> TaskView:

@@ -22,8 +22,8 @@ from ..selectors import task_url
 @login_required
 @require_safe
 def home(request):
-    inbox = [selectors.describe(t, request.user) for t in selectors.inbox(request.user)]
-    queue = [selectors.describe(t, request.user) for t in selectors.queue(request.user)]
+    inbox = selectors.describe_all(selectors.inbox(request.user), request.user)
+    queue = selectors.queue(request.user)
     mine = assessment_selectors.plan_changes_for(request.user).filter(created_by=request.user)[:10]
     return render(request, "workflows/home.html", {
         "inbox": inbox[:5], "inbox_count": len(inbox), "queue_count": len(queue),
@@ -37,7 +37,7 @@ def home(request):
 @login_required
 @require_safe
 def inbox(request):
-    tasks = [selectors.describe(t, request.user) for t in selectors.inbox(request.user)]
+    tasks = selectors.describe_all(selectors.inbox(request.user), request.user)
     return render(request, "workflows/task_list.html", {
         "tasks": tasks, "heading": "Your inbox",
         "intro": "Tasks assigned to you. Open one to carry on where you left off.",
@@ -50,7 +50,7 @@ def inbox(request):
 @login_required
 @require_safe
 def queue(request):
-    tasks = [selectors.describe(t, request.user) for t in selectors.queue(request.user)]
+    tasks = selectors.describe_all(selectors.queue(request.user), request.user)
     return render(request, "workflows/task_list.html", {
         "tasks": tasks, "heading": "Queue",
         "intro": "Unclaimed tasks for your roles on your boards. Claim one to move it to your inbox.",
@@ -108,7 +108,8 @@ def plan_change_detail(request, pk):
         chosen = next((a for a in assessments if a.version == int(version)), chosen)
     open_tasks = [
         (task, selectors.task_title(task))
-        for task in selectors.process_tasks(plan_change.pk).filter(status__in=["NEW", "ASSIGNED", "STARTED"])
+        for task in selectors.tasks_primed(
+            selectors.process_tasks(plan_change.pk).filter(status__in=["NEW", "ASSIGNED", "STARTED"]))
         if task.flow_task is not None and hasattr(task.flow_task, "role")
     ]
     return render(request, "workflows/plan_change_detail.html", {

@@ -46,7 +46,7 @@ class TaskViewSet(viewsets.GenericViewSet):
         return task
 
     def _page(self, tasks):
-        page = self.paginate_queryset(tasks)
+        page = selectors.tasks_primed(self.paginate_queryset(tasks))
         return self.get_paginated_response(s.TaskSerializer(page, many=True, context=self.get_serializer_context()).data)
 
     def _done(self, task):

@@ -1,0 +1,335 @@
+"""Query discipline: every GET page of the URL conf reads the database a fixed number of
+times, whatever the number of rows it lists.
+
+Each line of ``PAGES`` is one page as one persona, with the most queries it may make
+(``limit``, asserted like pytest-django's ``django_assert_max_num_queries``) and, where
+fixing an N+1 changed it, the counts the page made before the fix (``before``, for the record).
+The test measures every page on a small world, grows the data three rounds (plan changes
+in every state, assessments with ratings and mitigating actions, tasks, audit events,
+comments, reviews, reports, meetings, agenda items, delegations: 3x to 5x the rows each
+page lists), measures again and asserts the count did not grow (``grows`` would document a
+constant a page may add; none needs one) and stays within ``limit``. It prints the table for
+the CI log; ``IIA_QUERY_LOG=FILE`` writes every query of every page to FILE.
+
+A GET page of the URL conf that is neither in ``PAGES`` nor in ``EXCLUDED`` (with a reason)
+fails ``test_every_get_page_is_counted``.
+"""
+
+import datetime
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments import services as assessment_services
+from assessments.models import SCREENING_PART
+from assessments.services.audit import audit_record
+from reports import services as report_services
+from reports.models import Committee
+from tests import factories as f
+from tests.security.test_role_matrix import urls
+from tests.security.world import World
+from workflows import engine
+from workflows.engine import active_task
+from workflows.flows import IIAFlow
+
+pytestmark = pytest.mark.django_db
+ROLE_MATRIX = Path(__file__).parents[1] / "security" / "role_matrix.json"
+ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    persona: str
+    limit: int  # most queries allowed, on the small world and on the grown one
+    before: tuple[int, int] | None = None  # (small, grown) before the N+1s were fixed; None: unchanged
+    grows: int = 0  # queries the grown world may add (none does: every page reads a fixed number)
+    query: str = ""
+    parts: bool = False  # the plan change with its parts in progress (six open tasks), not the submitted one
+
+
+PAGES = [
+    # name, persona, limit (small and grown, after the fixes), before: (small, grown) before the fixes
+    Page("login", "anonymous", 0),
+    Page("accessibility", "anonymous", 0),
+    Page("home", "officer", 18, before=(17, 32)),
+    Page("home", "lead", 16, before=(18, 24)),
+    Page("inbox", "officer", 9, before=(11, 26)),
+    Page("inbox", "contributor", 6),
+    Page("queue", "lead", 11, before=(9, 15)),
+    Page("queue", "senior", 11, before=(7, 13)),
+    Page("plan_change_start", "officer", 4),
+    Page("plan_change_start_board", "officer", 11),
+    Page("plan_change_detail", "officer", 32, before=(31, 31)),
+    Page("plan_change_detail", "lead", 32, before=(33, 33)),
+    Page("plan_change_detail", "officer", 32, before=(44, 44), parts=True),
+    Page("plan_change_comments", "contributor", 14),
+    Page("assessment_review", "lead", 7),
+    Page("assessment_preview", "officer", 13),
+    Page("delegation_list", "officer", 8),
+    Page("plan_list", "officer", 6),
+    Page("plan_detail", "lead", 19),
+    Page("plan_detail", "lead", 19, query="state=signed_off"),
+    Page("plan_matrix_csv", "lead", 11),
+    Page("plan_matrix_xlsx", "lead", 11),
+    Page("plan_cumulative_pdf", "lead", 13, before=(18, 18)),
+    Page("board_dashboard", "senior", 15, before=(20, 20)),
+    Page("board_matrix_csv", "senior", 12),
+    Page("board_matrix_xlsx", "senior", 12),
+    Page("iia:screening:execute", "officer", 15),
+    Page("iia:screening:unassign", "officer", 8),
+    Page("iia:review_screening:assign", "lead", 10),
+    Page("iia:review_screening:execute", "lead", 17),
+    Page("iia:review_screening:unassign", "lead", 8),
+    Page("iia:complete_part:execute", "officer", 21),
+    Page("iia:complete_part:unassign", "officer", 9),
+    Page("iia:actions:execute", "officer", 18),
+    Page("iia:actions:unassign", "officer", 8),
+    Page("iia:submit:execute", "officer", 29),
+    Page("iia:submit:unassign", "officer", 8),
+    Page("iia:review:assign", "lead", 10),
+    Page("iia:review:execute", "lead", 22),
+    Page("iia:review:unassign", "lead", 8),
+    Page("iia:sign_off:assign", "senior", 10),
+    Page("iia:sign_off:execute", "senior", 23),
+    Page("iia:sign_off:unassign", "senior", 8),
+    Page("document_html", "officer", 18),
+    Page("document_pdf", "officer", 5),
+    Page("verify", "anonymous", 0),
+    Page("report_new", "officer", 12),
+    Page("report_detail", "officer", 11),
+    Page("report_edit", "officer", 8),
+    Page("report_pdf", "officer", 9),
+    Page("meeting_list", "clerk", 5),
+    Page("meeting_new", "clerk", 6),
+    Page("meeting_detail", "clerk", 8),
+    Page("meeting_pack", "anonymous", 2),
+    Page("meeting_pack_status", "clerk", 5),
+    Page("clerk_queue", "clerk", 6),
+    Page("register_index", "anonymous", 1),
+    Page("register_board", "anonymous", 6, before=(7, 10)),
+    Page("register_board", "anonymous", 5, query="q=report"),
+    Page("register_feed", "anonymous", 3, before=(4, 7)),
+    Page("register_json", "anonymous", 3, before=(4, 7)),
+    Page("register_csv", "anonymous", 6, before=(7, 10)),
+    Page("register_xlsx", "anonymous", 6, before=(7, 10)),
+    Page("register_meeting", "anonymous", 3),
+    Page("register_report", "anonymous", 5),
+    Page("api:board-list", "officer", 5),
+    Page("api:board-detail", "officer", 4),
+    Page("api:plan-change-list", "officer", 9),
+    Page("api:plan-change-detail", "officer", 8),
+    Page("api:assessment-list", "lead", 14),
+    Page("api:assessment-detail", "lead", 8),
+    Page("api:task-inbox", "officer", 9, before=(19, 52)),
+    Page("api:task-queue", "lead", 10, before=(10, 19)),
+    Page("api:task-detail", "lead", 4),
+    Page("api:report-list", "officer", 5),
+    Page("api:report-detail", "officer", 4),
+    Page("api:meeting-list", "clerk", 7),
+    Page("api:meeting-detail", "clerk", 6),
+    Page("api:register-boards", "anonymous", 2),
+    Page("api:register-documents", "anonymous", 4, before=(5, 8)),
+    Page("api:register-meetings", "anonymous", 5),
+    Page("api:schema", "anonymous", 0),
+    Page("api:docs", "anonymous", 0),
+]
+
+EXCLUDED = {
+    "logout": "POST only (GET answers 405)",
+    "assessment_new_version": "POST only",
+    "assessment_withdraw": "POST only",
+    "delegation_end": "POST only",
+    "document_retry": "POST only",
+    "item_decide": "POST only",
+    "report_submit": "POST only",
+    "iia:actions:assign": "the actions task is assigned to the officer when it starts: no claim page",
+    "iia:complete_part:assign": "parts are assigned to the officer when they start: no claim page",
+    "iia:screening:assign": "the screening is assigned to its officer when it starts: no claim page",
+    "iia:submit:assign": "the submit task is assigned to the officer when it starts: no claim page",
+}
+for _action in ("actions", "claim", "part", "release", "review", "screening", "screening-review", "sign-off", "submit"):
+    EXCLUDED[f"api:task-{_action}"] = "POST only (an action on a task)"
+
+
+def _get_statuses() -> dict[str, list[int]]:
+    """Every URL name of the URL conf but the Django admin's (the site administrator's own
+    pages), with the status each persona's GET gets in the checked-in role matrix."""
+    matrix = json.loads(ROLE_MATRIX.read_text())
+    return {name: [cells[0] for cells in matrix.get(name, {}).values()]
+            for name, _route in urls() if not name.startswith("admin:")}
+
+
+def test_every_get_page_is_counted():
+    statuses = _get_statuses()
+    counted = {page.name for page in PAGES}
+    assert not counted & set(EXCLUDED), "a page is both counted and excluded"
+    assert not (counted | set(EXCLUDED)) - set(statuses), "entries for URLs that no longer exist"
+    missing = sorted(set(statuses) - counted - set(EXCLUDED))
+    assert not missing, f"GET pages with no query count (add them to PAGES, or to EXCLUDED with a reason): {missing}"
+    answering = [name for name in EXCLUDED if 200 in statuses[name]]
+    assert not answering, f"excluded, yet a GET answers 200 to somebody: count them: {answering}"
+
+
+class CountingWorld(World):
+    """The role matrix's world, plus tasks held by the lead and the senior officer (so their
+    task pages open), and ``grow`` to add rows of every kind."""
+
+    def __init__(self, committed):
+        super().__init__(committed)
+        self.committed = committed
+        self.dundee = _cast_of(self)
+        lead, senior = self.people["lead"], self.people["senior"]
+        review = f.to_submitted(self.dundee, "Claimed review")
+        screening_pc = f.start(self.dundee, "Claimed screening review")
+        screening = screening_pc.screenings.get()
+        engine.run_task(active_task(screening_pc, IIAFlow.screening), self.dundee.officer,
+                        lambda: assessment_services.screening_submit(screening=screening, by=self.dundee.officer,
+                                                                     answers=f.answers()))
+        sign = f.to_submitted(self.dundee, "Claimed sign-off")
+        f.approve(self.dundee, sign)
+        committed(_signed_with_actions, self.dundee)  # one of each kind of row, mitigating actions too
+        self.held = {}
+        for pc, node, person in ((review, IIAFlow.review, lead), (screening_pc, IIAFlow.review_screening, lead),
+                                 (sign, IIAFlow.sign_off, senior)):
+            task = active_task(pc, node)
+            engine.claim(task, person)
+            self.held[node.name] = task
+
+    def kwargs(self, name, route):
+        node = name.split(":")[1] if name.startswith("iia:") else ""
+        if node in self.held and name.endswith((":execute", ":unassign")):
+            task = self.held[node]
+            return {"process_pk": task.process_id, "task_pk": task.pk}
+        if name == "api:task-detail":
+            return {"pk": self.held["review"].pk}
+        return super().kwargs(name, route)
+
+    def grow(self, round_: int):
+        """One more of everything each page lists: plan changes in every state (with
+        negative ratings and mitigating actions), comments, audit events, a review, reports
+        on the agenda of the published meeting, a meeting, a delegation."""
+        cast, committed = self.dundee, self.committed
+        officer, contributor, lead, clerk = cast.officer, cast.officer2, cast.lead, cast.clerk
+        f.start(cast, f"Grown draft {round_}")
+        f.screen(cast, f.start(cast, f"Grown parts {round_}"))  # parts in progress: officer's tasks
+        submitted = f.to_submitted(cast, f"Grown submitted {round_}")
+        f.current(submitted).contributors.add(contributor)
+        approved = f.to_submitted(cast, f"Grown approved {round_}")
+        f.approve(cast, approved)
+        signed = committed(_signed_with_actions, cast)
+        committee = Committee.objects.get(board__slug="dundee", kind="ijb")
+        for target in (signed.plan_change, self.signed.plan_change):
+            report = report_services.report_create(
+                plan_change=target, by=officer, committee=committee, title=f"Grown report {round_}",
+                report_by="Chief Officer", decision_sought="agree", purpose="P", recommendations="R",
+                direction_to="none")
+            if target == signed.plan_change:
+                report_services.report_submit(report=report, by=officer)
+                committed(report_services.agenda_add_report, meeting=self.meeting, report=report, by=clerk)
+        report_services.report_create(
+            plan_change=self.submitted, by=officer, committee=committee, title=f"Grown draft report {round_}",
+            report_by="Chief Officer", decision_sought="agree", purpose="P", recommendations="R",
+            direction_to="none")
+        report_services.meeting_create(committee=committee, by=clerk, venue="Chamber",
+                                       date=datetime.date.today() + datetime.timedelta(days=30 * round_))
+        assessment = f.current(self.submitted)
+        screening = self.submitted.screenings.get()
+        self.parts_assessment.contributors.add(contributor)
+        for by in (officer, contributor, lead):
+            assessment_services.comment_add(by=by, text=f"Comment {round_}", part="evidence", assessment=assessment)
+            assessment_services.comment_add(by=by, text=f"Comment {round_}", part="actions", assessment=assessment)
+            if by != contributor:  # the screening's participants: its officer and the equality lead
+                assessment_services.comment_add(by=by, text=f"Comment {round_}", part=SCREENING_PART,
+                                                screening=screening)
+            part = self.tasks["complete_part"].data["part"]
+            assessment_services.comment_add(by=by, text=f"Comment {round_}", part=part,
+                                            assessment=self.parts_assessment)
+        for plan_change in (self.submitted, self.signed.plan_change):
+            for n in range(5):
+                audit_record(board=plan_change.board_id, actor=officer, action="test.grow", plan_change=plan_change,
+                             message=f"Grown event {round_}.{n}")
+        assessment_services.assessment_review_confirm(
+            assessment=self.signed, by=lead, note=f"Checked {round_}.",
+            next_review_date=datetime.date.today() + datetime.timedelta(days=100 + round_))
+        start = datetime.date.today() + datetime.timedelta(days=20 * round_)
+        assessment_services.delegation_create(
+            delegator=officer, delegate=contributor, board=f.board(), role="officer",
+            starts_on=start, ends_on=start + datetime.timedelta(days=5))
+
+
+def _cast_of(world) -> f.Cast:
+    cast = f.Cast.__new__(f.Cast)
+    cast.board_slug = "dundee"
+    people = world.people
+    cast.officer, cast.officer2, cast.lead = people["officer"], people["contributor"], people["lead"]
+    cast.senior, cast.clerk = people["senior"], people["clerk"]
+    return cast
+
+
+def _signed_with_actions(cast):
+    """A signed-off assessment with negative ratings: one mitigated, one justified."""
+    plan_change = f.screen(cast, f.start(cast, "Grown signed"))
+    assessment = f.complete_parts(cast, plan_change, {"PC.AGE": ({"negative"}, "Older people lose out."),
+                                                      "PC.RACE": ({"negative"}, "Fewer interpreters.")})
+    f.complete_actions(cast, plan_change, actions=[f.mitigation(assessment, ["PC.RACE"])],
+                       justifications={f.row(assessment, "PC.AGE").pk: "Proportionate to the saving."})
+    f.submit(cast, plan_change)
+    f.approve(cast, plan_change)
+    return f.sign_off(cast, plan_change)
+
+
+def _label(page) -> str:
+    return page.name + (f"?{page.query}" if page.query else "") + (" (parts)" if page.parts else "")
+
+
+def _measure(world, client, page) -> tuple[int, int, list[str]]:
+    kwargs = {"pk": world.parts_assessment.plan_change_id} if page.parts else world.kwargs(page.name, "")
+    path = reverse(page.name, kwargs=kwargs)
+    if page.query:
+        path += "?" + page.query
+    client.logout()
+    if world.people[page.persona] is not None:
+        client.force_login(world.people[page.persona])
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+        transaction.set_rollback(True)
+    return response.status_code, len(captured), [q["sql"] for q in captured.captured_queries]
+
+
+def test_query_counts(committed, capsys):
+    world = CountingWorld(committed)
+    client = Client(raise_request_exception=True)
+    small = {page: _measure(world, client, page) for page in PAGES}
+    for round_ in range(1, ROUNDS + 1):
+        world.grow(round_)
+    grown = {page: _measure(world, client, page) for page in PAGES}
+    failures = []
+    lines = [f"{'page':<34} {'as':<11} {'small':>5} {'grown':>5} {'limit':>5}  before the fixes (small, grown)"]
+    for page in PAGES:
+        label = _label(page)
+        (status_s, small_n, _), (status_g, grown_n, _) = small[page], grown[page]
+        before = f"{page.before[0]:>5} {page.before[1]:>5}" if page.before else "    unchanged"
+        lines.append(f"{label:<34} {page.persona:<11} {small_n:>5} {grown_n:>5} {page.limit:>5}  {before}")
+        if status_s != 200 or status_g != 200:
+            if not (page.name == "plan_change_start" and status_s == status_g == 302):
+                failures.append(f"{label} as {page.persona}: status {status_s}, {status_g}")
+        if grown_n > small_n + page.grows:
+            failures.append(f"{label} as {page.persona}: {small_n} queries on the small world, {grown_n} grown")
+        if max(small_n, grown_n) > page.limit:
+            failures.append(f"{label} as {page.persona}: {max(small_n, grown_n)} queries, limit {page.limit}")
+    if os.environ.get("IIA_QUERY_LOG"):  # every query of every page, small and grown, to find an N+1
+        Path(os.environ["IIA_QUERY_LOG"]).write_text(json.dumps(
+            {f"{_label(p)} {p.persona}": {"small": small[p][2], "grown": grown[p][2]} for p in PAGES}, indent=1))
+    with capsys.disabled():
+        print(f"\nP3 query counts: {len(PAGES)} pages, small world then {ROUNDS} rounds of growth\n" + "\n".join(lines))
+    assert not failures, "\n".join(failures)
