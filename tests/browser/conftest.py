@@ -27,6 +27,6 @@ def browser():
 def page(browser):
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)  # generous: a loaded 2-core machine saves a 31-row section slowly
     yield page
     context.close()
