@@ -53,8 +53,10 @@ def setup_django(database_url: str) -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
-    call_command("flush", interactive=False, verbosity=0) if _has_tables() else None
+    with connection.cursor() as cursor:  # start from an empty database on every run
+        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     call_command("migrate", verbosity=0)
     from django.conf import settings
 
@@ -62,12 +64,6 @@ def setup_django(database_url: str) -> None:
     import reports.background
 
     reports.background.enqueue = lambda document_id: None  # a worker renders it (see docstring)
-
-
-def _has_tables() -> bool:
-    from django.db import connection
-
-    return "assessments_assessment" in connection.introspection.table_names()
 
 
 class Steps:

@@ -29,7 +29,7 @@ Guard = Callable[[object, object], bool]
 
 
 def _task_for(node, process_pk: int, task_pk: int):
-    task = get_object_or_404(node.flow_class.task_class.objects.select_related("process"), pk=task_pk)
+    task = get_object_or_404(node.flow_class.task_class.objects.select_related("process__iiaprocess"), pk=task_pk)
     if task.process_id != process_pk or task.flow_task != node:
         raise Http404("No such task.")
     return task
@@ -68,7 +68,8 @@ def wrap_task_view(node: "TaskNode", view, permission, *, start: bool):
 
         try:
             if request.method == "POST":
-                with node.flow_class.lock(process_pk), transaction.atomic():
+                # the lock opens the transaction; no savepoint is needed inside it
+                with node.flow_class.lock(process_pk), transaction.atomic(savepoint=False):
                     return call()
             return call()
         except TransitionNotAllowed as error:
