@@ -62,8 +62,26 @@ def setup_django(database_url: str) -> None:
 
     settings.ALLOWED_HOSTS = ["testserver"]
     import reports.background
+    import workflows.notifications
 
     reports.background.enqueue = lambda document_id: None  # a worker renders it (see docstring)
+    send_inline = workflows.notifications.enqueue
+    workflows.notifications.enqueue = lambda payload: send_inline(payload) if EMAILS["inline"] else None
+
+
+# Emails: composed and sent by a Celery worker in the production shape (CELERY_BROKER_URL set),
+# so off the step's path; inline after the commit otherwise (``make run``). Both are measured.
+EMAILS = {"inline": False}
+
+
+def emails_inline(on: bool, fn):
+    def run(*args, **kwargs):
+        EMAILS["inline"] = on
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            EMAILS["inline"] = False
+    return run
 
 
 class Steps:
@@ -325,18 +343,21 @@ def main() -> None:
     floor_workflow(cast, 0, step_names, Steps(), template)
     spiff.workflow(cast, 0, Steps())
 
-    services, floor, spiffs = Steps(), Steps(), Steps()
+    services, inline, floor, spiffs = Steps(), Steps(), Steps(), Steps()
     totals = defaultdict(list)
+    with_emails = emails_inline(True, services_workflow)
     for n in range(1, args.workflows + 1):  # interleaved, so drift hits every path alike
         for label, run in (("services", lambda n=n: services_workflow(cast, n, services)),
+                           ("inline", lambda n=n: with_emails(cast, 1000 + n, inline)),
                            ("floor", lambda n=n: floor_workflow(cast, n, step_names, floor, template)),
                            ("spiff", lambda n=n: spiff.workflow(cast, n, spiffs))):
             start = time.perf_counter()
             run()
             totals[label].append(time.perf_counter() - start)
 
-    counted = Steps(count_queries=True)
+    counted, counted_inline = Steps(count_queries=True), Steps(count_queries=True)
     services_workflow(cast, -1, counted)
+    with_emails(cast, -2, counted_inline)
     floor_counted = Steps(count_queries=True)
     floor_workflow(cast, -1, step_names, floor_counted, template)
 
@@ -344,39 +365,53 @@ def main() -> None:
     for who in ("officer", "lead", "senior"):
         clients[who] = Client()
         clients[who].force_login(getattr(cast, who))
-    posts = Steps()
+    posts, posts_inline = Steps(), Steps()
     http_workflow(cast, 0, Steps(), clients)  # warm up
+    http_with_emails = emails_inline(True, http_workflow)
     for n in range(1, args.http_workflows + 1):
         http_workflow(cast, n, posts, clients)
-    http_counted = Steps(count_queries=True)
+        http_with_emails(cast, 1000 + n, posts_inline, clients)
+    http_counted, http_counted_inline = Steps(count_queries=True), Steps(count_queries=True)
     http_workflow(cast, -1, http_counted, clients)
+    http_with_emails(cast, -2, http_counted_inline, clients)
 
     steps = len(step_names)
     print(f"PostgreSQL {connection.pg_version // 10000}, {args.workflows} workflows per path, "
           f"interleaved; {steps} steps per workflow (start, screening, review, "
           f"{step_names.count('complete_part')} parts, actions, submit, review, sign-off)")
+    print("emails: on the worker (production shape) unless marked 'emails inline' (make run); "
+          "the signed PDF is left to the worker")
     floor_ms = med(totals["floor"]) * 1000
-    for label, name in (("services", "engine + services (IIAFlow)"), ("floor", "ORM floor"),
-                        ("spiff", "SpiffWorkflow 3 + PostgreSQL")):
+    for label, name in (("services", "engine + services (IIAFlow)"), ("inline", "  the same, emails inline"),
+                        ("floor", "ORM floor"), ("spiff", "SpiffWorkflow 3 + PostgreSQL")):
         total = med(totals[label]) * 1000
         print(f"{name:32} {1000 / total:6.1f} workflows/s  {total / steps:6.2f} ms/step  "
               f"{total / floor_ms:4.1f}x floor")
     print()
-    print(f"{'step':18} {'services ms':>11} {'queries':>8} {'floor ms':>9} {'queries':>8} {'spiff ms':>9}")
+    print(f"{'':18} {'services':>18} {'emails inline':>18} {'ORM floor':>18} {'spiff':>9}")
+    print(f"{'step':18} {'ms':>9} {'queries':>8} {'ms':>9} {'queries':>8} {'ms':>9} {'queries':>8} {'ms':>9}")
     for name in dict.fromkeys(step_names):
-        print(f"{name:18} {med(services.ms[name]):11.2f} {med(counted.queries[name]):8.0f} "
+        print(f"{name:18} {med(services.ms[name]):9.2f} {med(counted.queries[name]):8.0f} "
+              f"{med(inline.ms[name]):9.2f} {med(counted_inline.queries[name]):8.0f} "
               f"{med(floor.ms[name]):9.2f} {med(floor_counted.queries[name]):8.0f} {med(spiffs.ms[name]):9.2f}")
+    all_queries = sum(sum(v) for v in counted.queries.values())
+    all_inline = sum(sum(v) for v in counted_inline.queries.values())
+    print(f"queries per step: services {all_queries / steps:.1f}, emails inline {all_inline / steps:.1f}, floor "
+          f"{sum(sum(v) for v in floor_counted.queries.values()) / steps:.1f}")
     transitions = ["review_screening", "submit", "review", "sign_off"]
-    service_t = med([v for name in transitions for v in services.ms[name]])
     floor_t = med([v for name in transitions for v in floor.ms[name]])
-    print(f"transition steps (screening review, submit, approve, sign off): services {service_t:.2f} ms, "
-          f"floor {floor_t:.2f} ms, {service_t / floor_t:.1f}x floor")
+    for label, measured in (("services", services), ("emails inline", inline)):
+        service_t = med([v for name in transitions for v in measured.ms[name]])
+        print(f"transition steps (screening review, submit, approve, sign off), {label}: {service_t:.2f} ms, "
+              f"floor {floor_t:.2f} ms, {service_t / floor_t:.1f}x floor")
     print()
-    all_posts = [v for values in posts.ms.values() for v in values]
-    print(f"task completed over HTTP (Django test client, {args.http_workflows} workflows): "
-          f"median {med(all_posts):.2f} ms")
-    for name, values in posts.ms.items():
-        print(f"  {name:18} median {med(values):6.2f} ms  {med(http_counted.queries[name]):4.0f} queries")
+    for label, measured, queries in (("", posts, http_counted), (", emails inline", posts_inline,
+                                                                  http_counted_inline)):
+        every = [v for values in measured.ms.values() for v in values]
+        print(f"task completed over HTTP (Django test client, {args.http_workflows} workflows{label}): "
+              f"median {med(every):.2f} ms")
+        for name, values in measured.ms.items():
+            print(f"  {name:18} median {med(values):6.2f} ms  {med(queries.queries[name]):4.0f} queries")
 
 
 if __name__ == "__main__":

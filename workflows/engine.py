@@ -59,10 +59,12 @@ def run_task(task: Task, user, work: Callable[[], object]):
         node = task.flow_task
         activation = node.activation_class(task)
         if task.owner_id is None:
+            # can_assign checks the node's rule for this user, as can_execute would again
+            # once the user holds the task; the service checks its own rule as well
             if not node.can_assign(user, task):
                 raise NotAllowed(f"{user} cannot claim {node.name}.")
             activation.assign(user)
-        if not node.can_execute(user, task):
+        elif not node.can_execute(user, task):
             raise NotAllowed(f"{user} cannot do {node.name}.")
         activation.start(None)
         result = work()
