@@ -15,6 +15,7 @@ from assessments.models import Assessment
 from .exceptions import Conflict
 from .flows import IIAFlow
 from .models import IIAProcess
+from .notifications import task_read_under_lock
 
 
 def active_task(plan_change, node) -> Task | None:
@@ -44,6 +45,7 @@ def _reload(task: Task) -> Task:
     """Read the task again under the lock, in place, with its process and the IIA process
     the rules and nodes look at (one query instead of three)."""
     task.refresh_from_db(from_queryset=Task.objects.select_related("process__iiaprocess"))
+    task_read_under_lock(task)
     return task
 
 

@@ -22,6 +22,7 @@ from viewflow.workflow.status import STATUS
 from assessments import rules
 
 from .exceptions import Conflict
+from .notifications import task_read_under_lock
 
 ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -45,6 +46,8 @@ def wrap_task_view(node: "TaskNode", view, permission, *, start: bool):
     def wrapped(request, process_pk: int, task_pk: int, **kwargs):
         def call():
             task = _task_for(node, process_pk, task_pk)
+            if request.method == "POST":  # read under the flow lock
+                task_read_under_lock(task)
             process = task.process.coerced
             if not rules.is_member(request.user, process.board_id):
                 raise Http404("No such task.")

@@ -294,13 +294,23 @@ def schedule(sender, assessment, action, by, **kwargs):
         batch.add("action", (assessment.pk, action, by.pk))
 
 
+def task_read_under_lock(task: Task) -> None:
+    """Note the holder and status of a task just read under its flow lock: nobody else can
+    change the row until the transaction ends, so its saves need not read them again."""
+    task._iia_locked = (task.owner_id, task.status)
+    transaction.on_commit(lambda: task.__dict__.pop("_iia_locked", None))
+
+
 @receiver(pre_save, sender=Task)
 def _task_before(sender, instance, **kwargs):
     if getattr(instance.flow_task, "role", None) is None:
         return
-    instance._iia_before = (
-        Task.objects.filter(pk=instance.pk).values_list("owner_id", "status").first() if instance.pk else None
-    )
+    if not instance.pk:
+        instance._iia_before = None
+    elif getattr(instance, "_iia_locked", None) is not None:
+        instance._iia_before = instance._iia_locked
+    else:
+        instance._iia_before = Task.objects.filter(pk=instance.pk).values_list("owner_id", "status").first()
 
 
 @receiver(post_save, sender=Task)
@@ -310,6 +320,8 @@ def _task_after(sender, instance, created, **kwargs):
         return
     before = instance.__dict__.pop("_iia_before", None)
     owner_id, status = instance.owner_id, instance.status
+    if getattr(instance, "_iia_locked", None) is not None:
+        instance._iia_locked = (owner_id, status)
     if status not in (STATUS.NEW, STATUS.ASSIGNED):
         return
     if created or before is None:
