@@ -28,6 +28,7 @@ def setup_django() -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iia.settings.base")
     os.environ.setdefault("IIA_SIGNING_DIR", str(workdir / "signing"))
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")  # not on stdout
     import django
 
     django.setup()
