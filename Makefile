@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_PORT ?= 54329
 PG_URL := postgres://iia@127.0.0.1:$(PG_PORT)/iia
 
-.PHONY: run test setup install migrate demo lint postgres postgres-stop chromium axe system-packages test-sqlite test-postgres bench
+.PHONY: run test setup install migrate demo lint postgres postgres-stop chromium axe system-packages test-sqlite test-postgres bench bench-workflow
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/prod.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -68,5 +68,11 @@ test-postgres: install postgres
 
 test: setup chromium axe lint test-sqlite test-postgres
 
+# Documents: render + sign against WeasyPrint, then a 30-report agenda pack (SQLite)
 bench: install
 	$(BIN)/python benchmarks/pdf_bench.py
+
+# Workflow engine overhead on a throwaway PostgreSQL of its own (port BENCH_PG_PORT)
+BENCH_PG_PORT ?= 55433
+bench-workflow: install
+	IIA_BENCH_PG_PORT=$(BENCH_PG_PORT) $(BIN)/python benchmarks/workflow_bench.py

@@ -1,7 +1,9 @@
 """Build an agenda pack of many reports with their signed assessments and print the time,
 pages per second and memory.
 
-    .venv/bin/python benchmarks/pack_bench.py [--items 25]
+    .venv/bin/python benchmarks/pack_bench.py [--items 30]
+
+(``benchmarks/pdf_bench.py`` runs it too, after its own figures.)
 
 Uses its own throwaway SQLite database: the demo, plus ``--items`` plan changes taken to
 sign-off through the real workflow (each with an explanation on every row), a report on
@@ -21,11 +23,16 @@ from pdf_bench import setup_django  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--items", type=int, default=25)
+    parser.add_argument("--items", type=int, default=30)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     setup_django()
+    measure_pack(args.items, profile=args.profile)
 
+
+def measure_pack(items: int, *, profile: bool = False) -> None:
+    """Set up ``items`` signed-off assessments with reports on one agenda, build its pack
+    and print the figures (Django must be set up, on a throwaway database)."""
     import datetime
 
     from django.db import transaction
@@ -40,7 +47,7 @@ def main() -> None:
     plan = demo._plan(board, demo_data.DUNDEE_PLAN)
     template = demo_data.PLAN_CHANGES[0]
     started = time.perf_counter()
-    for n in range(args.items):
+    for n in range(items):
         spec = {**template, "title": f"Benchmark plan change {n + 1}: {template['title']}"}
         demo._plan_change(plan, spec, users, author=users["officer"], lead=users["lead"], senior=users["chief"],
                           director=users["director"])
@@ -63,7 +70,7 @@ def main() -> None:
     with transaction.atomic():
         services.meeting_publish(meeting=Meeting.objects.get(pk=meeting.pk), by=users["clerk"])
 
-    if "--profile" in sys.argv:
+    if profile:
         import cProfile
         import pstats
 
@@ -80,8 +87,8 @@ def main() -> None:
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"set-up: {args.items} signed-off assessments through the workflow in {setup_s:.1f} s")
-    print(f"agenda pack: {args.items} reports with signed appendices, {pack.pages} pages, {pack.size / 1e6:.1f} MB")
+    print(f"set-up: {items} signed-off assessments through the workflow in {setup_s:.1f} s")
+    print(f"agenda pack: {items} reports with signed appendices, {pack.pages} pages, {pack.size / 1e6:.1f} MB")
     print(f"build time: {seconds:.2f} s, {pack.pages / seconds:.0f} pages per second")
     print(f"memory in this process: Python allocations peak {peak / 2**20:.1f} MiB during the build; "
           f"peak RSS {rss_after / 1024:.0f} MiB (before the build {rss_before / 1024:.0f} MiB)")

@@ -1,8 +1,10 @@
-"""Render and sign the demo's largest assessment with reportlab + pyHanko (tagged
-PDF/UA-1 and PDF/A-2a, as the product issues it), and the same content through WeasyPrint
-from the accessible HTML page (plain, and with its pdf/ua-1 variant), side by side in one run.
+"""Documents: render and sign the demo's largest assessment with reportlab + pyHanko
+(tagged PDF/UA-1 and PDF/A-2a, as the product issues it), and the same content through
+WeasyPrint from the accessible HTML page (plain, and with its pdf/ua-1 variant), side by
+side in one run; then an agenda pack of ``--pack-items`` reports with their signed
+assessments (``pack_bench.py``): seconds and pages per second.
 
-    .venv/bin/python benchmarks/pdf_bench.py [--runs 30]
+    .venv/bin/python benchmarks/pdf_bench.py [--runs 30] [--pack-items 30]
 
 It builds its own throwaway SQLite database with the demo data, so it measures the same
 document on any machine. Prints medians (ms) and the ratio; asserts nothing.
@@ -26,6 +28,7 @@ def setup_django() -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iia.settings.base")
     os.environ.setdefault("IIA_SIGNING_DIR", str(workdir / "signing"))
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")  # not on stdout
     import django
 
     django.setup()
@@ -47,6 +50,7 @@ def timed(fn, runs: int) -> tuple[float, object]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--pack-items", type=int, default=30, help="0: no agenda pack")
     args = parser.parse_args()
     setup_django()
 
@@ -111,6 +115,11 @@ def main() -> None:
     print(f"WeasyPrint render (HTML, pdf/ua-1)             median {weasy_ua_ms:7.1f} ms")
     print(f"ratio WeasyPrint pdf/ua-1 / (render + sign) = {weasy_ua_ms / both_ms:.1f}x")
     print(f"ratio WeasyPrint / (render + sign)          = {weasy_ms / both_ms:.1f}x")
+    if args.pack_items:
+        from pack_bench import measure_pack
+
+        print()
+        measure_pack(args.pack_items)
 
 
 if __name__ == "__main__":

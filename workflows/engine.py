@@ -15,6 +15,7 @@ from assessments.models import Assessment
 from .exceptions import Conflict
 from .flows import IIAFlow
 from .models import IIAProcess
+from .notifications import task_read_under_lock
 
 
 def active_task(plan_change, node) -> Task | None:
@@ -40,18 +41,32 @@ def active_tasks(plan_change, node) -> list[Task]:
     )
 
 
+def _reload(task: Task) -> Task:
+    """Read the task again under the lock, in place, with its process and the IIA process
+    the rules and nodes look at (one query instead of three)."""
+    task.refresh_from_db(from_queryset=Task.objects.select_related("process__iiaprocess"))
+    task_read_under_lock(task)
+    return task
+
+
+# The flow lock opens the transaction; ``atomic(savepoint=False)`` below only asserts it is
+# there (an error leaves through the lock's block, which rolls everything back).
+
+
 def run_task(task: Task, user, work: Callable[[], object]):
     """Claim the task for ``user`` if nobody holds it, do ``work`` and complete the task,
     all under the flow lock in one transaction."""
-    with IIAFlow.lock(task.process_id), transaction.atomic():
-        task.refresh_from_db()
+    with IIAFlow.lock(task.process_id), transaction.atomic(savepoint=False):
+        _reload(task)
         node = task.flow_task
         activation = node.activation_class(task)
         if task.owner_id is None:
+            # can_assign checks the node's rule for this user, as can_execute would again
+            # once the user holds the task; the service checks its own rule as well
             if not node.can_assign(user, task):
                 raise NotAllowed(f"{user} cannot claim {node.name}.")
             activation.assign(user)
-        if not node.can_execute(user, task):
+        elif not node.can_execute(user, task):
             raise NotAllowed(f"{user} cannot do {node.name}.")
         activation.start(None)
         result = work()
@@ -61,7 +76,7 @@ def run_task(task: Task, user, work: Callable[[], object]):
 
 def claim(task: Task, user) -> None:
     with IIAFlow.lock(task.process_id), transaction.atomic():
-        task.refresh_from_db()
+        _reload(task)
         if not task.flow_task.can_assign(user, task):
             raise NotAllowed(f"{user} cannot claim {task.flow_task.name}.")
         task.flow_task.activation_class(task).assign(user)
@@ -109,7 +124,7 @@ def _refuse(task: Task, user, permitted) -> None:
 def task_claim(task: Task, user) -> Task:
     """Claim an unassigned task, under the flow lock; the task's own rule decides who may."""
     with IIAFlow.lock(task.process_id), transaction.atomic():
-        task.refresh_from_db()
+        _reload(task)
         if task.status in ACTIVE and task.owner_id == user.pk:
             raise Conflict("You already hold this task.")
         _refuse(task, user, task.flow_task.can_assign)
@@ -120,7 +135,7 @@ def task_claim(task: Task, user) -> Task:
 def task_release(task: Task, user) -> Task:
     """Give a task the user holds back to the queue."""
     with IIAFlow.lock(task.process_id), transaction.atomic():
-        task.refresh_from_db()
+        _reload(task)
         _refuse(task, user, task.flow_task.can_unassign)
         task.flow_task.activation_class(task).unassign()
     return task
@@ -137,8 +152,8 @@ def task_check(task: Task, user) -> None:
 def task_work(task: Task, user, work: Callable[[], object], *, finish: bool):
     """Do ``work`` on a task the user holds, under the flow lock in one transaction;
     ``finish`` also completes the task so the flow moves on (a draft save does not)."""
-    with IIAFlow.lock(task.process_id), transaction.atomic():
-        task.refresh_from_db()
+    with IIAFlow.lock(task.process_id), transaction.atomic(savepoint=False):
+        _reload(task)
         task_check(task, user)
         if not finish:
             return work()

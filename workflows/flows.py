@@ -125,9 +125,14 @@ class IIAFlow(flow.Flow):
 
     # --- assignment and routing ----------------------------------------------
     def author(self, activation):
-        """Tasks of the officer go to the author of the current version (or of the plan change)."""
-        assessment = selectors.process_assessment(activation.process)
-        return assessment.author if assessment else activation.process.plan_change.created_by
+        """Tasks of the officer go to the author of the current version (or of the plan change).
+        Kept on the process object for the step: the parts split asks once per part, and a
+        process's current version keeps its author (a new version runs in a new process)."""
+        process = activation.process
+        if getattr(process, "_iia_author", None) is None:
+            assessment = selectors.process_assessment(process)
+            process._iia_author = assessment.author if assessment else process.plan_change.created_by
+        return process._iia_author
 
     def screening_returned(self, activation):
         return selectors.process_screening(activation.process).state == "returned"

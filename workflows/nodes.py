@@ -22,6 +22,7 @@ from viewflow.workflow.status import STATUS
 from assessments import rules
 
 from .exceptions import Conflict
+from .notifications import task_read_under_lock
 
 ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -29,7 +30,7 @@ Guard = Callable[[object, object], bool]
 
 
 def _task_for(node, process_pk: int, task_pk: int):
-    task = get_object_or_404(node.flow_class.task_class.objects.select_related("process"), pk=task_pk)
+    task = get_object_or_404(node.flow_class.task_class.objects.select_related("process__iiaprocess"), pk=task_pk)
     if task.process_id != process_pk or task.flow_task != node:
         raise Http404("No such task.")
     return task
@@ -45,6 +46,8 @@ def wrap_task_view(node: "TaskNode", view, permission, *, start: bool):
     def wrapped(request, process_pk: int, task_pk: int, **kwargs):
         def call():
             task = _task_for(node, process_pk, task_pk)
+            if request.method == "POST":  # read under the flow lock
+                task_read_under_lock(task)
             process = task.process.coerced
             if not rules.is_member(request.user, process.board_id):
                 raise Http404("No such task.")
@@ -68,7 +71,8 @@ def wrap_task_view(node: "TaskNode", view, permission, *, start: bool):
 
         try:
             if request.method == "POST":
-                with node.flow_class.lock(process_pk), transaction.atomic():
+                # the lock opens the transaction; no savepoint is needed inside it
+                with node.flow_class.lock(process_pk), transaction.atomic(savepoint=False):
                     return call()
             return call()
         except TransitionNotAllowed as error:

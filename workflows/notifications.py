@@ -131,14 +131,19 @@ def _action_emails(actions, emails: dict) -> None:
                 SUBJECTS[action].format(**words), [BODIES[action].format(**words), f"Open it: {link}"], person.email)
 
 
-def _acted_by(task: Task, hint_id: int | None) -> int | None:
+def _acted_by(task: Task, hint_id: int | None, looked_up: dict | None = None) -> int | None:
     """Whose action created the task: the holder of the nearest human task before it (the
-    last one finished, behind a join), else the actor of the change it came with."""
+    last one finished, behind a join), else the actor of the change it came with.
+    ``looked_up`` keeps the tasks before each task already read, for the other tasks of the
+    same change."""
+    looked_up = {} if looked_up is None else looked_up
     frontier, looked = [task], 0
     while frontier and looked < 30:
         current = frontier.pop(0)
         looked += 1
-        earlier = list(current.previous.order_by("-finished", "-pk"))
+        if current.pk not in looked_up:
+            looked_up[current.pk] = list(current.previous.order_by("-finished", "-pk"))
+        earlier = looked_up[current.pk]
         for previous in earlier:
             if previous.owner_id:
                 return previous.owner_id
@@ -151,15 +156,22 @@ def _acted_by(task: Task, hint_id: int | None) -> int | None:
 def _task_emails(events, hint_id, emails: dict) -> None:
     from . import selectors
 
+    # one change often creates several tasks of one process (the parts): read them together
+    tasks = Task.objects.select_related("process__iiaprocess__plan_change", "owner").in_bulk(
+        [event[0] for event in events])
+    looked_up, assessments = {}, {}
     for task_id, kind, owner_id, actor_id in events:
-        task = Task.objects.select_related("process", "owner").filter(pk=task_id).first()
+        task = tasks.get(task_id)
         if task is None or task.status not in (STATUS.NEW, STATUS.ASSIGNED):
             continue  # rolled back, or already moved on
         if task.owner_id != owner_id:
             continue
-        actor_id = actor_id or _acted_by(task, hint_id)
-        plan_change = task.process.coerced.plan_change
-        title = selectors.task_title(task)
+        actor_id = actor_id or _acted_by(task, hint_id, looked_up)
+        process = task.process.coerced
+        plan_change = process.plan_change
+        if (task.data or {}).get("part") and process.pk not in assessments:
+            assessments[process.pk] = selectors.process_assessment(process)
+        title = selectors.task_title(task, assessments.get(process.pk))
         if kind == ASSIGNED:
             people, url = [task.owner], selectors.task_url(task, "execute")
             line = f"- {title}: {_link(url)}"
@@ -282,13 +294,23 @@ def schedule(sender, assessment, action, by, **kwargs):
         batch.add("action", (assessment.pk, action, by.pk))
 
 
+def task_read_under_lock(task: Task) -> None:
+    """Note the holder and status of a task just read under its flow lock: nobody else can
+    change the row until the transaction ends, so its saves need not read them again."""
+    task._iia_locked = (task.owner_id, task.status)
+    transaction.on_commit(lambda: task.__dict__.pop("_iia_locked", None))
+
+
 @receiver(pre_save, sender=Task)
 def _task_before(sender, instance, **kwargs):
     if getattr(instance.flow_task, "role", None) is None:
         return
-    instance._iia_before = (
-        Task.objects.filter(pk=instance.pk).values_list("owner_id", "status").first() if instance.pk else None
-    )
+    if not instance.pk:
+        instance._iia_before = None
+    elif getattr(instance, "_iia_locked", None) is not None:
+        instance._iia_before = instance._iia_locked
+    else:
+        instance._iia_before = Task.objects.filter(pk=instance.pk).values_list("owner_id", "status").first()
 
 
 @receiver(post_save, sender=Task)
@@ -298,6 +320,8 @@ def _task_after(sender, instance, created, **kwargs):
         return
     before = instance.__dict__.pop("_iia_before", None)
     owner_id, status = instance.owner_id, instance.status
+    if getattr(instance, "_iia_locked", None) is not None:
+        instance._iia_locked = (owner_id, status)
     if status not in (STATUS.NEW, STATUS.ASSIGNED):
         return
     if created or before is None:

@@ -27,7 +27,7 @@ def process_assessment(process: IIAProcess) -> Assessment | None:
         return primed[1]
     return (
         Assessment.objects.filter(plan_change_id=process.plan_change_id)
-        .select_related("plan_change", "template")
+        .select_related("plan_change", "template", "author")
         .order_by("-version")
         .first()
     )
@@ -115,10 +115,11 @@ class TaskView:
     note: str = ""
 
 
-def task_title(task: Task) -> str:
+def task_title(task: Task, assessment: Assessment | None = None) -> str:
+    """The task's title; a part's names the part (of ``assessment`` when the caller has it)."""
     part = (task.data or {}).get("part")
     if part:
-        assessment = process_assessment(task.process.coerced)
+        assessment = assessment or process_assessment(task.process.coerced)
         try:
             return f"Complete “{part_by_code(assessment.template, part).title}”"
         except KeyError:

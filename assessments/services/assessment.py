@@ -50,6 +50,9 @@ class ActionInput:
     delete: bool = False
 
 
+RATING_FIELDS = [*Rating.values, "explanation"]
+
+
 def _locked(assessment: Assessment) -> Assessment:
     return (
         Assessment.objects.select_for_update(of=("self",))
@@ -142,18 +145,36 @@ def section_save(
             errors = section_errors(section, ratings, answers)
             if errors:
                 raise RuleViolation(errors)
+        # One INSERT for the new rows and one UPDATE for the changed ones: the assessment row
+        # is locked above, so nobody else creates these rows meanwhile.
         existing = {r.row_id: r for r in ImpactRating.objects.filter(assessment=assessment, row__in=rows)}
+        created, changed = [], []
         for row in rows:
             given = ratings.get(row.pk, RatingInput())
             rating = existing.get(row.pk) or ImpactRating(assessment=assessment, row=row)
+            before = [getattr(rating, name) for name in RATING_FIELDS]
             for value in Rating.values:
                 setattr(rating, value, value in given.ratings)
             rating.explanation = clean_text(given.explanation)
-            rating.save()
+            if rating.pk is None:
+                created.append(rating)
+            elif before != [getattr(rating, name) for name in RATING_FIELDS]:
+                changed.append(rating)
+        ImpactRating.objects.bulk_create(created)
+        ImpactRating.objects.bulk_update(changed, RATING_FIELDS)
+        stored = {a.question_id: a for a in SectionAnswer.objects.filter(assessment=assessment,
+                                                                          question__section=section)}
+        new_answers, changed_answers = [], []
         for question in section.questions.all():
-            SectionAnswer.objects.update_or_create(
-                assessment=assessment, question=question, defaults={"value": clean_text(answers.get(question.pk))}
-            )
+            value = clean_text(answers.get(question.pk))
+            answer = stored.get(question.pk)
+            if answer is None:
+                new_answers.append(SectionAnswer(assessment=assessment, question=question, value=value))
+            elif answer.value != value:
+                answer.value = value
+                changed_answers.append(answer)
+        SectionAnswer.objects.bulk_create(new_answers)
+        SectionAnswer.objects.bulk_update(changed_answers, ["value"])
         _record_part(assessment, section_code, by, complete=complete, expected_revision=expected_revision)
         verb = "Completed" if complete else "Saved a draft of"
         _audit(assessment, by, "assessment.section_complete" if complete else "assessment.section_save",
