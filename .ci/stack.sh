@@ -61,7 +61,11 @@ case "$action" in
         --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" --appendonly no
     fi
     $bin/python manage.py migrate --noinput -v0
-    $bin/python manage.py collectstatic --noinput -v0
+    # collectstatic compresses every file (a few minutes): only when the project's own changed
+    manifest=$dir/var/static/staticfiles.json
+    if [ ! -f "$manifest" ] || [ -n "$(find iia/static requirements -newer "$manifest" -type f | head -1)" ]; then
+      $bin/python manage.py collectstatic --noinput -v0
+    fi
     $bin/python manage.py shell -v0 -c "from assessments.models import PlanChange; print(PlanChange.objects.count())" \
       | grep -qx 0 && $bin/python manage.py load_demo
     stop_pid "$dir/gunicorn.pid"

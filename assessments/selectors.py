@@ -190,10 +190,11 @@ def job_title(user, board_id: int, role: str) -> str:
     return title or dict(Membership._meta.get_field("role").choices).get(role, "")
 
 
-def cumulative_for(user, board: Board, query, *, plan: StrategicPlan | None = None):
+def cumulative_for(user, board: Board, query, *, plan: StrategicPlan | None = None, page: int | None = None):
     """The cumulative impact matrix of the board's plan changes the user can see, filtered
     by the query (a ``MatrixFilterForm``'s data): (form, plan changes in scope, matrix).
-    With ``plan``, the matrix covers that plan; otherwise the form offers a plan filter."""
+    With ``plan``, the matrix covers that plan; otherwise the form offers a plan filter.
+    With ``page``, the matrix has one page of columns (see ``cumulative_matrix``)."""
     from .cumulative import cumulative_matrix
     from .forms import MatrixFilterForm
 
@@ -205,7 +206,8 @@ def cumulative_for(user, board: Board, query, *, plan: StrategicPlan | None = No
         scope = scope.filter(plan=plan)
     elif chosen.get("plan"):
         scope = scope.filter(plan_id=chosen["plan"])
-    return form, scope, cumulative_matrix(scope, sections=chosen.get("section", ()), states=chosen.get("state", ()))
+    return form, scope, cumulative_matrix(scope, sections=chosen.get("section", ()), states=chosen.get("state", ()),
+                                          page=page)
 
 
 # --- comments, reviews, delegations --------------------------------------------------------
