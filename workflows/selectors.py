@@ -66,6 +66,47 @@ def queue(user) -> list[Task]:
     return [task for task in candidates if task.flow_task.can_assign(user, task)]
 
 
+# The inbox and the queue show this many tasks a page.
+TASKS_PER_PAGE = 50
+
+
+@dataclass
+class TaskPage:
+    """One page of a task list: its tasks, and whether there are pages after it."""
+
+    tasks: list
+    number: int
+    has_next: bool
+
+
+def inbox_page(user, number: int = 1) -> TaskPage:
+    """One page of the inbox: the oldest tasks first."""
+    number = max(1, number)
+    start = (number - 1) * TASKS_PER_PAGE
+    found = list(inbox(user)[start:start + TASKS_PER_PAGE + 1])
+    return TaskPage(found[:TASKS_PER_PAGE], number, len(found) > TASKS_PER_PAGE)
+
+
+def queue_page(user, number: int = 1) -> TaskPage:
+    """One page of the queue. Whether a task may be claimed is the task's own rule, so the
+    candidates are read in batches, oldest first, only until the page is full."""
+    number = max(1, number)
+    wanted = number * TASKS_PER_PAGE + 1
+    found = []
+    candidates = _tasks().filter(
+        status=STATUS.NEW,
+        owner__isnull=True,
+        process__iiaprocess__board_id__in=rules.board_ids(user),
+    )
+    for task in candidates.iterator(chunk_size=TASKS_PER_PAGE * 2):
+        if task.flow_task.can_assign(user, task):
+            found.append(task)
+            if len(found) == wanted:
+                break
+    start = (number - 1) * TASKS_PER_PAGE
+    return TaskPage(found[start:start + TASKS_PER_PAGE], number, len(found) == wanted)
+
+
 def process_tasks(plan_change_id: int) -> QuerySet[Task]:
     return (
         Task.objects.filter(process__iiaprocess__plan_change_id=plan_change_id)

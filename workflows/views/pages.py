@@ -34,12 +34,18 @@ def home(request):
     })
 
 
+def _page_number(request) -> int:
+    page = request.GET.get("page", "1")
+    return int(page) if page.isdigit() else 1
+
+
 @login_required
 @require_safe
 def inbox(request):
-    tasks = [selectors.describe(t, request.user) for t in selectors.inbox(request.user)]
+    page = selectors.inbox_page(request.user, _page_number(request))
+    tasks = [selectors.describe(t, request.user) for t in page.tasks]
     return render(request, "workflows/task_list.html", {
-        "tasks": tasks, "heading": "Your inbox",
+        "tasks": tasks, "page": page, "heading": "Your inbox",
         "intro": "Tasks assigned to you. Open one to carry on where you left off.",
         "empty": "You have no tasks. Claim one from the queue" + (
             ", or start an assessment." if any(rules.has_role(request.user, b, Role.OFFICER)
@@ -50,9 +56,10 @@ def inbox(request):
 @login_required
 @require_safe
 def queue(request):
-    tasks = [selectors.describe(t, request.user) for t in selectors.queue(request.user)]
+    page = selectors.queue_page(request.user, _page_number(request))
+    tasks = [selectors.describe(t, request.user) for t in page.tasks]
     return render(request, "workflows/task_list.html", {
-        "tasks": tasks, "heading": "Queue",
+        "tasks": tasks, "page": page, "heading": "Queue",
         "intro": "Unclaimed tasks for your roles on your boards. Claim one to move it to your inbox.",
         "empty": "Nothing is waiting in the queue for your roles.",
     })
