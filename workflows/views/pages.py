@@ -22,11 +22,13 @@ from ..selectors import task_url
 @login_required
 @require_safe
 def home(request):
-    inbox = [selectors.describe(t, request.user) for t in selectors.inbox(request.user)]
-    queue = [selectors.describe(t, request.user) for t in selectors.queue(request.user)]
+    tasks = selectors.inbox(request.user)
+    inbox = [selectors.describe(t, request.user) for t in tasks[:5]]
+    queue = selectors.queue_page(request.user)  # counted only up to one page: "50 or more"
+    queue_count = f"{len(queue.tasks)} or more" if queue.has_next else len(queue.tasks)
     mine = assessment_selectors.plan_changes_for(request.user).filter(created_by=request.user)[:10]
     return render(request, "workflows/home.html", {
-        "inbox": inbox[:5], "inbox_count": len(inbox), "queue_count": len(queue),
+        "inbox": inbox, "inbox_count": tasks.count(), "queue_count": queue_count,
         "my_plan_changes": [(pc, assessment_selectors.plan_change_status(pc)) for pc in mine],
         "plans": assessment_selectors.plans_for(request.user),
         "officer_boards": [b for b in assessment_selectors.boards_for(request.user)
