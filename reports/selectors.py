@@ -58,7 +58,8 @@ def published_documents(board) -> QuerySet[SignedDocument]:
     """Everything on the board's public register: signed documents published with an
     agenda, each with the reports and meetings it was published with."""
     return (SignedDocument.objects.filter(board=board, published_at__isnull=False, status="ready")
-            .select_related("assessment__plan_change", "screening__plan_change", "board")
+            .select_related("assessment__plan_change__board", "screening__plan_change__board", "board")
+            .defer("pdf", "certificate")  # the bytes (about 100 KB each) only go out with the PDF itself
             .prefetch_related(Prefetch("publications", queryset=Publication.objects.select_related(
                 "report", "meeting__committee").order_by("published_at", "pk")))
             .order_by("-published_at", "-pk"))
