@@ -137,27 +137,31 @@ def cumulative_matrix(
     a page costs the same whatever the number of plan changes.
     """
     sections, states = set(sections), set(states) or set(DEFAULT_STATES)
-    newest = current_assessments(plan_changes)
-    in_scope = [(pc_id, a) for pc_id, a in sorted(newest.items()) if a.state in states]
+    # the newest version of each plan change's IIA, as plain tuples: cheap for thousands
+    newest: dict[int, tuple[int, int, str, int]] = {}
+    for pk, pc_id, version, state, template_id in Assessment.objects.filter(plan_change__in=plan_changes).values_list(
+        "pk", "plan_change_id", "version", "state", "template_id"
+    ).order_by():
+        held = newest.get(pc_id)
+        if held is None or version > held[1]:
+            newest[pc_id] = (pk, version, state, template_id)
+    in_scope = [(pc_id, held) for pc_id, held in sorted(newest.items()) if held[2] in states]
     pages, total_columns = 1, len(in_scope)
+    template_ids = {held[3] for _pc_id, held in in_scope}
+    counted = None
     if page is not None:
+        counted = _counted_totals([held[0] for _pc_id, held in in_scope])
         in_scope.reverse()
         pages = max(1, -(-total_columns // per_page))
         page = min(max(1, page), pages)
         in_scope = in_scope[(page - 1) * per_page:page * per_page]
-    changes = {pc.pk: pc for pc in plan_changes.filter(pk__in=[pc_id for pc_id, _a in in_scope])
-               .select_related("board")}
-    columns = [Column(changes[pc_id], a) for pc_id, a in in_scope]
+    shown = {pc_id for pc_id, _held in in_scope}
+    changes = {pc.pk: pc for pc in plan_changes.filter(pk__in=shown).select_related("board")}
+    assessments = {a.pk: a for a in Assessment.objects.filter(pk__in=[held[0] for _pc_id, held in in_scope]).only(
+        "pk", "plan_change_id", "version", "state", "template_id", "review_date", "signed_off_at")}
+    columns = [Column(changes[pc_id], assessments[held[0]]) for pc_id, held in in_scope]
     for column in columns:
         column.assessment.plan_change = column.plan_change
-    if page is not None:
-        all_ids = [a.pk for a in newest.values() if a.state in states]
-        template_ids = set(Assessment.objects.filter(pk__in=all_ids).values_list("template_id", flat=True)
-                           .distinct().order_by())
-        counted = _counted_totals(all_ids)
-    else:
-        template_ids = {c.assessment.template_id for c in columns}
-        counted = None
     rows = Row.objects.filter(section__template_id__in=template_ids).select_related("section__template")
     if sections:
         rows = rows.filter(section__code__in=sections)
