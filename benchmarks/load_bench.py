@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -92,7 +93,7 @@ class Gunicorn:
         raise RuntimeError("gunicorn did not start")
 
     def stop(self) -> None:
-        self.proc.terminate()
+        self.proc.send_signal(signal.SIGQUIT)  # at once: requests wrk gave up on are dropped
         self.proc.wait(30)
 
 
@@ -282,16 +283,22 @@ def main() -> None:
         found = targets(db_env)
         server = Gunicorn(db_env, args.port, args.workers, args.code)
         try:
-            for page in pages(server.url, found):
-                if args.pages and not any(w in page["page"] for w in args.pages.split(",")):
-                    continue
+            todo = pages(server.url, found)
+        finally:
+            server.stop()
+        for page in todo:
+            if args.pages and not any(w in page["page"] for w in args.pages.split(",")):
+                continue
+            # a fresh server per page: requests wrk gave up on must not slow the next page
+            server = Gunicorn(db_env, args.port, args.workers, args.code)
+            try:
                 drive(server.url, page, 4, 3)  # warm up: every worker has loaded its code and templates
                 row = {"size": size, "seed_seconds": seeded, **drive(server.url, page, args.users, args.seconds)}
                 results.append(row)
                 print(f"{size:>7} {row['page']:<34} p50 {row['p50']:7.1f}  p95 {row['p95']:7.1f}  "
                       f"p99 {row['p99']:7.1f} ms  {row['rps']:6.1f} req/s  errors {row['errors']}", flush=True)
-        finally:
-            server.stop()
+            finally:
+                server.stop()
     print(f"\n{args.users} connections, {args.seconds} s per page, gunicorn {args.workers} workers, wrk 2 threads")
     print("| plan changes | page | p50 ms | p95 ms | p99 ms | req/s | errors |")
     print("|---|---|---|---|---|---|---|")
