@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_PORT ?= 54329
 PG_URL := postgres://iia@127.0.0.1:$(PG_PORT)/iia
 
-.PHONY: run test setup install migrate demo lint postgres postgres-stop chromium axe system-packages test-sqlite test-postgres bench bench-workflow
+.PHONY: run test setup install migrate demo lint postgres postgres-stop chromium axe system-packages test-sqlite test-postgres bench bench-workflow stack stack-stop bench-load
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/prod.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -76,3 +76,25 @@ bench: install
 BENCH_PG_PORT ?= 55433
 bench-workflow: install
 	IIA_BENCH_PG_PORT=$(BENCH_PG_PORT) $(BIN)/python benchmarks/workflow_bench.py
+
+# The production shape on loopback (README "Production shape"): PostgreSQL, Redis, gunicorn,
+# a Celery worker and beat, WhiteNoise, iia.settings.production. Data and logs in $(STACK_DIR).
+STACK_PG_PORT ?= 55871
+STACK_REDIS_PORT ?= 56871
+STACK_WEB_PORT ?= 8871
+STACK_WEB_WORKERS ?= 4
+STACK_DIR ?= /tmp/iia-stack-$(STACK_PG_PORT)
+STACK_ENV := STACK_PG_PORT=$(STACK_PG_PORT) STACK_REDIS_PORT=$(STACK_REDIS_PORT) STACK_WEB_PORT=$(STACK_WEB_PORT) \
+	STACK_WEB_WORKERS=$(STACK_WEB_WORKERS) STACK_DIR=$(STACK_DIR)
+
+stack: install
+	$(STACK_ENV) .ci/stack.sh start
+
+stack-stop:
+	$(STACK_ENV) .ci/stack.sh stop
+
+# Pages under load and growth (docs/performance.md): seeds large boards on the stack's
+# PostgreSQL, runs gunicorn on them and drives it with wrk. BENCH_SIZES=1000,10000,100000
+BENCH_SIZES ?= 10000
+bench-load: install
+	$(STACK_ENV) $(BIN)/python benchmarks/load_bench.py --sizes $(BENCH_SIZES)

@@ -26,6 +26,9 @@ from .models.assessment import ActionStatus, Rating
 
 # A row is flagged when at least this many plan changes rate it negative.
 FLAG_AT = 2
+# The pages show this many plan changes (columns) at a time; the totals and flags always
+# count every plan change in scope. The exports have every column.
+COLUMNS_PER_PAGE = 25
 # Rows whose code starts with this are the protected characteristics (PC.AGE, PC.RACE...).
 CHARACTERISTIC_PREFIX = "PC."
 # States a column can be in; superseded versions never head a plan change.
@@ -84,6 +87,9 @@ class Matrix:
     sections: list[MatrixSection]
     flag_at: int = FLAG_AT
     without_assessment: int = 0  # plan changes in scope with no full IIA (screened out or not yet screened)
+    total_columns: int = 0  # columns in scope; ``columns`` is one page of them when paged
+    page: int = 1
+    pages: int = 1
 
     @property
     def rows(self) -> list[MatrixRow]:
@@ -116,7 +122,8 @@ def current_assessments(plan_changes: QuerySet[PlanChange]) -> dict[int, Assessm
 
 
 def cumulative_matrix(
-    plan_changes: QuerySet[PlanChange], *, sections: Iterable[str] = (), states: Iterable[str] = ()
+    plan_changes: QuerySet[PlanChange], *, sections: Iterable[str] = (), states: Iterable[str] = (),
+    page: int | None = None, per_page: int = COLUMNS_PER_PAGE,
 ) -> Matrix:
     """Rows of the form against the current assessment of each plan change.
 
@@ -124,15 +131,37 @@ def cumulative_matrix(
     assessments in those states (default: every state but withdrawn). Rows are keyed by
     their stable code, so assessments made with different versions of the form line up;
     a row one version lacks shows as such, never as a blank rating.
+
+    With ``page``, the matrix has that page of ``per_page`` columns (the newest plan
+    changes first), while each row's totals and flag still count every column in scope:
+    a page costs the same whatever the number of plan changes.
     """
     sections, states = set(sections), set(states) or set(DEFAULT_STATES)
-    changes = {pc.pk: pc for pc in plan_changes.select_related("board").order_by("pk")}
-    newest = current_assessments(plan_changes)
-    columns = [Column(changes[pc_id], a) for pc_id, a in sorted(newest.items()) if a.state in states]
+    # the newest version of each plan change's IIA, as plain tuples: cheap for thousands
+    newest: dict[int, tuple[int, int, str, int]] = {}
+    for pk, pc_id, version, state, template_id in Assessment.objects.filter(plan_change__in=plan_changes).values_list(
+        "pk", "plan_change_id", "version", "state", "template_id"
+    ).order_by():
+        held = newest.get(pc_id)
+        if held is None or version > held[1]:
+            newest[pc_id] = (pk, version, state, template_id)
+    in_scope = [(pc_id, held) for pc_id, held in sorted(newest.items()) if held[2] in states]
+    pages, total_columns = 1, len(in_scope)
+    template_ids = {held[3] for _pc_id, held in in_scope}
+    counted = None
+    if page is not None:
+        counted = _counted_totals([held[0] for _pc_id, held in in_scope])
+        in_scope.reverse()
+        pages = max(1, -(-total_columns // per_page))
+        page = min(max(1, page), pages)
+        in_scope = in_scope[(page - 1) * per_page:page * per_page]
+    shown = {pc_id for pc_id, _held in in_scope}
+    changes = {pc.pk: pc for pc in plan_changes.filter(pk__in=shown).select_related("board")}
+    assessments = {a.pk: a for a in Assessment.objects.filter(pk__in=[held[0] for _pc_id, held in in_scope]).only(
+        "pk", "plan_change_id", "version", "state", "template_id", "review_date", "signed_off_at")}
+    columns = [Column(changes[pc_id], assessments[held[0]]) for pc_id, held in in_scope]
     for column in columns:
         column.assessment.plan_change = column.plan_change
-
-    template_ids = {c.assessment.template_id for c in columns}
     rows = Row.objects.filter(section__template_id__in=template_ids).select_related("section__template")
     if sections:
         rows = rows.filter(section__code__in=sections)
@@ -157,10 +186,31 @@ def cumulative_matrix(
             Cell(ratings.get((c.assessment.pk, *key), ()), (c.assessment.template_id, *key) in in_template)
             for c in columns
         ]
-        totals = Counter(r for cell in cells for r in cell.ratings)
+        if counted is None:
+            totals = Counter(r for cell in cells for r in cell.ratings)
+        else:
+            totals = counted.get(key, Counter())
         section = built.setdefault(key[0], MatrixSection(key[0], row.section.title, []))
         section.rows.append(MatrixRow(row.code, row.label, row.group, cells, totals, totals["negative"] >= FLAG_AT))
-    return Matrix(columns, list(built.values()), without_assessment=len(changes) - len(newest))
+    built_sections = [section for section in built.values() if section.rows]
+    return Matrix(columns, built_sections, without_assessment=plan_changes.count() - len(newest),
+                  total_columns=total_columns, page=page or 1, pages=pages)
+
+
+def _counted_totals(assessment_ids: list[int]) -> dict[tuple[str, str], Counter]:
+    """Each row's ratings over these assessments, counted by the database."""
+    flags = [r.value for r in Rating]
+    totals: dict[tuple[str, str], Counter] = {}
+    for section_code, row_code, *counts in (
+        ImpactRating.objects.filter(assessment_id__in=assessment_ids)
+        .values("row__section__code", "row__code")
+        .annotate(**{f"n_{f}": Count("pk", filter=Q(**{f: True})) for f in flags})
+        .values_list("row__section__code", "row__code", *[f"n_{f}" for f in flags])
+        .order_by()
+    ):
+        counter = totals.setdefault((section_code, row_code), Counter())
+        counter.update({f: n for f, n in zip(flags, counts, strict=True) if n})
+    return totals
 
 
 # --- the charts' figures -------------------------------------------------------------------

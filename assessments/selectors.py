@@ -84,6 +84,7 @@ def plan_change_status(plan_change: PlanChange) -> Status:
 class ActionOverview:
     action: PlanAction
     plan_changes: list[tuple[PlanChange, Status]]
+    total: int = 0  # plan changes touching it; ``plan_changes`` has the newest of them
 
 
 @dataclass
@@ -91,26 +92,42 @@ class PriorityOverview:
     priority: PlanPriority
     actions: list[ActionOverview]
     plan_changes: list[tuple[PlanChange, Status]]
+    total: int = 0
 
 
-def plan_overview(user, plan: StrategicPlan) -> list[PriorityOverview]:
-    """Every priority and action of the plan with the plan changes touching each."""
-    changes = {pc.pk: pc for pc in plan_changes_for(user).filter(plan=plan).prefetch_related("priorities", "actions")}
-    by_action: dict[int, list] = {}
-    by_priority: dict[int, list] = {}
-    for pc in changes.values():
-        status = plan_change_status(pc)
-        for action in pc.actions.all():
-            by_action.setdefault(action.pk, []).append((pc, status))
-        for priority in pc.priorities.all():
-            by_priority.setdefault(priority.pk, []).append((pc, status))
+# The plan page lists this many plan changes (the newest) under each priority and action,
+# with the number of the others: a plan with thousands of changes still gives a short page.
+OVERVIEW_SHOWN = 10
+
+
+def plan_overview(user, plan: StrategicPlan, *, shown: int | None = None) -> list[PriorityOverview]:
+    """Every priority and action of the plan with the newest plan changes touching each
+    (at most ``shown``) and how many touch it in all."""
+    shown = OVERVIEW_SHOWN if shown is None else shown
+    visible = plan_changes_for(user).filter(plan=plan)
+    by_action: dict[int, list[int]] = {}
+    by_priority: dict[int, list[int]] = {}
+    links = PlanChange.actions.through.objects.filter(planchange__in=visible.values("pk"))
+    for pc_id, action_id in links.values_list("planchange_id", "planaction_id").order_by("-planchange_id"):
+        by_action.setdefault(action_id, []).append(pc_id)
+    links = PlanChange.priorities.through.objects.filter(planchange__in=visible.values("pk"))
+    for pc_id, priority_id in links.values_list("planchange_id", "planpriority_id").order_by("-planchange_id"):
+        by_priority.setdefault(priority_id, []).append(pc_id)
+    wanted = {pc_id for ids in (*by_action.values(), *by_priority.values()) for pc_id in ids[:shown]}
+    changes = {pc.pk: (pc, plan_change_status(pc)) for pc in visible.filter(pk__in=wanted)}
+
+    def newest(ids: list[int]) -> list[tuple[PlanChange, Status]]:
+        return [changes[pc_id] for pc_id in ids[:shown]]
+
     overview = []
     for priority in plan.priorities.prefetch_related("actions").order_by("number"):
         overview.append(
             PriorityOverview(
                 priority=priority,
-                actions=[ActionOverview(a, by_action.get(a.pk, [])) for a in priority.actions.all()],
-                plan_changes=by_priority.get(priority.pk, []),
+                actions=[ActionOverview(a, newest(by_action.get(a.pk, [])), len(by_action.get(a.pk, [])))
+                         for a in priority.actions.all()],
+                plan_changes=newest(by_priority.get(priority.pk, [])),
+                total=len(by_priority.get(priority.pk, [])),
             )
         )
     return overview
@@ -190,10 +207,11 @@ def job_title(user, board_id: int, role: str) -> str:
     return title or dict(Membership._meta.get_field("role").choices).get(role, "")
 
 
-def cumulative_for(user, board: Board, query, *, plan: StrategicPlan | None = None):
+def cumulative_for(user, board: Board, query, *, plan: StrategicPlan | None = None, page: int | None = None):
     """The cumulative impact matrix of the board's plan changes the user can see, filtered
     by the query (a ``MatrixFilterForm``'s data): (form, plan changes in scope, matrix).
-    With ``plan``, the matrix covers that plan; otherwise the form offers a plan filter."""
+    With ``plan``, the matrix covers that plan; otherwise the form offers a plan filter.
+    With ``page``, the matrix has one page of columns (see ``cumulative_matrix``)."""
     from .cumulative import cumulative_matrix
     from .forms import MatrixFilterForm
 
@@ -205,7 +223,8 @@ def cumulative_for(user, board: Board, query, *, plan: StrategicPlan | None = No
         scope = scope.filter(plan=plan)
     elif chosen.get("plan"):
         scope = scope.filter(plan_id=chosen["plan"])
-    return form, scope, cumulative_matrix(scope, sections=chosen.get("section", ()), states=chosen.get("state", ()))
+    return form, scope, cumulative_matrix(scope, sections=chosen.get("section", ()), states=chosen.get("state", ()),
+                                          page=page)
 
 
 # --- comments, reviews, delegations --------------------------------------------------------

@@ -20,6 +20,13 @@ def _plan(request, pk) -> StrategicPlan:
         raise Http404("No such plan.") from None
 
 
+def _columns_page(request) -> tuple[int, str]:
+    """The matrix page asked for (``?columns=``), and the query without it."""
+    query = request.GET.copy()
+    page = query.pop("columns", ["1"])[-1]
+    return (int(page) if page.isdigit() else 1), query.urlencode()
+
+
 def _board(request, slug) -> Board:
     try:
         return selectors.boards_for(request.user).get(slug=slug)
@@ -39,10 +46,11 @@ def plan_list(request):
 @require_safe
 def plan_detail(request, pk):
     plan = _plan(request, pk)
-    form, _scope, matrix = selectors.cumulative_for(request.user, plan.board, request.GET, plan=plan)
+    page, query = _columns_page(request)
+    form, _scope, matrix = selectors.cumulative_for(request.user, plan.board, request.GET, plan=plan, page=page)
     return render(request, "assessments/plan_detail.html", {
         "plan": plan, "priorities": selectors.plan_overview(request.user, plan), "form": form, "matrix": matrix,
-        "query": request.GET.urlencode(),
+        "query": query,
     })
 
 
@@ -50,10 +58,11 @@ def plan_detail(request, pk):
 @require_safe
 def board_dashboard(request, slug):
     board = _board(request, slug)
-    form, scope, matrix = selectors.cumulative_for(request.user, board, request.GET)
+    page, query = _columns_page(request)
+    form, scope, matrix = selectors.cumulative_for(request.user, board, request.GET, page=page)
     charts = [(chart, chart_svg(chart)) for chart in cumulative.dashboard_charts(scope, matrix)]
     return render(request, "assessments/board_dashboard.html", {
-        "board": board, "form": form, "matrix": matrix, "charts": charts, "query": request.GET.urlencode(),
+        "board": board, "form": form, "matrix": matrix, "charts": charts, "query": query,
     })
 
 

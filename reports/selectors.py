@@ -59,6 +59,7 @@ def published_documents(board) -> QuerySet[SignedDocument]:
     agenda, each with the reports and meetings it was published with."""
     return (SignedDocument.objects.filter(board=board, published_at__isnull=False, status="ready")
             .select_related("assessment__plan_change__board", "screening__plan_change__board", "board")
+            .defer("pdf", "certificate")  # the bytes (about 100 KB each) only go out with the PDF itself
             .prefetch_related(Prefetch("publications", queryset=Publication.objects.select_related(
                 "report", "meeting__committee").order_by("published_at", "pk")))
             .order_by("-published_at", "-pk"))

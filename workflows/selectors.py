@@ -94,6 +94,53 @@ def queue(user) -> list[Task]:
     return [task for task in tasks_primed(candidates) if task.flow_task.can_assign(user, task)]
 
 
+# The inbox and the queue show this many tasks a page.
+TASKS_PER_PAGE = 50
+
+
+@dataclass
+class TaskPage:
+    """One page of a task list: its tasks, and whether there are pages after it."""
+
+    tasks: list
+    number: int
+    has_next: bool
+
+
+def inbox_page(user, number: int = 1) -> TaskPage:
+    """One page of the inbox: the oldest tasks first."""
+    number = max(1, number)
+    start = (number - 1) * TASKS_PER_PAGE
+    found = list(inbox(user)[start:start + TASKS_PER_PAGE + 1])
+    return TaskPage(found[:TASKS_PER_PAGE], number, len(found) > TASKS_PER_PAGE)
+
+
+def queue_page(user, number: int = 1) -> TaskPage:
+    """One page of the queue. Whether a task may be claimed is the task's own rule, so the
+    candidates are read in batches, oldest first, only until the page is full."""
+    number = max(1, number)
+    wanted = number * TASKS_PER_PAGE + 1
+    found = []
+    candidates = _tasks().filter(
+        status=STATUS.NEW,
+        owner__isnull=True,
+        process__iiaprocess__board_id__in=rules.board_ids(user),
+    )
+    offset, batch_size = 0, TASKS_PER_PAGE * 2
+    while len(found) < wanted:
+        batch = list(candidates[offset:offset + batch_size])
+        if not batch:
+            break
+        for task in tasks_primed(batch):  # what the rules read, for the whole batch at once
+            if task.flow_task.can_assign(user, task):
+                found.append(task)
+                if len(found) == wanted:
+                    break
+        offset += batch_size
+    start = (number - 1) * TASKS_PER_PAGE
+    return TaskPage(found[start:start + TASKS_PER_PAGE], number, len(found) == wanted)
+
+
 def process_tasks(plan_change_id: int) -> QuerySet[Task]:
     return (
         Task.objects.filter(process__iiaprocess__plan_change_id=plan_change_id)

@@ -13,14 +13,17 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.
 WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False
 
+# HTTPS everywhere. IIA_HTTPS=0 is only for a stack on loopback with no TLS in front
+# (`make stack`): plain HTTP, no redirect, no HSTS, cookies without the Secure flag.
+IIA_HTTPS = env_bool("IIA_HTTPS", True)  # noqa: F405
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = True
-SECURE_HSTS_SECONDS = 31536000
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = True
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+SECURE_SSL_REDIRECT = IIA_HTTPS
+SECURE_HSTS_SECONDS = 31536000 if IIA_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = IIA_HTTPS
+SECURE_HSTS_PRELOAD = IIA_HTTPS
+SESSION_COOKIE_SECURE = IIA_HTTPS
+CSRF_COOKIE_SECURE = IIA_HTTPS
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "iia.storage.StaticFilesStorage"},
 }

@@ -208,3 +208,35 @@ def test_the_page_reads_in_a_fixed_number_of_queries(cast, world, django_assert_
     assert PlanChange.objects.count() == 7
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(f"/plans/{plan_id}/")
+
+
+def test_a_page_of_columns_keeps_the_totals_and_flags_of_every_plan_change(cast, world):
+    full = _matrix(cast)
+    first = _matrix(cast, page=1, per_page=1)
+    second = _matrix(cast, page=2, per_page=1)
+    # newest first, one column a page; the totals and flags still count both columns
+    assert [c.plan_change for c in first.columns] == [world["b"]]
+    assert [c.plan_change for c in second.columns] == [world["a"]]
+    assert (first.pages, first.total_columns, second.page) == (2, 2, 2)
+    for paged in (first, second):
+        assert [row.code for row in paged.flagged_rows] == ["PC.AGE"]
+        assert {row.code: row.totals for row in paged.rows} == {row.code: row.totals for row in full.rows}
+        assert paged.without_assessment == full.without_assessment
+    assert _matrix(cast, page=99, per_page=1).page == 2  # past the end: the last page
+
+
+def test_the_plan_page_pages_its_columns(cast, world, monkeypatch):
+    monkeypatch.setattr(cumulative, "COLUMNS_PER_PAGE", 1)
+    monkeypatch.setattr(cumulative.cumulative_matrix, "__kwdefaults__",
+                        {**cumulative.cumulative_matrix.__kwdefaults__, "per_page": 1})
+    client = Client()
+    client.force_login(cast.officer)
+    plan_id = world["a"].plan_id
+    page = client.get(f"/plans/{plan_id}/?state=approved&state=in_progress&columns=2")
+    matrix = page.context["matrix"]
+    assert [c.plan_change for c in matrix.columns] == [world["a"]] and matrix.pages == 2
+    html = page.content.decode()
+    assert "page 2 of 2" in html and "1 row hit negatively by 2 or more changes at once" in html
+    assert "columns=1#matrix-title" in html and "Newer plan changes" in html
+    # the downloads take the filters, never the page
+    assert "cumulative-impact.csv?state=approved&amp;state=in_progress\"" in html

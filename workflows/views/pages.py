@@ -22,11 +22,13 @@ from ..selectors import task_url
 @login_required
 @require_safe
 def home(request):
-    inbox = selectors.describe_all(selectors.inbox(request.user), request.user)
-    queue = selectors.queue(request.user)
+    tasks = selectors.inbox(request.user)
+    inbox = selectors.describe_all(tasks[:5], request.user)
+    queue = selectors.queue_page(request.user)  # counted only up to one page: "50 or more"
+    queue_count = f"{len(queue.tasks)} or more" if queue.has_next else len(queue.tasks)
     mine = assessment_selectors.plan_changes_for(request.user).filter(created_by=request.user)[:10]
     return render(request, "workflows/home.html", {
-        "inbox": inbox[:5], "inbox_count": len(inbox), "queue_count": len(queue),
+        "inbox": inbox, "inbox_count": tasks.count(), "queue_count": queue_count,
         "my_plan_changes": [(pc, assessment_selectors.plan_change_status(pc)) for pc in mine],
         "plans": assessment_selectors.plans_for(request.user),
         "officer_boards": [b for b in assessment_selectors.boards_for(request.user)
@@ -34,12 +36,18 @@ def home(request):
     })
 
 
+def _page_number(request) -> int:
+    page = request.GET.get("page", "1")
+    return int(page) if page.isdigit() else 1
+
+
 @login_required
 @require_safe
 def inbox(request):
-    tasks = selectors.describe_all(selectors.inbox(request.user), request.user)
+    page = selectors.inbox_page(request.user, _page_number(request))
+    tasks = selectors.describe_all(page.tasks, request.user)
     return render(request, "workflows/task_list.html", {
-        "tasks": tasks, "heading": "Your inbox",
+        "tasks": tasks, "page": page, "heading": "Your inbox",
         "intro": "Tasks assigned to you. Open one to carry on where you left off.",
         "empty": "You have no tasks. Claim one from the queue" + (
             ", or start an assessment." if any(rules.has_role(request.user, b, Role.OFFICER)
@@ -50,9 +58,10 @@ def inbox(request):
 @login_required
 @require_safe
 def queue(request):
-    tasks = selectors.describe_all(selectors.queue(request.user), request.user)
+    page = selectors.queue_page(request.user, _page_number(request))
+    tasks = selectors.describe_all(page.tasks, request.user)
     return render(request, "workflows/task_list.html", {
-        "tasks": tasks, "heading": "Queue",
+        "tasks": tasks, "page": page, "heading": "Queue",
         "intro": "Unclaimed tasks for your roles on your boards. Claim one to move it to your inbox.",
         "empty": "Nothing is waiting in the queue for your roles.",
     })

@@ -1,0 +1,313 @@
+"""Pages under load, and how their cost grows with the board (issue 8, benchmarks 2 and 5).
+
+    .venv/bin/python benchmarks/load_bench.py [--sizes 1000,10000] [--users 50] [--seconds 15]
+    make bench-load BENCH_SIZES=1000,10000
+
+For each size: a PostgreSQL database ``iia_bench_<size>`` on the stack's server (started
+here when ``make stack`` is not running; kept for the next run while that server runs),
+seeded by ``manage.py seed_large --plan-changes <size>`` (about 0.7 assessments, 11 tasks
+and 20 audit events per plan change); gunicorn with --workers on it (production
+settings, plain HTTP on loopback); then wrk drives each page in turn with --users
+connections for --seconds, signed in as the user whose page it is. Pages that take an
+object (a plan change, a section form) rotate through up to 200 of them. Prints p50, p95
+and p99 latency in ms and requests per second for each page; asserts nothing.
+"""
+
+import argparse
+import html.parser
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+PASSWORD = "demo-password-1"
+
+
+def sh(*args, env=None, check=True, capture=False):
+    return subprocess.run(args, cwd=ROOT, env=env, check=check, text=True,
+                          stdout=subprocess.PIPE if capture else None)
+
+
+# --- the server ----------------------------------------------------------------------
+
+def stack_env() -> dict:
+    """The stack's environment (ports, secret), written by .ci/stack.sh."""
+    env_file = sh(".ci/stack.sh", "env", capture=True).stdout.strip().splitlines()[-1]
+    env = dict(os.environ)
+    for line in Path(env_file).read_text().splitlines():
+        m = re.match(r"export (\w+)=(.*)", line)
+        if m:
+            env[m[1]] = m[2].strip("'").split("  #")[0].strip()
+    return env
+
+
+def ensure_postgres(port: str, data: str) -> None:
+    sh(".ci/postgres.sh", "start", port, env={**os.environ, "IIA_PG_DATA": data})
+
+
+def database(env: dict, port: str, size: int) -> tuple[dict, float | None]:
+    """The seeded database for ``size`` plan changes; seeds it when missing."""
+    name = f"iia_bench_{size}"
+    env = {**env, "DATABASE_URL": f"postgres://iia@127.0.0.1:{port}/{name}",
+           # no broker: nothing measured enqueues work, and seeding renders the demo's
+           # few documents inline
+           "CELERY_BROKER_URL": ""}
+    exists = sh("psql", "-h", "127.0.0.1", "-p", port, "-U", "iia", "-d", "postgres", "-tAc",
+                f"SELECT 1 FROM pg_database WHERE datname = '{name}'", capture=True).stdout.strip()
+    seconds = None
+    if exists:
+        print(f"{name}: already seeded")
+    else:
+        sh("createdb", "-h", "127.0.0.1", "-p", port, "-U", "iia", name)
+        sh(PY, "manage.py", "migrate", "--noinput", "-v0", env=env)
+        started = time.monotonic()
+        sh(PY, "manage.py", "seed_large", "--plan-changes", str(size), env=env)
+        seconds = time.monotonic() - started
+        print(f"{name}: seeded in {seconds:.0f} s")
+    return env, seconds
+
+
+class Gunicorn:
+    def __init__(self, env: dict, port: int, workers: int, code: Path = ROOT):
+        self.url = f"http://127.0.0.1:{port}"
+        self.proc = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "iia.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+             "--timeout", "120", "--log-level", "warning"], cwd=code, env=env)
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(self.url + "/accounts/login/", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGQUIT)  # at once: requests wrk gave up on are dropped
+        self.proc.wait(30)
+
+
+# --- signing in and reading forms ------------------------------------------------------
+
+class FormReader(html.parser.HTMLParser):
+    """The values a browser would send from the page's forms, keyed by form action."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: dict[str, list[tuple[str, str]]] = {}
+        self.current = None
+        self.textarea = None
+        self.select = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.current = self.forms.setdefault(a.get("action") or "", [])
+        elif self.current is None:
+            return
+        elif tag == "input" and a.get("name"):
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            if kind not in ("submit", "button"):
+                self.current.append((a["name"], a.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "textarea" and a.get("name"):
+            self.textarea = [a["name"], ""]
+        elif tag == "select" and a.get("name"):
+            self.select = a["name"]
+        elif tag == "option" and self.select and "selected" in a:
+            self.current.append((self.select, a.get("value", "")))
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self.textarea is not None:
+            self.current.append(tuple(self.textarea))
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+        elif tag == "form":
+            self.current = None
+
+
+class Session:
+    def __init__(self, base: str, username: str | None):
+        self.base = base
+        self.jar = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        if username:
+            page = self.get("/accounts/login/")
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+            self.opener.open(self.base + "/accounts/login/", urllib.parse.urlencode(
+                {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}).encode())
+            if "sessionid" not in self.cookies():
+                raise RuntimeError(f"could not sign in as {username}")
+
+    def get(self, path: str) -> str:
+        return self.opener.open(self.base + path).read().decode()
+
+    def cookies(self) -> dict:
+        return {c.name: c.value for c in self.jar}
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.cookies().items())
+
+
+# --- what to request ---------------------------------------------------------------------
+
+TARGETS = """
+import json, random
+from assessments.models import Board, PlanChange, StrategicPlan
+from viewflow.workflow.models import Task
+random.seed(8)
+board = Board.objects.get(slug="dundee")
+pcs = list(PlanChange.objects.filter(board=board).values_list("pk", flat=True))
+parts = [(t.process_id, t.pk) for t in Task.objects.filter(
+    process__iiaprocess__board=board, flow_task__endswith="complete_part", status="ASSIGNED",
+    owner__username="officer").exclude(data__part="evidence").only("process_id", "data")]
+print(json.dumps({"plan_changes": random.sample(pcs, min(200, len(pcs))),
+                  "parts": random.sample(parts, min(200, len(parts))),
+                  "plan": StrategicPlan.objects.filter(board=board).values_list("pk", flat=True).first()}))
+"""
+
+
+def targets(env: dict) -> dict:
+    out = sh(PY, "manage.py", "shell", "-v0", "-c", TARGETS, env=env, capture=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def pages(base: str, found: dict) -> list[dict]:
+    """Each page: who asks, and the requests (path, body) wrk rotates through."""
+    officer, lead = Session(base, "officer"), Session(base, "lead")
+    part_paths = [f"/workflow/{p}/complete_part/{t}/execute/" for p, t in found["parts"]]
+    posts = []
+    for path in part_paths[:50]:
+        reader = FormReader()
+        reader.feed(officer.get(path))
+        fields = [(k, v) for form in reader.forms.values() for k, v in form if k != "revision"]
+        fields = [(k, v) for k, v in fields if k != "action"] + [("action", "save")]
+        posts.append((path, urllib.parse.urlencode(fields)))
+    words = ["care", "respite", "transport", "carers", "budget", "mental health"]
+    return [
+        {"page": "inbox", "session": officer, "requests": [("/tasks/inbox/", None)]},
+        {"page": "queue", "session": lead, "requests": [("/tasks/queue/", None)]},
+        {"page": "plan change (assessment detail)", "session": officer,
+         "requests": [(f"/plan-changes/{pk}/", None) for pk in found["plan_changes"]]},
+        {"page": "section form GET", "session": officer, "requests": [(p, None) for p in part_paths]},
+        {"page": "section form POST (draft save)", "session": officer, "requests": posts},
+        {"page": "plan with cumulative matrix", "session": officer, "requests": [(f"/plans/{found['plan']}/", None)]},
+        {"page": "public register search", "session": Session(base, None),
+         "requests": [(f"/register/dundee/?q={urllib.parse.quote(w)}", None) for w in words]},
+    ]
+
+
+# --- wrk -----------------------------------------------------------------------------
+
+LUA = """
+local reqs = {%s}
+local cookie = %s
+local i = 0
+request = function()
+  i = i + 1
+  local r = reqs[(i %% #reqs) + 1]
+  if r[2] then
+    return wrk.format("POST", r[1], {["Cookie"] = cookie, ["Content-Type"] = "application/x-www-form-urlencoded"}, r[2])
+  end
+  return wrk.format("GET", r[1], {["Cookie"] = cookie})
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%d %%.3f %%.3f %%.3f %%d\\n", summary.requests, summary.duration,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status))
+end
+"""
+
+
+def lua_string(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def drive(base: str, page: dict, users: int, seconds: int) -> dict:
+    reqs = ", ".join(f"{{{lua_string(p)}, {lua_string(b) if b else 'nil'}}}" for p, b in page["requests"])
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(LUA % (reqs, lua_string(page["session"].cookie_header())))
+    try:
+        out = subprocess.run(["wrk", "-t", "2", "-c", str(users), "-d", f"{seconds}s", "--timeout", "10s",
+                              "-s", f.name, base], check=True, text=True, stdout=subprocess.PIPE).stdout
+    finally:
+        if not os.environ.get("IIA_BENCH_DEBUG"):
+            os.unlink(f.name)
+    if os.environ.get("IIA_BENCH_DEBUG"):
+        print(out)
+    n, micros, errors, p50, p95, p99, bad_status = re.search(r"RESULT (\S+) (\S+) (\S+) (\S+) (\S+) (\S+) (\S+)", out).groups()
+    return {"page": page["page"], "requests": int(n), "rps": int(n) / (int(micros) / 1e6), "p50": float(p50),
+            "p95": float(p95), "p99": float(p99), "errors": int(errors), "non_2xx_3xx": int(bad_status)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000", help="plan changes per board, comma separated")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("STACK_WEB_PORT", "8871")) + 1)
+    parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="serve the code in this directory (e.g. `git archive` of an older commit) "
+                             "on the same databases, for before/after figures")
+    parser.add_argument("--pages", help="only the pages whose names contain one of these words, comma separated")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sh(".ci/stack-packages.sh")
+    env = stack_env()
+    pg_port = os.environ.get("STACK_PG_PORT", "55871")
+    ensure_postgres(pg_port, os.environ.get("STACK_DIR", f"/tmp/iia-stack-{pg_port}") + "/pg")
+    if not Path(env["IIA_VAR_DIR"], "static", "staticfiles.json").exists():  # made by `make stack`
+        sh(PY, "manage.py", "collectstatic", "--noinput", "-v0", env=env)
+    results = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        db_env, seeded = database(env, pg_port, size)
+        found = targets(db_env)
+        server = Gunicorn(db_env, args.port, args.workers, args.code)
+        try:
+            todo = pages(server.url, found)
+        finally:
+            server.stop()
+        for page in todo:
+            if args.pages and not any(w in page["page"] for w in args.pages.split(",")):
+                continue
+            # a fresh server per page: requests wrk gave up on must not slow the next page
+            server = Gunicorn(db_env, args.port, args.workers, args.code)
+            try:
+                drive(server.url, page, 4, 3)  # warm up: every worker has loaded its code and templates
+                row = {"size": size, "seed_seconds": seeded, **drive(server.url, page, args.users, args.seconds)}
+                results.append(row)
+                print(f"{size:>7} {row['page']:<34} p50 {row['p50']:7.1f}  p95 {row['p95']:7.1f}  "
+                      f"p99 {row['p99']:7.1f} ms  {row['rps']:6.1f} req/s  errors {row['errors']}", flush=True)
+            finally:
+                server.stop()
+    print(f"\n{args.users} connections, {args.seconds} s per page, gunicorn {args.workers} workers, wrk 2 threads")
+    print("| plan changes | page | p50 ms | p95 ms | p99 ms | req/s | errors |")
+    print("|---|---|---|---|---|---|---|")
+    for r in results:
+        print(f"| {r['size']:,} | {r['page']} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | "
+              f"{r['rps']:.0f} | {r['errors']} |")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""The plan page lists the newest plan changes under each priority and action, with the
+number of all of them."""
+
+import pytest
+from django.test import Client
+
+from assessments import selectors
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_action_lists_its_newest_plan_changes_and_counts_them_all(cast, monkeypatch):
+    changes = [f.start(cast, f"Change {i}") for i in range(3)]
+    plan = changes[0].plan
+    action = changes[0].actions.get()
+    overview = selectors.plan_overview(cast.officer, plan, shown=2)
+    item = next(a for p in overview for a in p.actions if a.action == action)
+    assert [pc for pc, _status in item.plan_changes] == changes[:0:-1] and item.total == 3
+    priority = next(p for p in overview if p.priority == changes[0].priorities.get())
+    assert len(priority.plan_changes) == 2 and priority.total == 3
+
+    monkeypatch.setattr(selectors, "OVERVIEW_SHOWN", 2)
+    client = Client()
+    client.force_login(cast.officer)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "The newest 2 of 3; all are in the matrix below." in page
+    assert changes[2].title in page and f"/plan-changes/{changes[0].pk}/" not in page.split("matrix-title")[0]
+
+
+def test_the_home_page_counts_the_queue_up_to_one_page(cast, monkeypatch):
+    from workflows import selectors as task_selectors
+
+    monkeypatch.setattr(task_selectors, "TASKS_PER_PAGE", 1)
+    for i in range(2):
+        pc = f.start(cast, f"Change {i}")
+        f.run_task(f.active_task(pc, f.IIAFlow.screening), cast.officer,
+                   lambda pc=pc: f.services.screening_submit(screening=pc.screenings.get(), by=cast.officer,
+                                                             answers=f.answers()))
+    client = Client()
+    client.force_login(cast.lead)
+    home = client.get("/")
+    assert home.context["queue_count"] == "1 or more"
+    client.force_login(cast.officer)
+    assert client.get("/").context["inbox_count"] == 0

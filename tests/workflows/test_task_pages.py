@@ -1,0 +1,47 @@
+"""The inbox and the queue come a page at a time, whatever the number of tasks."""
+
+import pytest
+from django.test import Client
+
+from tests import factories as f
+from workflows import selectors
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def three_started(cast, monkeypatch):
+    """Three plan changes: each gives the officer a screening task and the lead nothing yet."""
+    monkeypatch.setattr(selectors, "TASKS_PER_PAGE", 2)
+    return [f.start(cast, f"Change {i}") for i in range(3)]
+
+
+def test_the_inbox_is_paged_oldest_first(cast, three_started):
+    client = Client()
+    client.force_login(cast.officer)
+    first = client.get("/tasks/inbox/")
+    assert [t.task.process.iiaprocess.plan_change for t in first.context["tasks"]] == three_started[:2]
+    assert first.context["page"].has_next and 'href="?page=2"' in first.content.decode()
+    second = client.get("/tasks/inbox/?page=2")
+    assert [t.task.process.iiaprocess.plan_change for t in second.context["tasks"]] == three_started[2:]
+    assert not second.context["page"].has_next and 'href="?page=1"' in second.content.decode()
+    assert client.get("/tasks/inbox/?page=x").context["page"].number == 1
+
+
+def test_the_queue_is_paged_and_never_offers_a_task_the_user_may_not_claim(cast, three_started):
+    for plan_change in three_started:  # the officer submits each screening: the lead may review them
+        f.run_task(f.active_task(plan_change, f.IIAFlow.screening), cast.officer,
+                   lambda pc=plan_change: f.services.screening_submit(
+                       screening=pc.screenings.get(), by=cast.officer, answers=f.answers()))
+    lead = Client()
+    lead.force_login(cast.lead)
+    first = lead.get("/tasks/queue/")
+    assert len(first.context["tasks"]) == 2 and first.context["page"].has_next
+    second = lead.get("/tasks/queue/?page=2")
+    assert len(second.context["tasks"]) == 1 and not second.context["page"].has_next
+    seen = {t.task.pk for t in first.context["tasks"]} | {t.task.pk for t in second.context["tasks"]}
+    assert len(seen) == 3
+    # the officer who submitted them may not review their own screenings: none in their queue
+    officer = Client()
+    officer.force_login(cast.officer)
+    assert officer.get("/tasks/queue/").context["tasks"] == []
