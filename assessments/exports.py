@@ -34,6 +34,19 @@ def matrix_table(matrix: Matrix) -> list[list]:
     return table
 
 
+def download(table: list[list], fmt: str, name: str, sheet: str):
+    """The table as a CSV or XLSX attachment named ``<name>-<today>.<fmt>``."""
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    if fmt == "csv":
+        response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(to_xlsx(table, sheet), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate():%Y-%m-%d}.{fmt}"'
+    return response
+
+
 def to_csv(table: list[list]) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens accented names correctly."""
     out = io.StringIO()

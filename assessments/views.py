@@ -4,7 +4,6 @@ impact matrix with its exports."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
@@ -67,14 +66,8 @@ def board_dashboard(request, slug):
 
 
 def _export(matrix, name: str, fmt: str) -> HttpResponse:
-    table = exports.matrix_table(matrix)
-    filename = f"{slugify(name)}-cumulative-impact-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(exports.to_csv(table), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(exports.to_xlsx(table, "Cumulative impact"), content_type=exports.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.download(exports.matrix_table(matrix), fmt, f"{slugify(name)}-cumulative-impact",
+                            "Cumulative impact")
 
 
 @login_required

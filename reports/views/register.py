@@ -4,7 +4,6 @@
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
@@ -71,13 +70,7 @@ def register_export(request, slug, fmt):
             request.build_absolute_uri(reverse("document_html", args=[document.verification_code])),
             request.build_absolute_uri(reverse("document_pdf", args=[document.verification_code])),
         ])
-    name = f"{slugify(board.short_name)}-register-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(exports.to_csv(table), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(exports.to_xlsx(table, "Register"), content_type=exports.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return exports.download(table, fmt, f"{slugify(board.short_name)}-register", "Register")
 
 
 @require_safe
