@@ -84,6 +84,8 @@ def signer(board_slug: str):
     a worker that only builds agenda packs never loads it)."""
     from pyhanko.sign import signers
 
+    from .cms import PadesSigner
+
     path = p12_path(board_slug)
     if not path.exists():
         raise SigningNotConfigured(
@@ -92,7 +94,7 @@ def signer(board_slug: str):
     result = signers.SimpleSigner.load_pkcs12(str(path), passphrase=passphrase(board_slug))
     if result is None:
         raise SigningNotConfigured(f"Could not open {path}: wrong passphrase?")
-    return result
+    return PadesSigner.from_signer(result)
 
 
 def certificate_der(board_slug: str) -> bytes:

@@ -265,3 +265,52 @@ def test_a_signature_whose_update_ends_a_stream_in_cr_is_written_again(cast, doc
     from reports.services.documents import _signature_intact
 
     assert _signature_intact(signed, copy) == (True, "")
+
+
+def test_signatures_from_cached_parts_match_pyhanko_and_verify(cast, document):
+    """After its first signature (made by pyHanko's own code, its template), a board's
+    signer writes the CMS container from cached DER parts: the same structure, a valid
+    signature over the new digest, and a document pyHanko validates."""
+    import hashlib as h
+
+    from asn1crypto import cms
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+    from reports.pdf import signing
+    from reports.pdf.cms import Template
+    from reports.services.documents import _signature_intact
+
+    signer = signing.signer("dundee")
+    unsigned, _pages = services.render(document)
+    first = signing.sign(unsigned, board_slug="dundee", reason="one", location="Dundee", signer_name="A Person")
+    assert signer.template is not None and signer.fast
+    second = signing.sign(unsigned, board_slug="dundee", reason="two", location="Dundee", signer_name="A Person")
+    copy = SignedDocument(certificate=signing.certificate_der("dundee"))
+    assert _signature_intact(first, copy) == (True, "") and _signature_intact(second, copy) == (True, "")
+
+    made = [PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0] for pdf in (first, second)]
+    infos = [m.signed_data["signer_infos"][0] for m in made]
+    for key in ("version", "sid", "digest_algorithm", "signature_algorithm"):
+        assert infos[0][key].dump() == infos[1][key].dump()
+    assert made[0].signed_data["certificates"].dump() == made[1].signed_data["certificates"].dump()
+    assert [a["type"].native for a in infos[1]["signed_attrs"]] == ["content_type", "message_digest",
+                                                                     "signing_certificate_v2"]
+    digest = dict((a["type"].native, a["values"][0].native) for a in infos[1]["signed_attrs"])["message_digest"]
+    start, length_1, offset_2, length_2 = made[1].sig_object["/ByteRange"]
+    assert digest == h.sha256(second[start:length_1] + second[offset_2:offset_2 + length_2]).digest()
+    public = load_der_public_key(signer.signing_cert.public_key.dump())
+    public.verify(infos[1]["signature"].native, infos[1]["signed_attrs"].untag().dump(), ec.ECDSA(hashes.SHA256()))
+
+    # a container with other signed attributes is not a template: the fast path stays off
+    import datetime
+
+    der = cms.ContentInfo({"content_type": "signed_data", "content": made[1].signed_data}).dump()
+    assert Template(der).signed_attrs(digest) == infos[1]["signed_attrs"].untag().contents
+    other = cms.ContentInfo.load(der)
+    info = other["content"]["signer_infos"][0]
+    info["signed_attrs"] = cms.CMSAttributes([*info["signed_attrs"], cms.CMSAttribute(
+        {"type": "signing_time", "values": [cms.Time({"utc_time": datetime.datetime.now(datetime.UTC)})]})])
+    with pytest.raises(ValueError):
+        Template(other.dump(force=True))
