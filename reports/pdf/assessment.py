@@ -21,9 +21,24 @@ class AssessmentPdf:
         self.html_url = html_url
         self.verify_url = verify_url
         self.draft = draft
+        self.summary = None
+
+    def load(self) -> "AssessmentPdf":
+        """Read everything the document shows, in a fixed number of queries (rendering
+        then reads nothing more)."""
+        a = self.assessment
+        pc = a.plan_change
+        self.summary = assessment_summary(a)
+        self.screening = current_screening(pc)
+        self.approver_title = job_title(a.approved_by, pc.board_id, Role.EQUALITY_LEAD) if a.approved_by else ""
+        for _related in (pc.board, pc.lead_officer, pc.director, a.signed_off_by, a.template):
+            pass
+        return self
 
     def render(self, fileobj) -> int:
         """Write the PDF to ``fileobj``; return the number of pages."""
+        if self.summary is None:
+            self.load()
         a = self.assessment
         pc = a.plan_change
         board = pc.board
@@ -45,8 +60,8 @@ class AssessmentPdf:
     def story(self) -> list:
         a = self.assessment
         pc = a.plan_change
-        summary = assessment_summary(a)
-        screening = current_screening(pc)
+        summary = self.summary
+        screening = self.screening
         story = [
             Heading("Integrated Impact Assessment", "title", 0),
             para(pc.title, "subtitle"),
@@ -140,10 +155,9 @@ class AssessmentPdf:
 
     def _sign_off_facts(self):
         a = self.assessment
-        board_id = a.plan_change.board_id
         return [
             ("Equality lead approval", person(a.approved_by) or "Not yet approved"),
-            ("Role", job_title(a.approved_by, board_id, Role.EQUALITY_LEAD) if a.approved_by else ""),
+            ("Role", self.approver_title),
             ("Date", date(a.approved_at and timezone.localtime(a.approved_at))),
             ("Risk level", a.get_risk_level_display()),
             ("Comments", a.approval_comments),

@@ -45,13 +45,10 @@ class DocumentTemplate(BaseDocTemplate):
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
 
     def build(self, flowables, **kwargs):
-        """Build with reportlab, then (tagged) write the structure tree and the PDF/A and
-        PDF/UA metadata, and hand the bytes to the target."""
+        """Build with reportlab (tagged: with the structure tree and the PDF/A and PDF/UA
+        metadata, see ``_endBuild``) and hand the bytes to the target."""
         super().build(flowables, **kwargs)
-        data = self.filename.getvalue()
-        if self.structure is not None:
-            data = finalize(data, self.structure, self.metadata, signature_name=self.signature_name)
-        self.target.write(data)
+        self.target.write(self.filename.getvalue())
 
     def _decorate(self, canvas, doc):
         self.page_count = doc.page
@@ -107,4 +104,6 @@ class DocumentTemplate(BaseDocTemplate):
         canvas.setFillColor(MUTED)
         canvas.drawString(0, 0, str(self.page_count))
         canvas.endForm()
+        if self.structure is not None:
+            finalize(canvas, self.structure, self.metadata, signature_name=self.signature_name)
         canvas.save()

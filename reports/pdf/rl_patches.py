@@ -1,5 +1,7 @@
 """Corrections to reportlab's output, applied once when the fonts are registered.
 
+Streams end with the end of line PDF/A requires before "endstream" (``stream_format``).
+
 reportlab 5.1's ToUnicode CMap writes characters beyond the Basic Multilingual Plane
 (emoji, some CJK) as odd-length hex such as ``<1F44D>``, which readers reject, so the
 text is lost to copy, search and screen readers; and it maps the reserved codes
@@ -8,7 +10,10 @@ the unused reserved codes out. reportlab is pinned; ``tests/reports/test_pdf.py`
 fails if a new version changes what this relies on.
 """
 
-from reportlab.pdfbase import ttfonts
+import zlib
+
+from reportlab import rl_config
+from reportlab.pdfbase import pdfdoc, ttfonts
 
 
 def _utf16_hex(code_point: int) -> str:
@@ -58,7 +63,43 @@ def split_string(self, text, doc, encoding="utf-8"):
     return _split_string(self, text, doc, encoding)
 
 
+def stream_format(self, document) -> bytes:
+    """reportlab's PDFStream.format, writing the end of line that PDF/A requires before
+    "endstream". A compressed stream whose last byte is CR would then read as ending in
+    CR LF, one byte short of /Length: zlib data ends with the Adler-32 of the content, so
+    about one stream in 256 does. Such a stream gets a trailing newline (a no-op in
+    content streams and CMaps) before it is compressed again; a font program, whose
+    bytes must not change, is stored uncompressed instead."""
+    dictionary = pdfdoc.PDFDictionary(self.dictionary.dict.copy())
+    content = self.content
+    if content is None:
+        raise ValueError("stream content not set")
+    if isinstance(content, str):
+        content = content.encode("utf8")
+    filters = self.filters if self.filters is not None else document.defaultStreamFilters
+    if filters is not None and "Filter" not in dictionary.dict:
+        raw = content
+        for f in reversed(list(filters)):
+            content = f.encode(content)
+        names = [pdfdoc.PDFName(f.pdfname) for f in filters]
+        if content.endswith(b"\r") and names == [pdfdoc.PDFName("FlateDecode")]:
+            if "Length1" in dictionary.dict or "Subtype" in dictionary.dict:
+                content, names = raw, []
+            else:
+                for padding in (b"\n", b" \n", b"  \n", b"   \n"):
+                    content = zlib.compress(raw + padding)
+                    if not content.endswith(b"\r"):
+                        break
+        if names:
+            dictionary["Filter"] = pdfdoc.PDFArray(names)
+    content = document.encrypt.encode(content)
+    dictionary["Length"] = len(content)
+    return pdfdoc.format(dictionary, document) + b"\nstream\n" + content + b"\nendstream\n"
+
+
 def apply() -> None:
+    rl_config.useA85 = 0  # page streams: Flate only (ASCII85 makes them a quarter larger)
+    pdfdoc.PDFStream.format = stream_format
     ttfonts.makeToUnicodeCMap = make_to_unicode_cmap
     if ttfonts.TTFont.splitString is not split_string:
         ttfonts.TTFont.splitString = split_string

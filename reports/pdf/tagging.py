@@ -3,21 +3,19 @@
 reportlab writes no tags. While a document is built, tagged flowables wrap what they
 draw in marked content (``/P <</MCID n>> BDC ... EMC``) and record which structure
 element owns each marked-content id; page furniture, table rules and backgrounds are
-marked as artifacts. After the build, ``finalize`` writes the structure tree, the
+marked as artifacts. Before reportlab saves, ``finalize`` adds the structure tree, the
 parent tree, per-page /StructParents and /Tabs, MarkInfo, the XMP metadata (pdfaid 2A,
 pdfuaid 1, with its extension schema), an sRGB output intent, and an invisible
-signature field inside a /Form element for pyHanko to fill.
+signature field inside a /Form element for pyHanko to fill, all written into
+reportlab's own output (one revision, no second pass over the file).
 """
 
 import datetime
 import functools
-import io
-import zlib
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-import pikepdf
-from pikepdf import Array, Dictionary, Name, String
+from reportlab.pdfbase.pdfdoc import PDFCatalog, PDFInfo, PDFObject, PDFObjectReference, PDFPage
 
 SIGNATURE_FIELD = "IIASignature"
 
@@ -134,7 +132,7 @@ class Metadata:
     subject: str
     keywords: str
     creator: str = "iia"
-    producer: str = "iia (reportlab, pikepdf)"
+    producer: str = "iia (reportlab)"
     lang: str = "en-GB"
 
 
@@ -198,116 +196,134 @@ def _xmp(meta: Metadata, created: str) -> bytes:
 <?xpacket end="w"?>""".encode()
 
 
-def finalize(data: bytes, structure: Structure, meta: Metadata, *, signature_name: str | None = None) -> bytes:
-    """Write the structure tree and the PDF/A and PDF/UA metadata into reportlab's output;
-    with ``signature_name``, add an invisible signature field named for screen readers."""
-    pdf = pikepdf.open(io.BytesIO(data))
-    pages = [page.obj for page in pdf.pages]
-    parent_tree: dict[int, list] = {i: [None] * len(owners) for i, owners in structure.pages.items()}
-    tree_root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+def _text(value: str) -> str:
+    """A PDF text string: UTF-16BE with its byte order mark, in hex."""
+    return "<FEFF" + value.encode("utf-16-be").hex() + ">"
 
-    names: dict[str, Name] = {}
 
-    def name(role: str) -> Name:
-        if role not in names:
-            names[role] = Name("/" + role)
-        return names[role]
+class Raw(PDFObject):
+    """An indirect object whose PDF text is written here (reportlab's object-by-object
+    formatting is slow for hundreds of small dictionaries)."""
 
-    def build(node: Node, parent) -> pikepdf.Object:
-        element = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=name(node.role), P=parent))
-        kids = []
-        first_page = None
+    __RefOnly__ = 1
+
+    def __init__(self, data: bytes = b""):
+        self.data = data
+
+    def format(self, document) -> bytes:
+        return self.data
+
+
+def raw_stream(dictionary: str, content: bytes) -> bytes:
+    return f"<<{dictionary}/Length {len(content)}>>\nstream\n".encode() + content + b"\nendstream"
+
+
+class Info(PDFInfo):
+    """The document information dictionary, matching the XMP metadata."""
+
+    def __init__(self, meta: "Metadata", date: str):
+        super().__init__()
+        self.meta, self.date = meta, date
+        self.title, self.author, self.subject, self.keywords = meta.title, meta.author, meta.subject, meta.keywords
+
+    def format(self, document) -> bytes:
+        m = self.meta
+        return (f"<</Title{_text(m.title)}/Author{_text(m.author)}/Subject{_text(m.subject)}"
+                f"/Keywords{_text(m.keywords)}/Creator{_text(m.creator)}/Producer{_text(m.producer)}"
+                f"/CreationDate({self.date})/ModDate({self.date})>>").encode()
+
+
+def finalize(canvas, structure: Structure, meta: Metadata, *, signature_name: str | None = None) -> None:
+    """Before reportlab saves the document: write the structure tree and parent tree, the
+    pages' /StructParents and /Tabs, MarkInfo, the XMP metadata (matched by the document
+    information), the sRGB output intent and, with ``signature_name``, an invisible
+    signature field named for screen readers inside a /Form element."""
+    doc = canvas._doc
+    numbers = doc.idToObjectNumberAndVersion
+
+    def register(obj: PDFObject) -> int:
+        return numbers[doc.Reference(obj).name][0]
+
+    pages = doc.Pages.pages
+    page_refs = [f"{numbers[page.__InternalName__][0]} 0 R" for page in pages]
+    order: list[tuple[Node, Raw, int]] = []
+    own: dict[int, int] = {}
+
+    def number(node: Node) -> None:
+        raw = Raw()
+        own[id(node)] = register(raw)
+        order.append((node, raw, own[id(node)]))
         for kid in node.kids:
             if isinstance(kid, Node):
-                kids.append(build(kid, element))
+                number(kid)
+
+    tree_root, parent_tree_object = Raw(), Raw()
+    tree_number, parent_tree_number = register(tree_root), register(parent_tree_object)
+    number(structure.root)
+    document_number = own[id(structure.root)]
+    parent_tree: dict[int, list[int]] = {i: [0] * len(owners) for i, owners in structure.pages.items()}
+    extra_kids = ""
+    next_key = len(pages)
+    nums_extra = ""
+    if signature_name:
+        widget, form = Raw(), Raw()
+        widget_number, form_number = register(widget), register(form)
+        widget.data = (f"<</Type/Annot/Subtype/Widget/FT/Sig/T({SIGNATURE_FIELD})/TU{_text(signature_name)}"
+                       f"/Rect[0 0 0 0]/F 132/P {page_refs[0]}/StructParent {next_key}>>").encode()
+        form.data = (f"<</Type/StructElem/S/Form/P {document_number} 0 R/Pg {page_refs[0]}/Alt{_text(signature_name)}"
+                     f"/K[<</Type/OBJR/Obj {widget_number} 0 R/Pg {page_refs[0]}>>]>>").encode()
+        first = pages[0]
+        first.Annots = [*(first.Annots or []), PDFObjectReference(widget.__InternalName__)]
+        doc.Catalog.AcroForm = f"<</Fields[{widget_number} 0 R]/SigFlags 0>>"
+        extra_kids = f" {form_number} 0 R"
+        nums_extra = f" {next_key} {form_number} 0 R"
+        next_key += 1
+    for node, raw, this in order:
+        kids, first_page = [], None
+        for kid in node.kids:
+            if isinstance(kid, Node):
+                kids.append(f"{own[id(kid)]} 0 R")
                 continue
             page, mcid = kid
             if first_page is None:
                 first_page = page
             # an MCID on the element's own page is a plain integer; others need an MCR
-            kids.append(mcid if page == first_page else Dictionary(Type=Name.MCR, Pg=pages[page], MCID=mcid))
-            parent_tree[page][mcid] = element
-        element.K = Array(kids)
+            kids.append(str(mcid) if page == first_page else f"<</Type/MCR/Pg {page_refs[page]}/MCID {mcid}>>")
+            parent_tree[page][mcid] = this
+        parent = tree_number if node.parent is None else own[id(node.parent)]
+        body = [f"<</Type/StructElem/S/{node.role}/P {parent} 0 R/K[{' '.join(kids)}"]
+        if node is structure.root:
+            body.append(extra_kids + "]/Lang" + _text(meta.lang))
+        else:
+            body.append("]")
         if first_page is not None:
-            element.Pg = pages[first_page]
+            body.append(f"/Pg {page_refs[first_page]}")
         if node.attrs:
-            element.A = Dictionary({"/O": Name.Table, **{f"/{k}": name(v) for k, v in node.attrs.items()}})
+            body.append("/A<</O/Table" + "".join(f"/{k}/{v}" for k, v in node.attrs.items()) + ">>")
         if node.title:
-            element.T = String(node.title)
+            body.append("/T" + _text(node.title))
         if node.alt:
-            element.Alt = String(node.alt)
-        return element
-
-    document = build(structure.root, tree_root)
-    document.Lang = String(meta.lang)
-    nums = Array()
-    for page_index in sorted(parent_tree):
-        nums.append(page_index)
-        nums.append(Array(parent_tree[page_index]))
-    next_key = len(pages)
-    if signature_name:
-        widget = pdf.make_indirect(Dictionary(
-            Type=Name.Annot, Subtype=Name.Widget, FT=Name.Sig, T=String(SIGNATURE_FIELD), TU=String(signature_name),
-            Rect=Array([0, 0, 0, 0]), F=132, P=pages[0], StructParent=next_key,
-        ))
-        pages[0].Annots = Array([*pages[0].get("/Annots", Array()), widget])
-        form = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Form, P=document, Pg=pages[0],
-                                            Alt=String(signature_name),
-                                            K=Array([Dictionary(Type=Name.OBJR, Obj=widget, Pg=pages[0])])))
-        document.K.append(form)
-        nums.append(next_key)
-        nums.append(form)
-        next_key += 1
-        pdf.Root.AcroForm = Dictionary(Fields=Array([widget]), SigFlags=0)
-    tree_root.K = document
-    tree_root.ParentTree = Dictionary(Nums=nums)
-    tree_root.ParentTreeNextKey = next_key
+            body.append("/Alt" + _text(node.alt))
+        body.append(">>")
+        raw.data = "".join(body).encode()
+    nums = " ".join(f"{page}[{' '.join(f'{n} 0 R' if n else 'null' for n in parent_tree[page])}]"
+                    for page in sorted(parent_tree))
+    parent_tree_object.data = f"<</Nums[{nums}{nums_extra}]>>".encode()
+    tree_root.data = (f"<</Type/StructTreeRoot/K {document_number} 0 R/ParentTree {parent_tree_number} 0 R"
+                      f"/ParentTreeNextKey {next_key}>>").encode()
     for index, page in enumerate(pages):
+        page.__NoDefault__ = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
         page.StructParents = index
-        page.Tabs = Name.S
-    pdf.Root.StructTreeRoot = tree_root
-    pdf.Root.MarkInfo = Dictionary(Marked=True)
-    pdf.Root.Lang = String(meta.lang)
-    pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
-    pdf.Root.OutputIntents = Array([Dictionary(
-        Type=Name.OutputIntent, S=Name.GTS_PDFA1, OutputConditionIdentifier=String("sRGB IEC61966-2.1"),
-        Info=String("sRGB IEC61966-2.1"),
-        DestOutputProfile=pdf.make_stream(_srgb_profile(), N=3),
-    )])
+        page.Tabs = "/S"
     now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-    pdf.docinfo = pdf.make_indirect(Dictionary(
-        Title=String(meta.title), Author=String(meta.author), Subject=String(meta.subject),
-        Keywords=String(meta.keywords), Creator=String(meta.creator), Producer=String(meta.producer),
-        CreationDate=String(now.strftime("D:%Y%m%d%H%M%SZ")), ModDate=String(now.strftime("D:%Y%m%d%H%M%SZ")),
-    ))
-    pdf.Root.Metadata = pdf.make_stream(_xmp(meta, now.strftime("%Y-%m-%dT%H:%M:%SZ")), Type=Name.Metadata,
-                                        Subtype=Name.XML)
-    _unambiguous_stream_ends(pdf)
-    out = io.BytesIO()
-    pdf.save(out, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate, fix_metadata_version=False)
-    return out.getvalue()
-
-
-def _unambiguous_stream_ends(pdf: pikepdf.Pdf) -> None:
-    """A compressed stream whose last byte is CR, followed by the writer's LF and
-    "endstream", reads as a CRLF end of line: validators then count one byte short of
-    /Length. zlib data ends with the Adler-32 of the content, so about one stream in 256
-    does. Such a stream gets a trailing newline (a no-op in content streams and CMaps)
-    and is compressed again; a font program is stored uncompressed instead."""
-    for obj in pdf.objects:
-        if not isinstance(obj, pikepdf.Stream) or not obj.read_raw_bytes().endswith(b"\r"):
-            continue
-        filters = obj.get("/Filter")
-        names = [str(filters)] if isinstance(filters, pikepdf.Name) else [str(f) for f in filters or []]
-        if names != ["/FlateDecode"] or "/DecodeParms" in obj:
-            continue
-        decoded = obj.read_bytes()
-        if "/Length1" in obj or "/Subtype" in obj:  # font programs, images: bytes must not change
-            obj.write(decoded)
-            continue
-        for padding in (b"\n", b" \n", b"  \n", b"   \n"):
-            packed = zlib.compress(decoded + padding)
-            if not packed.endswith(b"\r"):
-                obj.write(packed, filter=Name.FlateDecode)
-                break
+    icc = register(Raw(raw_stream("/N 3", _srgb_profile())))
+    xmp = Raw(raw_stream("/Type/Metadata/Subtype/XML", _xmp(meta, now.strftime("%Y-%m-%dT%H:%M:%SZ"))))
+    catalog = doc.Catalog
+    catalog.__NoDefault__ = [*PDFCatalog.__NoDefault__, "OutputIntents"]
+    catalog.StructTreeRoot = PDFObjectReference(tree_root.__InternalName__)
+    catalog.MarkInfo = "<</Marked true>>"
+    register(xmp)
+    catalog.Metadata = PDFObjectReference(xmp.__InternalName__)
+    catalog.OutputIntents = (f"[<</Type/OutputIntent/S/GTS_PDFA1/OutputConditionIdentifier(sRGB IEC61966-2.1)"
+                             f"/Info(sRGB IEC61966-2.1)/DestOutputProfile {icc} 0 R>>]")
+    doc.info = Info(meta, now.strftime("D:%Y%m%d%H%M%SZ"))

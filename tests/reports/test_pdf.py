@@ -135,3 +135,37 @@ def test_the_rating_is_in_words(cast):
                           answers=answers)
     text = " ".join(text_of(render(assessment)[0]).split())
     assert "Positive and Negative" in text and "No impact" in text
+
+
+def test_streams_never_end_in_a_carriage_return_before_endstream():
+    """A compressed stream ending in CR would read as CR LF before "endstream", one byte
+    short of /Length (PDF/A rejects it): content gets a trailing newline, a font program
+    is stored uncompressed."""
+    import zlib
+
+    from reportlab.pdfbase import pdfdoc
+
+    from reports.pdf import rl_patches
+
+    rl_patches.apply()
+    content = next(c for c in (f"BT ({i}) Tj ET".encode() for i in range(5000)) if zlib.compress(c).endswith(b"\r"))
+    document = pdfdoc.PDFDocument()
+    page = pdfdoc.PDFStream(content=content, filters=[pdfdoc.PDFZCompress])
+    out = page.format(document)
+    assert b"\r\nendstream" not in out and out.endswith(b"\nendstream\n")
+    data = out[out.index(b"stream\n") + 7:-len(b"\nendstream\n")]
+    assert zlib.decompress(data).rstrip() == content and f"/Length {len(data)}".encode() in out
+
+    font = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Length1": len(content)}), content=content, filters=[pdfdoc.PDFZCompress])
+    out = font.format(document)
+    assert b"/Filter" not in out and out.endswith(b"stream\n" + content + b"\nendstream\n")
+
+
+def test_rendering_reads_nothing_once_the_document_is_loaded(cast, django_assert_num_queries):
+    plan_change = f.screen(cast, f.start(cast, "Evening equipment store"))
+    f.complete_parts(cast, plan_change, {"PC.AGE": ({"negative"}, "Fewer evening buses.")})
+    document = AssessmentPdf(f.current(plan_change), verification_code="IIA-TEST-CODE-AAAA",
+                             html_url="http://testserver/documents/x/", verify_url="http://testserver/verify/").load()
+    with django_assert_num_queries(0):
+        pages = document.render(io.BytesIO())
+    assert pages >= 2
