@@ -103,26 +103,6 @@ def table_tags(n_rows: int, n_cols: int, *, header: bool, row_headers: bool) -> 
     return table, rows
 
 
-def table_render_callback(table, event, *args):
-    """Table(renderCB=...): cells become their TH/TD elements; rules, backgrounds and
-    header rows repeated on later pages become artifacts."""
-    structure = structure_of(table.canv)
-    if structure is None:
-        return
-    canvas = table.canv
-    if event in ("startBG", "startLines"):
-        Structure.artifact(canvas)
-    elif event in ("endBG", "endLines", "endCell"):
-        Structure.end(canvas)
-    elif event == "startCell":
-        row, col = args[0], args[1]
-        tags = table._iia_rows[row] if row < len(table._iia_rows) else None
-        if tags is None:
-            Structure.artifact(canvas)
-        else:
-            structure.begin(canvas, tags.cells[col])
-
-
 # --- after the build -----------------------------------------------------------------
 
 @dataclass

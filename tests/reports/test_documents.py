@@ -314,3 +314,25 @@ def test_signatures_from_cached_parts_match_pyhanko_and_verify(cast, document):
         {"type": "signing_time", "values": [cms.Time({"utc_time": datetime.datetime.now(datetime.UTC)})]})])
     with pytest.raises(ValueError):
         Template(other.dump(force=True))
+
+
+def test_a_container_whose_length_ends_in_0x80_is_not_encoded_again(monkeypatch):
+    """asn1crypto takes a header ending in 0x80 (here the length 0x0480) for an indefinite
+    length and re-encodes the whole value on every dump (160 ms for a signature's
+    container); the signer's containers keep the bytes they were read from."""
+    from asn1crypto import cms, core
+
+    from reports.pdf.cms import container_class
+
+    der = cms.ContentInfo({"content_type": "data", "content": core.OctetString(b"x" * 1133)}).dump()
+    assert der[:4] == b"\x30\x82\x04\x80"
+    loaded = container_class().load(der)
+    assert loaded["content_type"].native == "data"  # parsed, as pyHanko reads it
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("encoded again")
+
+    monkeypatch.setattr(core.Sequence, "_set_contents", refuse)
+    assert loaded.dump() == der
+    with pytest.raises(AssertionError):
+        cms.ContentInfo.load(der).dump()  # what asn1crypto does with it

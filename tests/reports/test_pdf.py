@@ -169,3 +169,41 @@ def test_rendering_reads_nothing_once_the_document_is_loaded(cast, django_assert
     with django_assert_num_queries(0):
         pages = document.render(io.BytesIO())
     assert pages >= 2
+
+
+def test_a_row_longer_than_a_page_is_one_cell_element_over_several_pages(cast):
+    """A table row split across pages keeps one TD element (its content marked on each
+    page); the header row repeated on later pages is an artifact, not more TH cells."""
+    import pikepdf
+
+    from reports.pdf.common import table
+    from reports.pdf.layout import DocumentTemplate
+
+    long_text = " ".join(f"word{i}" for i in range(4000))
+    buffer = io.BytesIO()
+    doc = DocumentTemplate(buffer, title="t", author="a", subject="s", keywords="k", header_left="l",
+                           header_right="r", footer_code="")
+    doc.build([table(["Row", "Rating", "Explanation"], [["Age", "Negative", long_text], ["Sex", "Positive", "Short."]],
+                     [3, 2, 7])])
+    data = buffer.getvalue()
+    assert doc.page_count >= 3
+    pdf = pikepdf.open(io.BytesIO(data))
+    cells = []
+
+    def walk(element):
+        if not isinstance(element, pikepdf.Dictionary) or "/S" not in element:
+            return
+        cells.append(element)
+        for kid in element.K if isinstance(element.K, pikepdf.Array) else []:
+            walk(kid)
+
+    walk(pdf.Root.StructTreeRoot.K)
+    headers = [c for c in cells if c.S == pikepdf.Name.TH and c.A.Scope == pikepdf.Name.Column]
+    assert len(headers) == 3  # once, although the header row is drawn on every page
+    data_cells = [c for c in cells if c.S == pikepdf.Name.TD]
+    explanation = data_cells[1]  # row 1: Rating, Explanation
+    pages = {c.Pg.objgen for c in explanation.K if isinstance(c, pikepdf.Dictionary)} | {explanation.Pg.objgen}
+    assert len(pages) == doc.page_count  # one element, marked on every page it runs over
+    text = text_of(data)
+    assert "word0" in text and "word3999" in text and "Short." in text
+    assert text.count("Explanation") == doc.page_count  # the header repeated on each page
