@@ -137,20 +137,13 @@ def cumulative_matrix(
     a page costs the same whatever the number of plan changes.
     """
     sections, states = set(sections), set(states) or set(DEFAULT_STATES)
-    # the newest version of each plan change's IIA, as plain tuples: cheap for thousands
-    newest: dict[int, tuple[int, int, str, int]] = {}
-    for pk, pc_id, version, state, template_id in Assessment.objects.filter(plan_change__in=plan_changes).values_list(
-        "pk", "plan_change_id", "version", "state", "template_id"
-    ).order_by():
-        held = newest.get(pc_id)
-        if held is None or version > held[1]:
-            newest[pc_id] = (pk, version, state, template_id)
-    in_scope = [(pc_id, held) for pc_id, held in sorted(newest.items()) if held[2] in states]
+    scope = _scope(plan_changes, states, totals=page is not None)
+    in_scope = list(scope.in_scope)
     pages, total_columns = 1, len(in_scope)
     template_ids = {held[3] for _pc_id, held in in_scope}
     counted = None
     if page is not None:
-        counted = _counted_totals([held[0] for _pc_id, held in in_scope])
+        counted = scope.totals
         in_scope.reverse()
         pages = max(1, -(-total_columns // per_page))
         page = min(max(1, page), pages)
@@ -193,8 +186,54 @@ def cumulative_matrix(
         section = built.setdefault(key[0], MatrixSection(key[0], row.section.title, []))
         section.rows.append(MatrixRow(row.code, row.label, row.group, cells, totals, totals["negative"] >= FLAG_AT))
     built_sections = [section for section in built.values() if section.rows]
-    return Matrix(columns, built_sections, without_assessment=plan_changes.count() - len(newest),
+    return Matrix(columns, built_sections, without_assessment=scope.without_assessment,
                   total_columns=total_columns, page=page or 1, pages=pages)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a matrix counts over every plan change in scope: the newest IIA version of
+    each (as (plan change id, (assessment id, version, state, template id)) in scope of the
+    states), the plan changes without one, and (for a paged matrix) each row's totals."""
+
+    in_scope: tuple
+    without_assessment: int
+    totals: dict | None
+
+
+# how long a scope's figures may be kept: they are also keyed on the newest audit event,
+# and every change to a rating, an assessment's state or version is audited
+SCOPE_CACHE_SECONDS = 600
+
+
+def _scope(plan_changes: QuerySet[PlanChange], states: set[str], *, totals: bool) -> Scope:
+    """The figures that read every plan change in scope (the part of a matrix page that
+    grows with the board), kept in the cache until the next audited change."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    from .models import AuditEvent
+
+    latest = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    sql, params = plan_changes.values("pk").query.sql_with_params()
+    key = "iia:matrix-scope:" + hashlib.sha256(repr((sql, params, sorted(states), totals, latest)).encode()).hexdigest()
+    found = cache.get(key)
+    if found is not None:
+        return found
+    # the newest version of each plan change's IIA, as plain tuples: cheap for thousands
+    newest: dict[int, tuple[int, int, str, int]] = {}
+    for pk, pc_id, version, state, template_id in Assessment.objects.filter(plan_change__in=plan_changes).values_list(
+        "pk", "plan_change_id", "version", "state", "template_id"
+    ).order_by():
+        held = newest.get(pc_id)
+        if held is None or version > held[1]:
+            newest[pc_id] = (pk, version, state, template_id)
+    in_scope = tuple((pc_id, held) for pc_id, held in sorted(newest.items()) if held[2] in states)
+    scope = Scope(in_scope, plan_changes.count() - len(newest),
+                  _counted_totals([held[0] for _pc_id, held in in_scope]) if totals else None)
+    cache.set(key, scope, SCOPE_CACHE_SECONDS)
+    return scope
 
 
 def _counted_totals(assessment_ids: list[int]) -> dict[tuple[str, str], Counter]:

@@ -3,6 +3,17 @@ import pytest
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: on SQLite a rolled-back test gives its ids to
+    the next, so a key made of ids could find the previous test's entry."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def cast(db):
     return factories.Cast()

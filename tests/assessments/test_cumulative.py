@@ -240,3 +240,24 @@ def test_the_plan_page_pages_its_columns(cast, world, monkeypatch):
     assert "columns=1#matrix-title" in html and "Newer plan changes" in html
     # the downloads take the filters, never the page
     assert "cumulative-impact.csv?state=approved&amp;state=in_progress\"" in html
+
+
+def test_the_totals_of_every_plan_change_are_kept_until_the_next_audited_change(cast, world):
+    """A paged matrix's totals read every plan change in scope; they are kept in the cache,
+    keyed on the newest audit event, so the next page view does not read them again and an
+    audited change (a part saved, a withdrawal) is counted at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        before = _matrix(cast, page=1, per_page=1)
+    with CaptureQueriesContext(connection) as again:
+        assert {r.code: r.totals for r in _matrix(cast, page=1, per_page=1).rows} == {r.code: r.totals for r in before.rows}
+    assert len(again.captured_queries) == len(first.captured_queries) - 3  # the versions, the count, the totals
+    assert _row(before, "PC.RACE").totals["negative"] == 0
+
+    f.complete_parts(cast, f.screen(cast, f.start(cast, "Another")), {"PC.RACE": NEG})  # audited saves
+    after = _matrix(cast, page=1, per_page=1)
+    assert _row(after, "PC.RACE").totals["negative"] == 1 and after.total_columns == 3
+    services.assessment_withdraw(assessment=f.current(world["b"]), by=cast.officer, reason="Dropped.")
+    assert _matrix(cast, page=1, per_page=1).total_columns == 2
