@@ -26,6 +26,7 @@ export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 export DATABASE_URL=${STACK_DATABASE_URL:-postgres://iia@127.0.0.1:$pg_port/iia}
 export DATABASE_CONN_MAX_AGE=600
 export CELERY_BROKER_URL=redis://127.0.0.1:$redis_port/0
+export IIA_CACHE_URL=redis://127.0.0.1:$redis_port/1
 export IIA_VAR_DIR=$dir/var
 export IIA_SIGNING_DIR=$dir/signing
 export IIA_SIGNING_PASSPHRASE='$(cat "$dir/signing-passphrase")'

@@ -185,6 +185,17 @@ IIA_ACCESSIBILITY_CONTACT = os.environ.get("IIA_ACCESSIBILITY_CONTACT", "")
 IIA_FONT_DIRS = [d for d in os.environ.get("IIA_FONT_DIRS", "").split(":") if d]
 IIA_MAX_UPLOAD_BYTES = int(os.environ.get("IIA_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 
+# The cache: shared by every web process and host through Redis when IIA_CACHE_URL is
+# set (the production shape sets it), each process's own memory otherwise. What is
+# cached is keyed on the data it was computed from (e.g. the matrix on the newest audit
+# event), so losing the cache costs time, never correctness.
+IIA_CACHE_URL = os.environ.get("IIA_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": IIA_CACHE_URL,
+                "KEY_PREFIX": "iia"}
+    if IIA_CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+
 # Background work: Celery with Redis when a broker is configured, inline otherwise.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")
