@@ -56,13 +56,28 @@ def ensure_postgres(port: str, data: str) -> None:
     sh(".ci/postgres.sh", "start", port, env={**os.environ, "IIA_PG_DATA": data})
 
 
+def redis_answers(url: str) -> bool:
+    import socket
+
+    parts = urllib.parse.urlsplit(url)
+    if not parts.hostname:
+        return False
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 def database(env: dict, port: str, size: int) -> tuple[dict, float | None]:
     """The seeded database for ``size`` plan changes; seeds it when missing."""
     name = f"iia_bench_{size}"
     env = {**env, "DATABASE_URL": f"postgres://iia@127.0.0.1:{port}/{name}",
            # no broker: nothing measured enqueues work, and seeding renders the demo's
            # few documents inline
-           "CELERY_BROKER_URL": ""}
+           "CELERY_BROKER_URL": "",
+           # the stack's Redis cache when `make stack` runs, each worker's memory otherwise
+           "IIA_CACHE_URL": env.get("IIA_CACHE_URL", "") if redis_answers(env.get("IIA_CACHE_URL", "")) else ""}
     exists = sh("psql", "-h", "127.0.0.1", "-p", port, "-U", "iia", "-d", "postgres", "-tAc",
                 f"SELECT 1 FROM pg_database WHERE datname = '{name}'", capture=True).stdout.strip()
     seconds = None
