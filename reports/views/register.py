@@ -12,6 +12,7 @@ from assessments import exports
 from assessments.models import Board
 
 from .. import selectors
+from ..caching import public_page
 from ..forms import RegisterFilterForm
 from ..models import Meeting, MeetingStatus, Report, ReportStatus
 
@@ -40,6 +41,7 @@ def _filtered(request, board):
 
 
 @require_safe
+@public_page
 def register_board(request, slug):
     board = get_object_or_404(Board, slug=slug)
     form, documents, filtered = _filtered(request, board)

@@ -370,3 +370,33 @@ def test_the_screening_record_gives_the_leads_reason_when_overridden(cast, commi
     ScreeningRecordPdf(screening, verification_code="IIA-AAAA-BBBB-CCCC", html_url="h", verify_url="v").render(buffer)
     text = " ".join(PdfReader(io.BytesIO(buffer.getvalue())).pages[0].extract_text().split())
     assert "An equality lead overrode the proposed outcome (full iia required): Because." in text
+
+
+def test_the_register_page_is_kept_for_readers_until_the_next_audited_change(cast, committed):
+    """The public register search, for readers who are not signed in, is served from the
+    cache (keyed on the URL and the newest audit event); signed-in users get it fresh, and
+    any audited change (a publication, a decision) makes the next reader's page anew."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessments.models import Board
+    from assessments.services import audit_record
+    from fixtures import demo
+
+    committed(demo.load)
+    reader = Client()
+
+    def fetch(client):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/register/dundee/?q=care")
+        assert response.status_code == 200
+        return response.content, len(queries.captured_queries)
+
+    first, built = fetch(reader)
+    again, kept = fetch(reader)
+    assert again == first and kept == 1 < built  # the newest audit event only
+    member = Client()
+    member.force_login(cast.officer)
+    assert fetch(member)[1] > 1 and fetch(member)[1] > 1  # never cached for a signed-in user
+    audit_record(board=Board.objects.get(slug="dundee"), actor=cast.clerk, action="meeting.publish", message="a change")
+    assert fetch(reader)[1] == built

@@ -1,0 +1,35 @@
+"""Public pages kept in the cache between the changes that could alter them."""
+
+import functools
+import hashlib
+
+from django.core.cache import cache
+
+from assessments.models import AuditEvent
+
+# a safety net: entries are keyed on the newest audit event, and every publication,
+# decision and withdrawal writes one
+PUBLIC_PAGE_SECONDS = 60
+
+
+def public_page(view):
+    """For a reader who is not signed in, a GET's response is kept in the cache, keyed on
+    the full URL and the newest audit event, so the next reader of the same page (the
+    register in the week before a budget meeting) gets it without its queries and
+    rendering. Signed-in users, and a reader with a message waiting, get it fresh."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if (request.method not in ("GET", "HEAD") or request.user.is_authenticated
+                or request.COOKIES.get("messages") or request.session.get("_messages")):
+            return view(request, *args, **kwargs)
+        latest = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+        key = "iia:public-page:" + hashlib.sha256(f"{request.get_full_path()}|{latest}".encode()).hexdigest()
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                cache.set(key, response, PUBLIC_PAGE_SECONDS)
+        return response
+
+    return wrapper
