@@ -7,6 +7,7 @@ Every function takes querysets the caller has already scoped to the user's board
 """
 
 import datetime
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from .caching import until_next_change
 from .models import (
     Assessment,
     AssessmentState,
@@ -138,21 +140,21 @@ def cumulative_matrix(
     """
     sections, states = set(sections), set(states) or set(DEFAULT_STATES)
     scope = _scope(plan_changes, states, totals=page is not None)
-    in_scope = list(scope.in_scope)
+    in_scope = list(zip(scope.plan_change_ids, scope.assessment_ids, strict=True))  # (plan change, assessment)
     pages, total_columns = 1, len(in_scope)
-    template_ids = {held[3] for _pc_id, held in in_scope}
+    template_ids = scope.template_ids
     counted = None
     if page is not None:
         counted = scope.totals
-        in_scope.reverse()
         pages = max(1, -(-total_columns // per_page))
         page = min(max(1, page), pages)
-        in_scope = in_scope[(page - 1) * per_page:page * per_page]
-    shown = {pc_id for pc_id, _held in in_scope}
+        newest_first = in_scope[::-1]
+        in_scope = newest_first[(page - 1) * per_page:page * per_page]
+    shown = {pc_id for pc_id, _a_id in in_scope}
     changes = {pc.pk: pc for pc in plan_changes.filter(pk__in=shown).select_related("board")}
-    assessments = {a.pk: a for a in Assessment.objects.filter(pk__in=[held[0] for _pc_id, held in in_scope]).only(
+    assessments = {a.pk: a for a in Assessment.objects.filter(pk__in=[a_id for _pc_id, a_id in in_scope]).only(
         "pk", "plan_change_id", "version", "state", "template_id", "review_date", "signed_off_at")}
-    columns = [Column(changes[pc_id], assessments[held[0]]) for pc_id, held in in_scope]
+    columns = [Column(changes[pc_id], assessments[a_id]) for pc_id, a_id in in_scope]
     for column in columns:
         column.assessment.plan_change = column.plan_change
     rows = Row.objects.filter(section__template_id__in=template_ids).select_related("section__template")
@@ -192,48 +194,45 @@ def cumulative_matrix(
 
 @dataclass(frozen=True)
 class Scope:
-    """What a matrix counts over every plan change in scope: the newest IIA version of
-    each (as (plan change id, (assessment id, version, state, template id)) in scope of the
-    states), the plan changes without one, and (for a paged matrix) each row's totals."""
+    """What a matrix counts over every plan change in scope: the newest IIA version of each
+    in scope of the states (plan change ids and assessment ids, in plan change order, as
+    compact arrays: this is read from the cache on every page view), the form versions
+    they were made with, the plan changes without an IIA, and (for a paged matrix) each
+    row's totals."""
 
-    in_scope: tuple
+    plan_change_ids: array
+    assessment_ids: array
+    template_ids: frozenset
     without_assessment: int
     totals: dict | None
 
 
-# how long a scope's figures may be kept: they are also keyed on the newest audit event,
-# and every change to a rating, an assessment's state or version is audited
+# how long a scope's figures may be kept (see ``caching``)
 SCOPE_CACHE_SECONDS = 600
 
 
 def _scope(plan_changes: QuerySet[PlanChange], states: set[str], *, totals: bool) -> Scope:
     """The figures that read every plan change in scope (the part of a matrix page that
     grows with the board), kept in the cache until the next audited change."""
-    import hashlib
 
-    from django.core.cache import cache
+    def compute() -> Scope:
+        # the newest version of each plan change's IIA, as plain tuples: cheap for thousands
+        newest: dict[int, tuple[int, int, str, int]] = {}
+        for pk, pc_id, version, state, template_id in Assessment.objects.filter(
+            plan_change__in=plan_changes
+        ).values_list("pk", "plan_change_id", "version", "state", "template_id").order_by():
+            held = newest.get(pc_id)
+            if held is None or version > held[1]:
+                newest[pc_id] = (pk, version, state, template_id)
+        in_scope = [(pc_id, held) for pc_id, held in sorted(newest.items()) if held[2] in states]
+        ids = array("q", (held[0] for _pc_id, held in in_scope))
+        return Scope(array("q", (pc_id for pc_id, _held in in_scope)), ids,
+                     frozenset(held[3] for _pc_id, held in in_scope), plan_changes.count() - len(newest),
+                     _counted_totals(list(ids)) if totals else None)
 
-    from .models import AuditEvent
-
-    latest = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     sql, params = plan_changes.values("pk").query.sql_with_params()
-    key = "iia:matrix-scope:" + hashlib.sha256(repr((sql, params, sorted(states), totals, latest)).encode()).hexdigest()
-    found = cache.get(key)
-    if found is not None:
-        return found
-    # the newest version of each plan change's IIA, as plain tuples: cheap for thousands
-    newest: dict[int, tuple[int, int, str, int]] = {}
-    for pk, pc_id, version, state, template_id in Assessment.objects.filter(plan_change__in=plan_changes).values_list(
-        "pk", "plan_change_id", "version", "state", "template_id"
-    ).order_by():
-        held = newest.get(pc_id)
-        if held is None or version > held[1]:
-            newest[pc_id] = (pk, version, state, template_id)
-    in_scope = tuple((pc_id, held) for pc_id, held in sorted(newest.items()) if held[2] in states)
-    scope = Scope(in_scope, plan_changes.count() - len(newest),
-                  _counted_totals([held[0] for _pc_id, held in in_scope]) if totals else None)
-    cache.set(key, scope, SCOPE_CACHE_SECONDS)
-    return scope
+    return until_next_change("matrix-scope", (sql, params, sorted(states), totals), compute,
+                             seconds=SCOPE_CACHE_SECONDS)
 
 
 def _counted_totals(assessment_ids: list[int]) -> dict[tuple[str, str], Counter]:

@@ -102,9 +102,22 @@ OVERVIEW_SHOWN = 10
 
 def plan_overview(user, plan: StrategicPlan, *, shown: int | None = None) -> list[PriorityOverview]:
     """Every priority and action of the plan with the newest plan changes touching each
-    (at most ``shown``) and how many touch it in all."""
+    (at most ``shown``) and how many touch it in all. It reads every plan change of the
+    plan, so it is kept in the cache until the next audited change (``caching``)."""
+    from .caching import until_next_change
+
     shown = OVERVIEW_SHOWN if shown is None else shown
     visible = plan_changes_for(user).filter(plan=plan)
+    sql, params = visible.values("pk").query.sql_with_params()
+    return until_next_change("plan-overview", (sql, params, plan.pk, shown),
+                             lambda: _plan_overview(plan, visible, shown), seconds=OVERVIEW_CACHE_SECONDS)
+
+
+# how long a plan's overview may be kept (see ``caching``)
+OVERVIEW_CACHE_SECONDS = 600
+
+
+def _plan_overview(plan: StrategicPlan, visible: QuerySet[PlanChange], shown: int) -> list[PriorityOverview]:
     by_action: dict[int, list[int]] = {}
     by_priority: dict[int, list[int]] = {}
     links = PlanChange.actions.through.objects.filter(planchange__in=visible.values("pk"))

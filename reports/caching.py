@@ -5,9 +5,9 @@ import hashlib
 
 from django.core.cache import cache
 
-from assessments.models import AuditEvent
+from assessments.caching import latest_audit_event
 
-# a safety net: entries are keyed on the newest audit event, and every publication,
+# entries are keyed on the newest audit event (``assessments.caching``): every publication,
 # decision and withdrawal writes one
 PUBLIC_PAGE_SECONDS = 60
 
@@ -23,7 +23,7 @@ def public_page(view):
         if (request.method not in ("GET", "HEAD") or request.user.is_authenticated
                 or request.COOKIES.get("messages") or request.session.get("_messages")):
             return view(request, *args, **kwargs)
-        latest = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+        latest = latest_audit_event()
         key = "iia:public-page:" + hashlib.sha256(f"{request.get_full_path()}|{latest}".encode()).hexdigest()
         response = cache.get(key)
         if response is None:

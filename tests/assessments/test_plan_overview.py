@@ -28,6 +28,21 @@ def test_each_action_lists_its_newest_plan_changes_and_counts_them_all(cast, mon
     assert changes[2].title in page and f"/plan-changes/{changes[0].pk}/" not in page.split("matrix-title")[0]
 
 
+def test_the_overview_is_kept_until_the_next_audited_change(cast, django_assert_max_num_queries):
+    """The overview reads every plan change of the plan: it is kept in the cache, keyed on
+    the newest audit event, so a second view reads one row and a new plan change (audited)
+    shows at once."""
+    first = f.start(cast, "Change one")
+    plan = first.plan
+    totals = lambda: next(p.total for p in selectors.plan_overview(cast.officer, plan)  # noqa: E731
+                          if p.priority == first.priorities.get())
+    assert totals() == 1
+    with django_assert_max_num_queries(3):  # the priority (this test's), the audit key, the user's boards
+        assert totals() == 1
+    f.start(cast, "Change two")
+    assert totals() == 2
+
+
 def test_the_home_page_counts_the_queue_up_to_one_page(cast, monkeypatch):
     from workflows import selectors as task_selectors
 
