@@ -80,10 +80,21 @@ def plan_change_status(plan_change: PlanChange) -> Status:
     return Status("new", "New")
 
 
+@dataclass(frozen=True)
+class Listed:
+    """A plan change as the plan page lists it: what the link shows. The overview is kept in
+    the cache and read from it on every view, so it holds these, not model instances with
+    their screenings and assessments."""
+
+    pk: int
+    reference: str
+    title: str
+
+
 @dataclass
 class ActionOverview:
     action: PlanAction
-    plan_changes: list[tuple[PlanChange, Status]]
+    plan_changes: list[tuple[Listed, Status]]
     total: int = 0  # plan changes touching it; ``plan_changes`` has the newest of them
 
 
@@ -91,7 +102,7 @@ class ActionOverview:
 class PriorityOverview:
     priority: PlanPriority
     actions: list[ActionOverview]
-    plan_changes: list[tuple[PlanChange, Status]]
+    plan_changes: list[tuple[Listed, Status]]
     total: int = 0
 
 
@@ -127,9 +138,10 @@ def _plan_overview(plan: StrategicPlan, visible: QuerySet[PlanChange], shown: in
     for pc_id, priority_id in links.values_list("planchange_id", "planpriority_id").order_by("-planchange_id"):
         by_priority.setdefault(priority_id, []).append(pc_id)
     wanted = {pc_id for ids in (*by_action.values(), *by_priority.values()) for pc_id in ids[:shown]}
-    changes = {pc.pk: (pc, plan_change_status(pc)) for pc in visible.filter(pk__in=wanted)}
+    changes = {pc.pk: (Listed(pc.pk, pc.reference, pc.title), plan_change_status(pc))
+               for pc in visible.filter(pk__in=wanted)}
 
-    def newest(ids: list[int]) -> list[tuple[PlanChange, Status]]:
+    def newest(ids: list[int]) -> list[tuple[Listed, Status]]:
         return [changes[pc_id] for pc_id in ids[:shown]]
 
     overview = []

@@ -16,7 +16,8 @@ def test_each_action_lists_its_newest_plan_changes_and_counts_them_all(cast, mon
     action = changes[0].actions.get()
     overview = selectors.plan_overview(cast.officer, plan, shown=2)
     item = next(a for p in overview for a in p.actions if a.action == action)
-    assert [pc for pc, _status in item.plan_changes] == changes[:0:-1] and item.total == 3
+    assert [pc.pk for pc, _status in item.plan_changes] == [c.pk for c in changes[:0:-1]] and item.total == 3
+    assert item.plan_changes[0][0].reference == changes[2].reference
     priority = next(p for p in overview if p.priority == changes[0].priorities.get())
     assert len(priority.plan_changes) == 2 and priority.total == 3
 
