@@ -83,15 +83,19 @@ def inbox(user) -> QuerySet[Task]:
     )
 
 
-def queue(user) -> list[Task]:
-    """Unclaimed tasks the user could claim: their role on the task's board, and the
-    task's own rule (an equality lead never sees a review of their own work)."""
-    candidates = _tasks().filter(
+def _unclaimed(user) -> QuerySet[Task]:
+    """Unclaimed tasks on the user's boards, oldest first: the queue's candidates."""
+    return _tasks().filter(
         status=STATUS.NEW,
         owner__isnull=True,
         process__iiaprocess__board_id__in=rules.board_ids(user),
     )
-    return [task for task in tasks_primed(candidates) if task.flow_task.can_assign(user, task)]
+
+
+def queue(user) -> list[Task]:
+    """Unclaimed tasks the user could claim: their role on the task's board, and the
+    task's own rule (an equality lead never sees a review of their own work)."""
+    return [task for task in tasks_primed(_unclaimed(user)) if task.flow_task.can_assign(user, task)]
 
 
 # The inbox and the queue show this many tasks a page.
@@ -121,11 +125,7 @@ def queue_page(user, number: int = 1) -> TaskPage:
     number = max(1, number)
     wanted = number * TASKS_PER_PAGE + 1
     found = []
-    candidates = _tasks().filter(
-        status=STATUS.NEW,
-        owner__isnull=True,
-        process__iiaprocess__board_id__in=rules.board_ids(user),
-    )
+    candidates = _unclaimed(user)
     offset, batch_size = 0, TASKS_PER_PAGE * 2
     while len(found) < wanted:
         batch = list(candidates[offset:offset + batch_size])
