@@ -3,6 +3,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 from .exceptions import RuleViolation
@@ -52,6 +53,18 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
+class ChoicesField(forms.ModelMultipleChoiceField):
+    """Choose several records by id. An id no database column can hold is an invalid
+    choice like any other unknown id (Django passes it to the database, where SQLite fails)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip()
+            if text.lstrip("-").isdigit() and abs(int(text)) >= 2**63:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk})
+        return super()._check_values(value)
+
+
 class PlanChangeForm(NamedErrorsForm):
     plan = forms.ModelChoiceField(queryset=StrategicPlan.objects.none(), empty_label=None)
     title = forms.CharField(max_length=250)
@@ -64,10 +77,10 @@ class PlanChangeForm(NamedErrorsForm):
         widget=forms.RadioSelect,
         initial="false",
     )
-    priorities = forms.ModelMultipleChoiceField(
+    priorities = ChoicesField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Plan priorities it touches"
     )
-    actions = forms.ModelMultipleChoiceField(
+    actions = ChoicesField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Plan actions it touches"
     )
     lead_officer = UserChoiceField(queryset=User.objects.none())

@@ -260,3 +260,19 @@ def test_a_claimed_task_cannot_be_taken_by_a_colleague(cast):
     task = active_task(plan_change, IIAFlow.review_screening)
     assert second.post(execute_url(task), {"decision": "concur"}).status_code == 409
     assert second.get(execute_url(task)).status_code == 403
+
+
+def test_an_id_too_large_for_any_column_is_an_invalid_choice_not_a_server_error(cast):
+    client = client_for(cast.officer)
+    p = f.plan()
+    huge = "9" * 40
+    response = client.post("/plan-changes/new/dundee/", {
+        "plan": p.pk, "title": "Too large", "description": "x", "change_type": "service_redesign",
+        "is_revision": "false", "priorities": [huge], "actions": [huge],
+        "lead_officer": cast.officer.pk, "director": cast.senior.pk,
+    })
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["priorities"] and form.errors["actions"]
+    assert form.errors["priorities"] == ["Choose plan priorities it touches from the list."]
+    assert not PlanChange.objects.filter(title="Too large").exists()
