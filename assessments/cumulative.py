@@ -140,16 +140,19 @@ def cumulative_matrix(
     """
     sections, states = set(sections), set(states) or set(DEFAULT_STATES)
     scope = _scope(plan_changes, states, totals=page is not None)
-    in_scope = list(zip(scope.plan_change_ids, scope.assessment_ids, strict=True))  # (plan change, assessment)
-    pages, total_columns = 1, len(in_scope)
+    pc_ids, a_ids = scope.plan_change_ids, scope.assessment_ids
+    pages, total_columns = 1, len(pc_ids)
     template_ids = scope.template_ids
     counted = None
-    if page is not None:
+    if page is None:
+        in_scope = list(zip(pc_ids, a_ids, strict=True))  # (plan change, assessment)
+    else:
         counted = scope.totals
         pages = max(1, -(-total_columns // per_page))
         page = min(max(1, page), pages)
-        newest_first = in_scope[::-1]
-        in_scope = newest_first[(page - 1) * per_page:page * per_page]
+        # the page's slice of the newest-first order, read from the arrays without copying them
+        newest = total_columns - 1 - (page - 1) * per_page
+        in_scope = [(pc_ids[i], a_ids[i]) for i in range(newest, max(newest - per_page, -1), -1)]
     shown = {pc_id for pc_id, _a_id in in_scope}
     changes = {pc.pk: pc for pc in plan_changes.filter(pk__in=shown).select_related("board")}
     assessments = {a.pk: a for a in Assessment.objects.filter(pk__in=[a_id for _pc_id, a_id in in_scope]).only(

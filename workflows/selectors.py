@@ -9,7 +9,7 @@ from viewflow.workflow.status import STATUS
 
 from assessments import rules
 from assessments.catalogue import part_by_code
-from assessments.models import Assessment, Screening
+from assessments.models import Assessment, PlanChange, Screening
 
 from .models import IIAProcess
 
@@ -38,17 +38,23 @@ def tasks_primed(tasks) -> list[Task]:
     all of them at once (what task titles and the nodes' rules read), so a list of tasks
     costs three queries however long it is. Kept on the process objects of this request."""
     tasks = list(tasks)
-    if not tasks:
-        return tasks
     processes = [task.process.coerced for task in tasks]
-    ids = {process.plan_change_id for process in processes}
+    processes = [process for process in processes if "_iia_records" not in process.__dict__]  # primed already
+    if not processes:
+        return tasks
+    field = IIAProcess._meta.get_field("plan_change")
+    plan_changes = {process.plan_change_id: process.plan_change for process in processes if field.is_cached(process)}
+    missing = {process.plan_change_id for process in processes} - plan_changes.keys()
+    if missing:  # the task list was read without its plan changes
+        plan_changes.update(PlanChange.objects.in_bulk(missing))
     screenings, assessments = {}, {}
-    for screening in (Screening.objects.filter(plan_change_id__in=ids).select_related("plan_change")
-                      .order_by("created_at", "pk")):
+    for screening in Screening.objects.filter(plan_change_id__in=plan_changes).order_by("created_at", "pk"):
         screenings[screening.plan_change_id] = screening  # the newest wins
-    for assessment in (Assessment.objects.filter(plan_change_id__in=ids).select_related("plan_change", "template")
+    for assessment in (Assessment.objects.filter(plan_change_id__in=plan_changes).select_related("template")
                        .prefetch_related("contributors").order_by("version")):
         assessments[assessment.plan_change_id] = assessment
+    for record in (*screenings.values(), *assessments.values()):
+        record.plan_change = plan_changes[record.plan_change_id]  # read with the tasks already
     for process in processes:
         process.__dict__["_iia_records"] = (screenings.get(process.plan_change_id),
                                             assessments.get(process.plan_change_id))
@@ -126,7 +132,7 @@ def queue_page(user, number: int = 1) -> TaskPage:
     wanted = number * TASKS_PER_PAGE + 1
     found = []
     candidates = _unclaimed(user)
-    offset, batch_size = 0, TASKS_PER_PAGE * 2
+    offset, batch_size = 0, wanted * 2  # doubled for each further batch
     while len(found) < wanted:
         batch = list(candidates[offset:offset + batch_size])
         if not batch:
@@ -137,6 +143,7 @@ def queue_page(user, number: int = 1) -> TaskPage:
                 if len(found) == wanted:
                     break
         offset += batch_size
+        batch_size *= 2
     start = (number - 1) * TASKS_PER_PAGE
     return TaskPage(found[start:start + TASKS_PER_PAGE], number, len(found) == wanted)
 
@@ -144,7 +151,7 @@ def queue_page(user, number: int = 1) -> TaskPage:
 def process_tasks(plan_change_id: int) -> QuerySet[Task]:
     return (
         Task.objects.filter(process__iiaprocess__plan_change_id=plan_change_id)
-        .select_related("owner", "process__iiaprocess")
+        .select_related("owner", "process__iiaprocess__plan_change")
         .order_by("created", "pk")
     )
 

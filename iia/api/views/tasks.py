@@ -35,7 +35,7 @@ class TaskViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return Task.objects.filter(
             process__iiaprocess__board_id__in=rules.board_ids(self.request.user)
-        ).select_related("process__iiaprocess__board", "owner").order_by("created", "pk")
+        ).select_related("process__iiaprocess__board", "process__iiaprocess__plan_change", "owner").order_by("created", "pk")
 
     def get_object(self):
         task = super().get_object()
