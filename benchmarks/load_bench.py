@@ -11,12 +11,20 @@ settings, plain HTTP on loopback); then wrk drives each page in turn with --user
 connections for --seconds, signed in as the user whose page it is. Pages that take an
 object (a plan change, a section form) rotate through up to 200 of them. Prints p50, p95
 and p99 latency in ms and requests per second for each page; asserts nothing.
+
+By default each user is a wrk connection asking back to back (a new request the moment
+the last one answers: latency is then users / throughput). ``--think 1-5`` gives each user
+a random wait of 1 to 5 s between requests, as people reading a page do, with a connection
+per request (see ``drive_thinking``); ``--think 0,1-5`` runs both. The sign-in page is the
+floor: what the server costs for a page that reads nothing.
 """
 
 import argparse
+import asyncio
 import html.parser
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -216,6 +224,8 @@ def pages(base: str, found: dict) -> list[dict]:
         posts.append((path, urllib.parse.urlencode(fields)))
     words = ["care", "respite", "transport", "carers", "budget", "mental health"]
     return [
+        {"page": "sign-in page (the server's floor)", "session": Session(base, None),
+         "requests": [("/accounts/login/", None)]},
         {"page": "inbox", "session": officer, "requests": [("/tasks/inbox/", None)]},
         {"page": "queue", "session": lead, "requests": [("/tasks/queue/", None)]},
         {"page": "plan change (assessment detail)", "session": officer,
@@ -255,7 +265,11 @@ def lua_string(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def drive(base: str, page: dict, users: int, seconds: int) -> dict:
+def drive(base: str, page: dict, users: int, seconds: int, think: tuple[float, float] | None = None) -> dict:
+    """``users`` on the page for ``seconds``: back to back (wrk, one connection each), or
+    each waiting a random ``think`` (min, max seconds) between their requests."""
+    if think:
+        return drive_thinking(base, page, users, seconds, think)
     reqs = ", ".join(f"{{{lua_string(p)}, {lua_string(b) if b else 'nil'}}}" for p, b in page["requests"])
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(LUA % (reqs, lua_string(page["session"].cookie_header())))
@@ -272,6 +286,65 @@ def drive(base: str, page: dict, users: int, seconds: int) -> dict:
             "p95": float(p95), "p99": float(p99), "errors": int(errors), "non_2xx_3xx": int(bad_status)}
 
 
+# --- users who think between requests ---------------------------------------------------
+#
+# wrk can wait between requests, but only on an open connection: a sync gunicorn worker
+# that has accepted it then waits with it (what a buffering proxy in front prevents), and
+# gthread workers take up to a second to see a kept-alive connection again. So each
+# thinking user here opens a connection per request, as a browser behind a proxy costs the
+# server: asyncio, one process, a few per cent of a core at these rates.
+
+async def _user(host: str, port: int, page: dict, cookie: str, think: tuple[float, float], deadline: float,
+                rng: random.Random, out: dict) -> None:
+    requests = page["requests"]
+    i = rng.randrange(len(requests))
+    await asyncio.sleep(rng.uniform(0, think[1]))  # users arrive spread over one think time
+    while time.monotonic() < deadline:
+        path, body = requests[i % len(requests)]
+        i += 1
+        head = (f"{'POST' if body else 'GET'} {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n"
+                f"Cookie: {cookie}\r\n")
+        payload = body.encode() if body else b""
+        if body:
+            head += f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(payload)}\r\n"
+        started = time.perf_counter()
+        try:
+            reader, writer = await asyncio.open_connection(host, port)
+            writer.write(head.encode() + b"\r\n" + payload)
+            await writer.drain()
+            answer = await asyncio.wait_for(reader.read(), timeout=10)
+            writer.close()
+            out["latencies"].append(time.perf_counter() - started)
+            if int(answer.split(b" ", 2)[1]) >= 400:
+                out["bad_status"] += 1
+        except (TimeoutError, OSError, IndexError, ValueError):
+            out["errors"] += 1
+        await asyncio.sleep(rng.uniform(*think))
+
+
+def drive_thinking(base: str, page: dict, users: int, seconds: int, think: tuple[float, float]) -> dict:
+    host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
+    out = {"latencies": [], "errors": 0, "bad_status": 0}
+    rng = random.Random(8)
+
+    async def run():
+        deadline = time.monotonic() + seconds
+        cookie = page["session"].cookie_header()
+        await asyncio.gather(*[_user(host, port, page, cookie, think, deadline, random.Random(rng.random()), out)
+                               for _ in range(users)])
+
+    started = time.monotonic()
+    asyncio.run(run())
+    elapsed = time.monotonic() - started
+    ms = sorted(x * 1000 for x in out["latencies"])
+
+    def pct(p):
+        return ms[min(len(ms) - 1, int(p / 100 * len(ms)))] if ms else float("nan")
+
+    return {"page": page["page"], "requests": len(ms), "rps": len(ms) / elapsed, "p50": pct(50), "p95": pct(95),
+            "p99": pct(99), "errors": out["errors"] + out["bad_status"], "non_2xx_3xx": out["bad_status"]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000", help="plan changes per board, comma separated")
@@ -284,7 +357,11 @@ def main() -> None:
                         help="serve the code in this directory (e.g. `git archive` of an older commit) "
                              "on the same databases, for before/after figures")
     parser.add_argument("--pages", help="only the pages whose names contain one of these words, comma separated")
+    parser.add_argument("--think", default="0",
+                        help="users' think time between requests, in seconds: 0 (back to back) or MIN-MAX "
+                             "(a random wait), comma separated for several runs; e.g. 0,1-5")
     args = parser.parse_args()
+    thinks = [None if t.strip() == "0" else tuple(float(x) for x in t.split("-")) for t in args.think.split(",")]
     if not shutil.which("wrk"):
         sh(".ci/stack-packages.sh")
     env = stack_env()
@@ -301,24 +378,28 @@ def main() -> None:
             todo = pages(server.url, found)
         finally:
             server.stop()
-        for page in todo:
-            if args.pages and not any(w in page["page"] for w in args.pages.split(",")):
-                continue
-            # a fresh server per page: requests wrk gave up on must not slow the next page
-            server = Gunicorn(db_env, args.port, args.workers, args.code)
-            try:
-                drive(server.url, page, 4, 3)  # warm up: every worker has loaded its code and templates
-                row = {"size": size, "seed_seconds": seeded, **drive(server.url, page, args.users, args.seconds)}
-                results.append(row)
-                print(f"{size:>7} {row['page']:<34} p50 {row['p50']:7.1f}  p95 {row['p95']:7.1f}  "
-                      f"p99 {row['p99']:7.1f} ms  {row['rps']:6.1f} req/s  errors {row['errors']}", flush=True)
-            finally:
-                server.stop()
-    print(f"\n{args.users} connections, {args.seconds} s per page, gunicorn {args.workers} workers, wrk 2 threads")
-    print("| plan changes | page | p50 ms | p95 ms | p99 ms | req/s | errors |")
-    print("|---|---|---|---|---|---|---|")
+        for think in thinks:
+            users = "back to back" if think is None else f"think {think[0]:g}-{think[1]:g} s"
+            for page in todo:
+                if args.pages and not any(w in page["page"] for w in args.pages.split(",")):
+                    continue
+                # a fresh server per page: requests wrk gave up on must not slow the next page
+                server = Gunicorn(db_env, args.port, args.workers, args.code)
+                try:
+                    drive(server.url, page, 4, 3)  # warm up: every worker has loaded its code and templates
+                    row = {"size": size, "seed_seconds": seeded, "users": users,
+                           **drive(server.url, page, args.users, args.seconds, think)}
+                    results.append(row)
+                    print(f"{size:>7} {users:<14} {row['page']:<34} p50 {row['p50']:7.1f}  p95 {row['p95']:7.1f}  "
+                          f"p99 {row['p99']:7.1f} ms  {row['rps']:6.1f} req/s  errors {row['errors']}", flush=True)
+                finally:
+                    server.stop()
+    print(f"\n{args.users} users (wrk connections), {args.seconds} s per page, gunicorn {args.workers} workers, "
+          "wrk 2 threads")
+    print("| plan changes | users | page | p50 ms | p95 ms | p99 ms | req/s | errors |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r['size']:,} | {r['page']} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | "
+        print(f"| {r['size']:,} | {r['users']} | {r['page']} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | "
               f"{r['rps']:.0f} | {r['errors']} |")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
