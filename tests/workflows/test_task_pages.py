@@ -45,3 +45,22 @@ def test_the_queue_is_paged_and_never_offers_a_task_the_user_may_not_claim(cast,
     officer = Client()
     officer.force_login(cast.officer)
     assert officer.get("/tasks/queue/").context["tasks"] == []
+
+
+def test_task_lists_fill_in_url_patterns_and_times_as_django_would(cast, three_started):
+    import datetime
+
+    from django.template.defaultfilters import date as date_filter
+    from django.urls import reverse
+    from django.utils import timezone
+
+    for name, ids in [("plan_change_detail", (7,)), ("iia:review:execute", (12, 345)), ("iia:screening:assign", (1, 2))]:
+        assert selectors.id_url(name, *ids) == reverse(name, args=ids)
+    with pytest.raises(ValueError):
+        selectors.id_url("plan_change_detail", "7/../../admin")
+    view = selectors.describe(selectors.inbox(cast.officer).first(), cast.officer)
+    for made in [datetime.datetime(2026, 3, 1, 0, 5, tzinfo=datetime.UTC),  # GMT
+                 datetime.datetime(2026, 7, 9, 23, 30, tzinfo=datetime.UTC)]:  # BST: the next day locally
+        view.task.created = made
+        assert view.waiting_since == date_filter(timezone.localtime(made), "j M Y, H:i")
+    assert view.waiting_since == "10 Jul 2026, 00:30"
