@@ -276,3 +276,32 @@ def test_an_id_too_large_for_any_column_is_an_invalid_choice_not_a_server_error(
     assert form.errors["priorities"] and form.errors["actions"]
     assert form.errors["priorities"] == ["Choose plan priorities it touches from the list."]
     assert not PlanChange.objects.filter(title="Too large").exists()
+
+
+def test_form_widgets_render_the_same_html_through_jinja2_as_through_the_template_language(cast, settings):
+    """FORM_RENDERER is Django's Jinja2 renderer, for speed; a form page must not change."""
+    import difflib
+    import re
+
+    from django.forms import renderers
+
+    def same_lines(page):  # the session's token aside; Jinja2 leaves no blank line between a select's options
+        page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+        return "\n".join(line for line in page.splitlines() if line.strip())
+
+    assert settings.FORM_RENDERER == "django.forms.renderers.Jinja2"
+    client, plan_change = start_over_http(cast)
+    screen_over_http(cast, client, plan_change)
+    urls = [execute_url(task) for task in part_tasks(plan_change, IIAFlow.complete_part).values()]
+    urls.append("/plan-changes/new/dundee/")
+    client.get("/tasks/inbox/")  # shows (and so clears) the messages waiting from the steps above
+    pages = {}
+    for renderer in ["django.forms.renderers.DjangoTemplates", "django.forms.renderers.Jinja2"]:
+        settings.FORM_RENDERER = renderer
+        renderers.get_default_renderer.cache_clear()
+        pages[renderer] = [same_lines(client.get(url).content.decode()) for url in urls]
+    renderers.get_default_renderer.cache_clear()
+    django_html, jinja_html = pages.values()
+    assert len(urls) == 6 and all('type="checkbox"' in page or "textarea" in page for page in jinja_html)
+    for url, a, b in zip(urls, django_html, jinja_html, strict=True):
+        assert a == b, url + "\n" + "\n".join(list(difflib.unified_diff(a.splitlines(), b.splitlines(), n=1))[:40])
