@@ -165,18 +165,21 @@ def cumulative_matrix(
         rows = rows.filter(section__code__in=sections)
     catalogue: dict[tuple[str, str], tuple[tuple, Row]] = {}
     in_template: set[tuple[int, str, str]] = set()
+    keys: dict[int, tuple[str, str]] = {}  # row id -> (section code, row code), for every form version
     for row in rows.order_by("-section__template__version", "section__order", "order"):
         key = (row.section.code, row.code)
+        keys[row.pk] = key
         in_template.add((row.section.template_id, *key))
         if key not in catalogue:  # the newest form version names and orders the row
             catalogue[key] = ((row.section.order, row.section.code, row.order), row)
 
     ratings: dict[tuple[int, str, str], tuple[str, ...]] = {}
     flags = [r.value for r in Rating]
-    for assessment_id, section_code, row_code, *values in ImpactRating.objects.filter(
+    for assessment_id, row_id, *values in ImpactRating.objects.filter(
         assessment_id__in=[c.assessment.pk for c in columns]
-    ).values_list("assessment_id", "row__section__code", "row__code", *flags):
-        ratings[(assessment_id, section_code, row_code)] = tuple(f for f, on in zip(flags, values, strict=True) if on)
+    ).values_list("assessment_id", "row_id", *flags):
+        if row_id in keys:  # a row of a section left out by the filter has no key
+            ratings[(assessment_id, *keys[row_id])] = tuple(f for f, on in zip(flags, values, strict=True) if on)
 
     built: dict[str, MatrixSection] = {}
     for key, (_order, row) in sorted(catalogue.items(), key=lambda item: item[1][0]):
