@@ -35,7 +35,8 @@ class TaskPage(View):
         task = self.activation.task
         return {
             "task": task,
-            "task_title": selectors.task_title(task),
+            # a part's title names the part of the assessment the page has read, when it has
+            "task_title": selectors.task_title(task, extra.get("assessment")),
             "plan_change": self.plan_change,
             "release_url": task_url(task, "unassign"),
             "comment_panel": self.comment_panel(task),
