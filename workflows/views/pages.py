@@ -116,9 +116,8 @@ def plan_change_detail(request, pk):
     if version and version.isdigit():
         chosen = next((a for a in assessments if a.version == int(version)), chosen)
     open_tasks = [
-        (task, selectors.task_title(task))
-        for task in selectors.tasks_primed(
-            selectors.process_tasks(plan_change.pk).filter(status__in=["NEW", "ASSIGNED", "STARTED"]))
+        (task, selectors.task_title(task, assessments[0] if assessments else None))  # parts are of the newest
+        for task in selectors.process_tasks(plan_change.pk).filter(status__in=["NEW", "ASSIGNED", "STARTED"])
         if task.flow_task is not None and hasattr(task.flow_task, "role")
     ]
     return render(request, "workflows/plan_change_detail.html", {
