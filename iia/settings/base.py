@@ -95,10 +95,8 @@ TEMPLATES = [
     },
 ]
 
-# Form widgets are rendered by Django's own widget templates through Jinja2: the same HTML
-# as the template language (compared page by page), a fifth less time on a form page,
-# where a section's checkboxes and radios are most of the rendering.
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Form widgets through Jinja2, the admin's through the template language (iia/renderers.py).
+FORM_RENDERER = "iia.renderers.FormRenderer"
 
 WSGI_APPLICATION = "iia.wsgi.application"
 
