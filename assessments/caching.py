@@ -18,10 +18,15 @@ def latest_audit_event() -> int | None:
     return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
 
 
+def change_key(name: str, parts) -> str:
+    """A cache key for ``name`` and ``parts`` (a repr-able value naming what the entry
+    depends on) that changes with the next audited change."""
+    return f"iia:{name}:" + hashlib.sha256(repr((parts, latest_audit_event())).encode()).hexdigest()
+
+
 def until_next_change(name: str, parts, compute, *, seconds: int):
-    """``compute()``, kept under ``name`` and ``parts`` (a repr-able value naming what it
-    depends on) until the next audited change."""
-    key = f"iia:{name}:" + hashlib.sha256(repr((parts, latest_audit_event())).encode()).hexdigest()
+    """``compute()``, kept under ``name`` and ``parts`` until the next audited change."""
+    key = change_key(name, parts)
     found = cache.get(key)
     if found is None:
         found = compute()

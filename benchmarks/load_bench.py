@@ -310,10 +310,12 @@ async def _user(host: str, port: int, page: dict, cookie: str, think: tuple[floa
         started = time.perf_counter()
         try:
             reader, writer = await asyncio.open_connection(host, port)
-            writer.write(head.encode() + b"\r\n" + payload)
-            await writer.drain()
-            answer = await asyncio.wait_for(reader.read(), timeout=10)
-            writer.close()
+            try:
+                writer.write(head.encode() + b"\r\n" + payload)
+                await writer.drain()
+                answer = await asyncio.wait_for(reader.read(), timeout=10)
+            finally:
+                writer.close()
             out["latencies"].append(time.perf_counter() - started)
             if int(answer.split(b" ", 2)[1]) >= 400:
                 out["bad_status"] += 1
@@ -323,7 +325,8 @@ async def _user(host: str, port: int, page: dict, cookie: str, think: tuple[floa
 
 
 def drive_thinking(base: str, page: dict, users: int, seconds: int, think: tuple[float, float]) -> dict:
-    host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
+    url = urllib.parse.urlsplit(base)
+    host, port = url.hostname, url.port
     out = {"latencies": [], "errors": 0, "bad_status": 0}
     rng = random.Random(8)
 

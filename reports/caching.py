@@ -1,11 +1,10 @@
 """Public pages kept in the cache between the changes that could alter them."""
 
 import functools
-import hashlib
 
 from django.core.cache import cache
 
-from assessments.caching import latest_audit_event
+from assessments.caching import change_key
 
 # entries are keyed on the newest audit event (``assessments.caching``): every publication,
 # decision and withdrawal writes one
@@ -23,8 +22,7 @@ def public_page(view):
         if (request.method not in ("GET", "HEAD") or request.user.is_authenticated
                 or request.COOKIES.get("messages") or request.session.get("_messages")):
             return view(request, *args, **kwargs)
-        latest = latest_audit_event()
-        key = "iia:public-page:" + hashlib.sha256(f"{request.get_full_path()}|{latest}".encode()).hexdigest()
+        key = change_key("public-page", request.get_full_path())
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)
