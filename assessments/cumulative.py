@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from .caching import until_next_change
+from .catalogue import template_sections
 from .models import (
     Assessment,
     AssessmentState,
@@ -23,6 +24,8 @@ from .models import (
     MitigatingAction,
     PlanChange,
     Row,
+    Section,
+    Template,
 )
 from .models.assessment import ActionStatus, Rating
 
@@ -111,6 +114,17 @@ class Matrix:
         return counts
 
 
+_CELLS: dict[tuple[tuple[str, ...], bool], Cell] = {}
+
+
+def _cell(ratings: tuple[str, ...], in_form: bool) -> Cell:
+    """The one ``Cell`` of these ratings (there are a few dozen kinds; a page has ~1,500 cells)."""
+    cell = _CELLS.get((ratings, in_form))
+    if cell is None:
+        cell = _CELLS[(ratings, in_form)] = Cell(ratings, in_form)
+    return cell
+
+
 def current_assessments(plan_changes: QuerySet[PlanChange]) -> dict[int, Assessment]:
     """The newest version of each plan change's full IIA, by plan change id."""
     newest: dict[int, Assessment] = {}
@@ -154,45 +168,49 @@ def cumulative_matrix(
         newest = total_columns - 1 - (page - 1) * per_page
         in_scope = [(pc_ids[i], a_ids[i]) for i in range(newest, max(newest - per_page, -1), -1)]
     shown = {pc_id for pc_id, _a_id in in_scope}
-    changes = {pc.pk: pc for pc in plan_changes.filter(pk__in=shown).select_related("board")}
+    # a column names its plan change: none of what the caller's queryset fetches with it
+    changes = {pc.pk: pc for pc in plan_changes.filter(pk__in=shown).select_related(None).prefetch_related(None)
+               .select_related("board")}
     assessments = {a.pk: a for a in Assessment.objects.filter(pk__in=[a_id for _pc_id, a_id in in_scope]).only(
         "pk", "plan_change_id", "version", "state", "template_id", "review_date", "signed_off_at")}
     columns = [Column(changes[pc_id], assessments[a_id]) for pc_id, a_id in in_scope]
     for column in columns:
         column.assessment.plan_change = column.plan_change
-    rows = Row.objects.filter(section__template_id__in=template_ids).select_related("section__template")
-    if sections:
-        rows = rows.filter(section__code__in=sections)
-    catalogue: dict[tuple[str, str], tuple[tuple, Row]] = {}
-    in_template: set[tuple[int, str, str]] = set()
+    # the rows of every form version in scope, from the catalogue's cache (``template_sections``)
+    catalogue: dict[tuple[str, str], tuple[tuple, Section, Row]] = {}
+    forms_of: dict[tuple[str, str], set[int]] = {}  # row key -> the form versions that have the row
     keys: dict[int, tuple[str, str]] = {}  # row id -> (section code, row code), for every form version
-    for row in rows.order_by("-section__template__version", "section__order", "order"):
-        key = (row.section.code, row.code)
-        keys[row.pk] = key
-        in_template.add((row.section.template_id, *key))
-        if key not in catalogue:  # the newest form version names and orders the row
-            catalogue[key] = ((row.section.order, row.section.code, row.order), row)
+    for template in Template.objects.filter(pk__in=template_ids).only("pk", "version", "revision").order_by("-version"):
+        for section in template_sections(template):
+            if sections and section.code not in sections:
+                continue
+            for row in section.rows.all():
+                key = (section.code, row.code)
+                keys[row.pk] = key
+                forms_of.setdefault(key, set()).add(template.pk)
+                if key not in catalogue:  # the newest form version names and orders the row
+                    catalogue[key] = ((section.order, section.code, row.order), section, row)
 
-    ratings: dict[tuple[int, str, str], tuple[str, ...]] = {}
+    ratings: dict[tuple[str, str], dict[int, tuple[str, ...]]] = {}  # row key -> assessment id -> ratings
     flags = [r.value for r in Rating]
     for assessment_id, row_id, *values in ImpactRating.objects.filter(
         assessment_id__in=[c.assessment.pk for c in columns]
-    ).values_list("assessment_id", "row_id", *flags):
+    ).values_list("assessment_id", "row_id", *flags).order_by():  # the model's ordering joins four tables
         if row_id in keys:  # a row of a section left out by the filter has no key
-            ratings[(assessment_id, *keys[row_id])] = tuple(f for f, on in zip(flags, values, strict=True) if on)
+            ratings.setdefault(keys[row_id], {})[assessment_id] = tuple(
+                f for f, on in zip(flags, values, strict=True) if on)
 
+    heads = [(c.assessment.pk, c.assessment.template_id) for c in columns]
     built: dict[str, MatrixSection] = {}
-    for key, (_order, row) in sorted(catalogue.items(), key=lambda item: item[1][0]):
-        cells = [
-            Cell(ratings.get((c.assessment.pk, *key), ()), (c.assessment.template_id, *key) in in_template)
-            for c in columns
-        ]
+    for key, (_order, section, row) in sorted(catalogue.items(), key=lambda item: item[1][0]):
+        rated, forms = ratings.get(key, {}), forms_of[key]
+        cells = [_cell(rated.get(a_id, ()), t_id in forms) for a_id, t_id in heads]
         if counted is None:
             totals = Counter(r for cell in cells for r in cell.ratings)
         else:
             totals = counted.get(key, Counter())
-        section = built.setdefault(key[0], MatrixSection(key[0], row.section.title, []))
-        section.rows.append(MatrixRow(row.code, row.label, row.group, cells, totals, totals["negative"] >= FLAG_AT))
+        built_section = built.setdefault(key[0], MatrixSection(key[0], section.title, []))
+        built_section.rows.append(MatrixRow(row.code, row.label, row.group, cells, totals, totals["negative"] >= FLAG_AT))
     built_sections = [section for section in built.values() if section.rows]
     return Matrix(columns, built_sections, without_assessment=scope.without_assessment,
                   total_columns=total_columns, page=page or 1, pages=pages)

@@ -82,7 +82,7 @@ def saved_coverage(assessment: Assessment) -> Coverage:
     linked: dict[str, set[int]] = {ActionKind.MITIGATION: set(), ActionKind.EVIDENCE: set()}
     for action in assessment.actions.prefetch_related("rows"):
         linked[action.kind].update(row.pk for row in action.rows.all())
-    justifications = {r.row_id: r.justification for r in assessment.ratings.all()}
+    justifications = dict(assessment.ratings.values_list("row_id", "justification").order_by())
     return Coverage(linked, justifications, assessment.review_date)
 
 

@@ -294,7 +294,7 @@ def assessment_errors(assessment: Assessment) -> dict[str, list[str]]:
     for part in template_parts(assessment.template):
         if progress.get(part.code) != PartStatus.COMPLETE:
             errors.setdefault(part.code, []).append(f"Complete “{part.title}”.")
-    ratings = {r.row_id: RatingInput(set(r.ratings), r.explanation) for r in assessment.ratings.all()}
+    ratings = {r.row_id: RatingInput(set(r.ratings), r.explanation) for r in assessment.ratings.order_by()}
     answers = dict(assessment.answers.values_list("question_id", "value"))
     for section in assessment.template.sections.prefetch_related("rows", "questions"):
         for messages in section_errors(section, ratings, answers).values():

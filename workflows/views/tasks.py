@@ -4,7 +4,7 @@
 from django.db.models import Q
 
 from assessments import services
-from assessments.catalogue import ACTIONS_PART, parallel_part_codes, part_by_code
+from assessments.catalogue import ACTIONS_PART, parallel_part_codes, part_by_code, template_sections
 from assessments.exceptions import RuleViolation, StaleEdit
 from assessments.forms import (
     ActionFormSet,
@@ -102,8 +102,8 @@ class PartTaskView(TaskPage):
                 initial={"evidence": assessment.evidence, "consultation": assessment.consultation,
                          "revision": revision},
             )
-        section = assessment.template.sections.prefetch_related("rows", "questions").get(code=part.code)
-        ratings = {r.row_id: RatingInput(set(r.ratings), r.explanation) for r in assessment.ratings.all()}
+        section = next(s for s in template_sections(assessment.template) if s.code == part.code)
+        ratings = {r.row_id: RatingInput(set(r.ratings), r.explanation) for r in assessment.ratings.order_by()}
         answers = dict(assessment.answers.values_list("question_id", "value"))
         return SectionForm(data, section=section, ratings=ratings, answers=answers, initial={"revision": revision})
 
