@@ -3,7 +3,7 @@
 from django.conf import settings
 
 from . import rules
-from .models import Board, Role
+from .models import Role
 
 
 def navigation(request):
@@ -12,7 +12,7 @@ def navigation(request):
         return {"show_demo_logins": settings.IIA_SHOW_DEMO_LOGINS}
     board_ids = rules.board_ids(user)
     return {
-        "user_boards": Board.objects.filter(pk__in=board_ids),
+        "user_board_names": rules.board_names(user),
         "is_officer": any(rules.has_role(user, b, Role.OFFICER) for b in board_ids),
         "is_clerk": any(rules.has_role(user, b, Role.CLERK) for b in board_ids),
         "show_demo_logins": settings.IIA_SHOW_DEMO_LOGINS,

@@ -13,10 +13,14 @@ def roles_on(user: AbstractBaseUser, board_id: int) -> set[str]:
         return set()
     cache = user.__dict__.setdefault("_iia_roles", None)
     if cache is None:
-        cache = {}
-        for b_id, role in Membership.objects.filter(user=user).values_list("board_id", "role"):
+        cache, names = {}, {}
+        for b_id, role, short_name in Membership.objects.filter(user=user).order_by("board__name").values_list(
+            "board_id", "role", "board__short_name"
+        ):
             cache.setdefault(b_id, set()).add(role)
+            names.setdefault(b_id, short_name)
         user.__dict__["_iia_roles"] = cache
+        user.__dict__["_iia_board_names"] = list(names.values())
     return cache.get(board_id, set())
 
 
@@ -24,6 +28,12 @@ def board_ids(user: AbstractBaseUser) -> set[int]:
     """The boards the user belongs to."""
     roles_on(user, 0)
     return set(user.__dict__.get("_iia_roles") or {}) if user.is_authenticated else set()
+
+
+def board_names(user: AbstractBaseUser) -> list[str]:
+    """The short names of the boards the user belongs to, by name (read with the roles)."""
+    roles_on(user, 0)
+    return list(user.__dict__.get("_iia_board_names") or []) if user.is_authenticated else []
 
 
 def has_role(user: AbstractBaseUser, board: Board | int, role: str) -> bool:

@@ -35,7 +35,13 @@ def plan_changes_for(user) -> QuerySet[PlanChange]:
 
 def plan_change_get(user, pk: int) -> PlanChange:
     """One plan change of the user's boards; ``PlanChange.DoesNotExist`` otherwise."""
-    return plan_changes_for(user).prefetch_related("priorities", "actions__priority").get(pk=pk)
+    return plan_changes_for(user).prefetch_related(None).prefetch_related(  # with the people and forms its page names
+        Prefetch("screenings", queryset=Screening.objects.select_related("template", "submitted_by", "reviewed_by")
+                 .order_by("-created_at")),
+        Prefetch("assessments", queryset=Assessment.objects.select_related(
+            "template", "author", "approved_by", "signed_off_by").order_by("-version")),
+        "priorities", "actions__priority",
+    ).get(pk=pk)
 
 
 def plans_for(user) -> QuerySet[StrategicPlan]:
