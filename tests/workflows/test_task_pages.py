@@ -64,3 +64,29 @@ def test_task_lists_fill_in_url_patterns_and_times_as_django_would(cast, three_s
         view.task.created = made
         assert view.waiting_since == date_filter(timezone.localtime(made), "j M Y, H:i")
     assert view.waiting_since == "10 Jul 2026, 00:30"
+
+
+def test_the_queues_pages_hold_exactly_the_tasks_its_rules_offer_in_their_order(cast, three_started, monkeypatch):
+    """A queue page reads its candidates light, then whole tasks of the user's roles a chunk
+    at a time: page after page, that is the queue the rules give, task for task, whoever asks."""
+    monkeypatch.setattr(selectors, "QUEUE_SLACK", 0)  # chunks of exactly what the page lacks
+    changes = three_started + [f.start(cast, f"Change {i}") for i in range(3, 7)]
+    changes[1].lead_officer = cast.lead  # the lead's own work: never offered to the lead
+    changes[1].save(update_fields=["lead_officer"])
+    for plan_change in changes:
+        f.run_task(f.active_task(plan_change, f.IIAFlow.screening), cast.officer,
+                   lambda pc=plan_change: f.services.screening_submit(
+                       screening=pc.screenings.get(), by=cast.officer, answers=f.answers()))
+    offered = {}
+    for person in [cast.lead, cast.senior, cast.officer, cast.officer2]:
+        paged, number = [], 1
+        while True:
+            page = selectors.queue_page(person, number)
+            paged += [t.pk for t in page.tasks]
+            if not page.has_next:
+                break
+            number += 1
+        assert paged == [t.pk for t in selectors.queue(person)]
+        offered[person.username] = len(paged)
+    assert offered == {cast.lead.username: 6, cast.senior.username: 0, cast.officer.username: 0,
+                       cast.officer2.username: 0}
