@@ -61,6 +61,14 @@ def is_contributor(user: AbstractBaseUser, assessment: Assessment) -> bool:
     return assessment.contributors.filter(pk=user.pk).exists()
 
 
+def contributor_ids(assessment: Assessment) -> set[int]:
+    """The ids of everyone who saved part of the assessment (prefetched by the page, or read)."""
+    prefetched = getattr(assessment, "_prefetched_objects_cache", {}).get("contributors")
+    if prefetched is not None:
+        return {person.pk for person in prefetched}
+    return set(assessment.contributors.values_list("pk", flat=True))
+
+
 def is_participant(user: AbstractBaseUser, assessment: Assessment) -> bool:
     return is_author(user, assessment.plan_change) or is_contributor(user, assessment)
 
@@ -185,8 +193,7 @@ def can_comment(user: AbstractBaseUser, assessment: Assessment) -> bool:
     the author and contributors, the plan change's author and lead officer (and officers
     acting for them under a delegation), and the board's equality leads and senior
     officers, who review and sign off. Nobody from another board."""
-    people = {assessment.author_id, *assessment.plan_change.author_ids,
-              *assessment.contributors.values_list("pk", flat=True)}
+    people = {assessment.author_id, *assessment.plan_change.author_ids, *contributor_ids(assessment)}
     return _comment_participant(user, assessment.plan_change.board_id, people)
 
 

@@ -39,8 +39,8 @@ def plan_change_get(user, pk: int) -> PlanChange:
         Prefetch("screenings", queryset=Screening.objects.select_related("template", "submitted_by", "reviewed_by")
                  .order_by("-created_at")),
         Prefetch("assessments", queryset=Assessment.objects.select_related(
-            "template", "author", "approved_by", "signed_off_by").order_by("-version")),
-        "priorities", "actions__priority",
+            "template", "author", "approved_by", "signed_off_by").prefetch_related("contributors").order_by("-version")),
+        "priorities", Prefetch("actions", queryset=PlanAction.objects.select_related("priority")),
     ).get(pk=pk)
 
 
