@@ -25,3 +25,10 @@ def cell_html(cell: Cell) -> str:
 def matrix_cells(row: MatrixRow) -> SafeString:
     """The row's cells, one ``td`` a column: the words say the rating, the class colours it."""
     return SafeString("".join([cell_html(cell) for cell in row.cells]))
+
+
+@register.simple_tag
+def matrix_totals(row: MatrixRow) -> SafeString:
+    """The row's negative, positive and not-known counts over every column in scope."""
+    totals = row.totals
+    return SafeString("".join(f'<td class="num">{int(totals[kind])}</td>' for kind in ("negative", "positive", "not_known")))
