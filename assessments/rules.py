@@ -53,16 +53,12 @@ def is_author(user: AbstractBaseUser, plan_change: PlanChange) -> bool:
 
 def is_contributor(user: AbstractBaseUser, assessment: Assessment) -> bool:
     """Anyone who saved part of this assessment, its author included."""
-    if user.pk == assessment.author_id:
-        return True
-    prefetched = getattr(assessment, "_prefetched_objects_cache", {}).get("contributors")
-    if prefetched is not None:  # a list's selector read them for every assessment at once
-        return any(person.pk == user.pk for person in prefetched)
-    return assessment.contributors.filter(pk=user.pk).exists()
+    return user.pk == assessment.author_id or user.pk in contributor_ids(assessment)
 
 
 def contributor_ids(assessment: Assessment) -> set[int]:
-    """The ids of everyone who saved part of the assessment (prefetched by the page, or read)."""
+    """The ids of everyone who saved part of the assessment: prefetched by a list's or a
+    page's selector for every assessment at once, or read."""
     prefetched = getattr(assessment, "_prefetched_objects_cache", {}).get("contributors")
     if prefetched is not None:
         return {person.pk for person in prefetched}

@@ -172,9 +172,9 @@ QUEUE_SLACK = 8
 
 
 def _role_allows(user, node, board_id: int) -> bool:
-    """What a node's rule asks first (``TaskNode._allowed``), known without reading the task."""
-    role = getattr(node, "role", None)
-    return role is None or rules.has_role(user, board_id, role)
+    """``TaskNode.role_allows``; a node without a role is left to its own ``can_assign``."""
+    allows = getattr(node, "role_allows", None)
+    return allows is None or allows(user, board_id)
 
 
 def process_tasks(plan_change_id: int) -> QuerySet[Task]:
