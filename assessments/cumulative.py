@@ -195,7 +195,7 @@ def cumulative_matrix(
     flags = [r.value for r in Rating]
     for assessment_id, row_id, *values in ImpactRating.objects.filter(
         assessment_id__in=[c.assessment.pk for c in columns]
-    ).values_list("assessment_id", "row_id", *flags).order_by():  # the model's ordering joins four tables
+    ).values_list("assessment_id", "row_id", *flags).order_by():  # the ordering would join row and section
         if row_id in keys:  # a row of a section left out by the filter has no key
             ratings.setdefault(keys[row_id], {})[assessment_id] = tuple(
                 f for f, on in zip(flags, values, strict=True) if on)

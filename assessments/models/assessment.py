@@ -168,7 +168,8 @@ class ImpactRating(models.Model):
     )
 
     class Meta:
-        ordering = ["assessment", "row__section__order", "row__order"]
+        # by the assessment's id, not its own ordering (which would join its plan change)
+        ordering = ["assessment_id", "row__section__order", "row__order"]
         constraints = [models.UniqueConstraint(fields=["assessment", "row"], name="rating_unique_per_row")]
 
     def __str__(self) -> str:
