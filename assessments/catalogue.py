@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from .models import Board, Question, Row, Section, Template
+from .models import Board, Question, Row, ScreeningQuestion, Section, Template
 from .models.catalogue import RESERVED_PART_CODES
 
 
@@ -50,6 +50,42 @@ def template_sections(template: Template) -> list[Section]:
             _sections_cache.clear()
         _sections_cache[key] = sections
     return sections
+
+
+def template_section(template: Template, code: str) -> Section:
+    """The template's section ``code`` from the cache (``Section.DoesNotExist`` if none)."""
+    for section in template_sections(template):
+        if section.code == code:
+            return section
+    raise Section.DoesNotExist(f"{template} has no section {code!r}.")
+
+
+def template_rows(template: Template) -> list[Row]:
+    """Every row of the template, in the form's order (section, then row), from the cache."""
+    return [row for section in template_sections(template) for row in section.rows.all()]
+
+
+_screening_cache: dict[tuple[int, int], list[ScreeningQuestion]] = {}
+
+
+def template_screening_questions(template: Template) -> list[ScreeningQuestion]:
+    """The template's pre-screening questions in order, cached like ``template_sections``
+    (a change to a question bumps the template's revision)."""
+    key = (template.pk, template.revision)
+    questions = _screening_cache.get(key)
+    if questions is None:
+        questions = list(ScreeningQuestion.objects.filter(template_id=template.pk).order_by("order", "pk"))
+        if len(_screening_cache) > 64:
+            _screening_cache.clear()
+        _screening_cache[key] = questions
+    return questions
+
+
+def catalogue_cache_clear() -> None:
+    """Empty the process's catalogue cache (tests: a rolled-back test gives its template
+    ids and revisions to the next, which would find the previous test's form)."""
+    _sections_cache.clear()
+    _screening_cache.clear()
 
 
 def template_parts(template: Template) -> list[Part]:

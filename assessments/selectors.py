@@ -33,15 +33,43 @@ def plan_changes_for(user) -> QuerySet[PlanChange]:
     )
 
 
-def plan_change_get(user, pk: int) -> PlanChange:
-    """One plan change of the user's boards; ``PlanChange.DoesNotExist`` otherwise."""
-    return plan_changes_for(user).prefetch_related(None).prefetch_related(  # with the people and forms its page names
-        Prefetch("screenings", queryset=Screening.objects.select_related("template", "submitted_by", "reviewed_by")
-                 .order_by("-created_at")),
-        Prefetch("assessments", queryset=Assessment.objects.select_related(
-            "template", "author", "approved_by", "signed_off_by").prefetch_related("contributors").order_by("-version")),
-        "priorities", Prefetch("actions", queryset=PlanAction.objects.select_related("priority")),
-    ).get(pk=pk)
+def plan_change_get(user, pk: int, *, people: bool = False) -> PlanChange:
+    """One plan change of the user's boards, with its screenings, versions, forms, plan
+    priorities and actions, and with ``people`` the people its page names (one query
+    more); ``PlanChange.DoesNotExist`` otherwise."""
+    plan_change = (
+        PlanChange.objects.filter(board_id__in=rules.board_ids(user)).select_related("board", "plan")
+        .prefetch_related(
+            Prefetch("screenings", queryset=Screening.objects.select_related("template").order_by("-created_at")),
+            Prefetch("assessments", queryset=Assessment.objects.select_related("template")
+                     .prefetch_related("contributors").order_by("-version")),
+            "priorities", Prefetch("actions", queryset=PlanAction.objects.select_related("priority")),
+        ).get(pk=pk)
+    )
+    if people:
+        attach_people([(plan_change, PLAN_CHANGE_PEOPLE)]
+                      + [(screening, SCREENING_PEOPLE) for screening in plan_change.screenings.all()]
+                      + [(assessment, ASSESSMENT_PEOPLE) for assessment in plan_change.assessments.all()])
+    return plan_change
+
+
+# the people a plan change page names, by the fields that hold them
+PLAN_CHANGE_PEOPLE = ("lead_officer", "director", "created_by")
+SCREENING_PEOPLE = ("submitted_by", "reviewed_by")
+ASSESSMENT_PEOPLE = ("author", "approved_by", "signed_off_by")
+
+
+def attach_people(records: list[tuple[object, tuple[str, ...]]]) -> None:
+    """Read the people the records' fields name in one query and set them on the records,
+    instead of joining the user table once per field (each join adds a user's eleven
+    columns to compile and read)."""
+    from django.contrib.auth import get_user_model
+
+    ids = {getattr(record, f"{name}_id") for record, names in records for name in names} - {None}
+    people = get_user_model().objects.in_bulk(ids) if ids else {}
+    for record, names in records:
+        for name in names:
+            record._meta.get_field(name).set_cached_value(record, people.get(getattr(record, f"{name}_id")))
 
 
 def plans_for(user) -> QuerySet[StrategicPlan]:
@@ -165,7 +193,11 @@ def _plan_overview(plan: StrategicPlan, visible: QuerySet[PlanChange], shown: in
 
 
 def history(plan_change: PlanChange) -> QuerySet[AuditEvent]:
-    return plan_change.audit_events.select_related("assessment").order_by("at", "pk")
+    """The plan change's audit events, oldest first, with what its history table shows
+    (``state_change_label`` needs only the assessment's id, not the assessment)."""
+    return AuditEvent.objects.filter(plan_change_id=plan_change.pk).only(
+        "plan_change_id", "assessment_id", "at", "actor_name", "message", "from_state", "to_state",
+    ).order_by("at", "pk")
 
 
 @dataclass

@@ -5,13 +5,17 @@ from tests import factories
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: on SQLite a rolled-back test gives its ids to
-    the next, so a key made of ids could find the previous test's entry."""
+    """Each test starts with an empty cache and catalogue cache: on SQLite a rolled-back test
+    gives its ids to the next, so a key made of ids could find the previous test's entry."""
     from django.core.cache import cache
 
+    from assessments.catalogue import catalogue_cache_clear
+
     cache.clear()
+    catalogue_cache_clear()
     yield
     cache.clear()
+    catalogue_cache_clear()
 
 
 @pytest.fixture

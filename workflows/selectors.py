@@ -177,12 +177,24 @@ def _role_allows(user, node, board_id: int) -> bool:
     return allows is None or allows(user, board_id)
 
 
-def process_tasks(plan_change_id: int) -> QuerySet[Task]:
-    return (
-        Task.objects.filter(process__iiaprocess__plan_change_id=plan_change_id)
-        .select_related("owner", "process__iiaprocess__plan_change")
+OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+
+
+def open_tasks(plan_change: PlanChange, screening: Screening | None, assessment: Assessment | None) -> list[Task]:
+    """The plan change's open tasks, oldest first. The caller has read the plan change with
+    its current screening and version: each task's process is primed with them, so the
+    nodes' rules ask nothing more of the database for them."""
+    tasks = list(
+        Task.objects.filter(process__iiaprocess__plan_change_id=plan_change.pk, status__in=OPEN_STATUSES)
+        .select_related("owner", "process__iiaprocess")
         .order_by("created", "pk")
     )
+    for task in tasks:
+        process = task.process.coerced
+        process.plan_change = plan_change
+        process.__dict__["_iia_records"] = (screening, assessment)
+    return tasks
+
 
 
 @dataclass

@@ -90,8 +90,10 @@ class Screening(ConcurrentTransitionMixin, models.Model):
 
     def answer_rows(self) -> list[tuple[object, str, str]]:
         """Each question of the template with the answer in words and the comment."""
+        from ..catalogue import template_screening_questions
+
         rows = []
-        for question in self.template.screening_questions.all():
+        for question in template_screening_questions(self.template):
             given = (self.answers or {}).get(question.code) or {}
             rows.append((question, dict(question.choices).get(given.get("answer", ""), "Not answered"),
                          given.get("comment", "")))

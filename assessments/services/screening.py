@@ -5,6 +5,7 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from .. import rules
+from ..catalogue import template_screening_questions
 from ..exceptions import NotAllowed, RuleViolation
 from ..models import Outcome, Screening
 from ..models.screening import ReviewDecision
@@ -44,13 +45,13 @@ def screening_propose(answers: Answers) -> tuple[str, str]:
 
 
 def _locked(screening: Screening) -> Screening:
-    return Screening.objects.select_for_update(of=("self",)).select_related("plan_change__board").get(pk=screening.pk)
+    return Screening.objects.select_for_update(of=("self",)).select_related("plan_change__board", "template").get(pk=screening.pk)
 
 
 def _clean_answers(screening: Screening, answers: Answers, *, require_all: bool) -> Answers:
     errors: dict[str, list[str]] = {}
     cleaned: Answers = {}
-    for question in screening.template.screening_questions.all():
+    for question in template_screening_questions(screening.template):
         given = answers.get(question.code) or {}
         answer = (given.get("answer") or "").strip()
         comment = clean_text(given.get("comment"))

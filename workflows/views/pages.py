@@ -107,7 +107,7 @@ def plan_change_start(request, board_slug=None):
 @require_safe
 def plan_change_detail(request, pk):
     try:
-        plan_change = assessment_selectors.plan_change_get(request.user, pk)
+        plan_change = assessment_selectors.plan_change_get(request.user, pk, people=True)
     except PlanChange.DoesNotExist:
         raise Http404("No such plan change.") from None
     assessments = sorted(plan_change.assessments.all(), key=lambda a: -a.version)
@@ -115,15 +115,17 @@ def plan_change_detail(request, pk):
     version = request.GET.get("version")
     if version and version.isdigit():
         chosen = next((a for a in assessments if a.version == int(version)), chosen)
+    screening = assessment_selectors.current_screening(plan_change)
+    newest = assessments[0] if assessments else None  # parts are of the newest
     open_tasks = [
-        (task, selectors.task_title(task, assessments[0] if assessments else None))  # parts are of the newest
-        for task in selectors.process_tasks(plan_change.pk).filter(status__in=["NEW", "ASSIGNED", "STARTED"])
+        (task, selectors.task_title(task, newest))
+        for task in selectors.open_tasks(plan_change, screening, newest)
         if task.flow_task is not None and hasattr(task.flow_task, "role")
     ]
     return render(request, "workflows/plan_change_detail.html", {
         "plan_change": plan_change,
         "status": assessment_selectors.plan_change_status(plan_change),
-        "screening": assessment_selectors.current_screening(plan_change),
+        "screening": screening,
         "assessments": assessments,
         "assessment": chosen,
         "summary": assessment_selectors.assessment_summary(chosen) if chosen else None,

@@ -4,7 +4,13 @@
 from django.db.models import Q
 
 from assessments import services
-from assessments.catalogue import ACTIONS_PART, parallel_part_codes, part_by_code, template_sections
+from assessments.catalogue import (
+    ACTIONS_PART,
+    parallel_part_codes,
+    part_by_code,
+    template_screening_questions,
+    template_sections,
+)
 from assessments.exceptions import RuleViolation, StaleEdit
 from assessments.forms import (
     ActionFormSet,
@@ -36,7 +42,7 @@ class ScreeningTaskView(TaskPage):
         screening = self.screening()
         return ScreeningForm(
             data,
-            questions=screening.template.screening_questions.all(),
+            questions=template_screening_questions(screening.template),
             answers=screening.answers,
             initial={"officer_reason": screening.officer_reason},
         )
