@@ -95,19 +95,25 @@ def actions_errors(assessment: Assessment, coverage: Coverage | None = None, *,
     coverage = coverage or saved_coverage(assessment)
     errors: Errors = {}
     linked = coverage.linked
-    for rating in assessment.ratings.select_related("row"):
+    from .catalogue import template_rows
+
+    ratings = {r.row_id: r for r in assessment.ratings.order_by()}  # the rows and their order from the catalogue
+    for row in template_rows(assessment.template):
+        rating = ratings.get(row.pk)
+        if rating is None:
+            continue
         justification = coverage.justifications.get(rating.row_id, rating.justification) or ""
         if rating.negative and rating.row_id not in linked[ActionKind.MITIGATION] and not justification.strip():
             _add(
                 errors,
                 f"j{rating.row_id}",
-                f"“{rating.row.label}” is rated negative: link a mitigating action or record a justification.",
+                f"“{row.label}” is rated negative: link a mitigating action or record a justification.",
             )
         if rating.not_known and rating.row_id not in linked[ActionKind.EVIDENCE]:
             _add(
                 errors,
                 f"e{rating.row_id}",
-                f"“{rating.row.label}” is rated not known: link an evidence-gathering action.",
+                f"“{row.label}” is rated not known: link an evidence-gathering action.",
             )
     if coverage.review_date is None:
         _add(errors, "review_date", "Set a review date.")

@@ -134,27 +134,42 @@ class IIAFlow(flow.Flow):
             process._iia_author = assessment.author if assessment else process.plan_change.created_by
         return process._iia_author
 
+    def _screening(self, activation):
+        """The process's screening, read once per activation: a switch asks each of its
+        cases with the same activation, after the step's service has saved."""
+        if getattr(activation, "_iia_screening", None) is None:
+            activation._iia_screening = selectors.process_screening(activation.process)
+        return activation._iia_screening
+
+    def _assessment(self, activation):
+        """The process's current version, read once per activation (as ``_screening``)."""
+        if getattr(activation, "_iia_assessment", None) is None:
+            activation._iia_assessment = selectors.process_assessment(activation.process)
+        return activation._iia_assessment
+
     def screening_returned(self, activation):
-        return selectors.process_screening(activation.process).state == "returned"
+        return self._screening(activation).state == "returned"
 
     def is_screened_out(self, activation):
-        return selectors.process_screening(activation.process).state == "screened_out"
+        return self._screening(activation).state == "screened_out"
 
     def parts_to_do(self, activation):
-        assessment = selectors.process_assessment(activation.process)
+        assessment = self._assessment(activation)
+        if getattr(activation.process, "_iia_author", None) is None:  # the part tasks go to its author
+            activation.process._iia_author = assessment.author
         parallel = parallel_part_codes(assessment.template)
         if assessment.rework_parts:
             return [code for code in parallel if code in assessment.rework_parts]
         return parallel
 
     def has_parts_to_rework(self, activation):
-        assessment = selectors.process_assessment(activation.process)
+        assessment = self._assessment(activation)
         return assessment.state == "returned" and bool(self.parts_to_do(activation)) and any(
             code in assessment.rework_parts for code in parallel_part_codes(assessment.template)
         )
 
     def is_approved(self, activation):
-        return selectors.process_assessment(activation.process).state == "approved"
+        return self._assessment(activation).state == "approved"
 
     def is_signed_off(self, activation):
-        return selectors.process_assessment(activation.process).state == "signed_off"
+        return self._assessment(activation).state == "signed_off"

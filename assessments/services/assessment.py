@@ -9,7 +9,16 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from .. import rules
-from ..catalogue import ACTIONS_PART, EVIDENCE_PART, active_template, part_by_code, template_parts
+from ..catalogue import (
+    ACTIONS_PART,
+    EVIDENCE_PART,
+    active_template,
+    part_by_code,
+    template_parts,
+    template_rows,
+    template_section,
+    template_sections,
+)
 from ..exceptions import NotAllowed, RuleViolation, StaleEdit
 from ..models import (
     Assessment,
@@ -70,7 +79,11 @@ def _require_editable(assessment: Assessment, by) -> None:
 
 def _record_part(assessment: Assessment, part: str, by, *, complete: bool, expected_revision: int | None):
     """Bump the part's revision; refuse a save made from a stale form."""
-    progress, _ = PartProgress.objects.select_for_update().get_or_create(assessment=assessment, part=part)
+    # the caller holds the assessment's lock, so nobody else creates this row meanwhile: a
+    # plain INSERT when it is missing (get_or_create would wrap it in a savepoint)
+    progress = PartProgress.objects.select_for_update().filter(assessment=assessment, part=part).first()
+    if progress is None:
+        progress = PartProgress(assessment=assessment, part=part)
     if expected_revision is not None and progress.revision != expected_revision:
         who = progress.updated_by.get_full_name() if progress.updated_by else "someone else"
         raise StaleEdit(
@@ -135,7 +148,7 @@ def section_save(
     with transaction.atomic():
         assessment = _locked(assessment)
         _require_editable(assessment, by)
-        section = assessment.template.sections.prefetch_related("rows", "questions").get(code=section_code)
+        section = template_section(assessment.template, section_code)  # the catalogue's cache (read only)
         rows = list(section.rows.all())
         for row in rows:
             given = ratings.get(row.pk)
@@ -147,7 +160,7 @@ def section_save(
                 raise RuleViolation(errors)
         # One INSERT for the new rows and one UPDATE for the changed ones: the assessment row
         # is locked above, so nobody else creates these rows meanwhile.
-        existing = {r.row_id: r for r in ImpactRating.objects.filter(assessment=assessment, row__in=rows)}
+        existing = {r.row_id: r for r in ImpactRating.objects.filter(assessment=assessment, row__in=rows).order_by()}
         created, changed = [], []
         for row in rows:
             given = ratings.get(row.pk, RatingInput())
@@ -162,10 +175,11 @@ def section_save(
                 changed.append(rating)
         ImpactRating.objects.bulk_create(created)
         ImpactRating.objects.bulk_update(changed, RATING_FIELDS)
-        stored = {a.question_id: a for a in SectionAnswer.objects.filter(assessment=assessment,
-                                                                          question__section=section)}
+        questions = list(section.questions.all())
+        stored = {a.question_id: a for a in SectionAnswer.objects.filter(
+            assessment=assessment, question_id__in=[q.pk for q in questions]).order_by()}
         new_answers, changed_answers = [], []
-        for question in section.questions.all():
+        for question in questions:
             value = clean_text(answers.get(question.pk))
             answer = stored.get(question.pk)
             if answer is None:
@@ -224,7 +238,7 @@ def actions_save(
     with transaction.atomic():
         assessment = _locked(assessment)
         _require_editable(assessment, by)
-        template_row_ids = set(Row.objects.filter(section__template=assessment.template).values_list("pk", flat=True))
+        template_row_ids = {row.pk for row in template_rows(assessment.template)}
         errors: dict[str, list[str]] = {}
         kept = {a.pk: a for a in assessment.actions.prefetch_related("rows")}
         for index, item in enumerate(actions):
@@ -296,7 +310,7 @@ def assessment_errors(assessment: Assessment) -> dict[str, list[str]]:
             errors.setdefault(part.code, []).append(f"Complete “{part.title}”.")
     ratings = {r.row_id: RatingInput(set(r.ratings), r.explanation) for r in assessment.ratings.order_by()}
     answers = dict(assessment.answers.values_list("question_id", "value"))
-    for section in assessment.template.sections.prefetch_related("rows", "questions"):
+    for section in template_sections(assessment.template):
         for messages in section_errors(section, ratings, answers).values():
             errors.setdefault(section.code, []).extend(messages)
     for messages in evidence_errors(assessment.evidence, assessment.consultation).values():

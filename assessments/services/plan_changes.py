@@ -57,8 +57,8 @@ def plan_change_create(
             created_by=by,
             source_note=source_note,
         )
-        plan_change.priorities.set(priorities)
-        plan_change.actions.set(actions)
+        plan_change.priorities.add(*priorities)  # a new plan change has no links: nothing to compare first
+        plan_change.actions.add(*actions)
         screening = Screening.objects.create(plan_change=plan_change, template=active_template(board))
         audit_record(
             board=board,
