@@ -15,6 +15,7 @@ from .models import (
     Screening,
     StrategicPlan,
 )
+from .models.assessment import Rating
 
 
 def boards_for(user) -> QuerySet[Board]:
@@ -204,6 +205,7 @@ def history(plan_change: PlanChange) -> QuerySet[AuditEvent]:
 class RowSummary:
     row: object
     rating: object | None
+    named: list[tuple[str, str]]  # the rating's values with their words, e.g. [("negative", "Negative")]
 
 
 @dataclass
@@ -215,6 +217,9 @@ class SectionSummary:
     counts: dict[str, int]
 
 
+RATING_WORDS = dict(Rating.choices)
+
+
 def assessment_summary(assessment: Assessment) -> dict:
     """Everything the summary of an assessment shows, read in a fixed number of queries."""
     from .catalogue import template_parts, template_sections
@@ -222,7 +227,7 @@ def assessment_summary(assessment: Assessment) -> dict:
 
     ratings = {r.row_id: r for r in assessment.ratings.order_by()}  # by row: no need of the ordering's joins
     answers = dict(assessment.answers.values_list("question_id", "value"))
-    progress = {p.part: p for p in assessment.parts.select_related("updated_by")}
+    progress = {p.part: p for p in assessment.parts.all()}
     sections = []
     for section in template_sections(assessment.template):
         groups: list[tuple[str, list[RowSummary]]] = []
@@ -231,7 +236,8 @@ def assessment_summary(assessment: Assessment) -> dict:
             rating = ratings.get(row.pk)
             if not groups or groups[-1][0] != row.group:
                 groups.append((row.group, []))
-            groups[-1][1].append(RowSummary(row, rating))
+            named = [(value, RATING_WORDS[value]) for value in rating.ratings] if rating is not None else []
+            groups[-1][1].append(RowSummary(row, rating, named))
             for key in counts:
                 if rating is not None and getattr(rating, key):
                     counts[key] += 1

@@ -108,3 +108,17 @@ def register_entries(board, filters: RegisterFilters) -> QuerySet[SignedDocument
 def published_meetings(board) -> QuerySet[Meeting]:
     return Meeting.objects.filter(committee__board=board).exclude(status=MeetingStatus.DRAFT).select_related(
         "committee").order_by("-date")
+
+
+def plan_change_documents(plan_change, assessment) -> tuple[SignedDocument | None, SignedDocument | None]:
+    """The signed document of ``assessment`` (a version of the plan change, or None) and the
+    newest signed screening record of the plan change, in one query. The plan change's
+    screenings are read already (``plan_change_get``)."""
+    screening_ids = [screening.pk for screening in plan_change.screenings.all()]
+    wanted = Q(screening_id__in=screening_ids)
+    if assessment is not None:
+        wanted |= Q(assessment_id=assessment.pk)
+    found = list(SignedDocument.objects.filter(wanted))  # newest first
+    document = next((d for d in found if assessment is not None and d.assessment_id == assessment.pk), None)
+    return document, next((d for d in found if d.screening_id is not None), None)
+

@@ -13,7 +13,7 @@ from assessments import selectors as assessment_selectors
 from assessments.exceptions import NotAllowed, RuleViolation
 from assessments.forms import NewVersionForm, PlanChangeForm, WithdrawForm, apply_errors
 from assessments.models import Assessment, Board, PlanChange, Role
-from reports.models import SignedDocument
+from reports import selectors as report_selectors
 
 from .. import engine, selectors
 from ..selectors import task_url
@@ -122,6 +122,7 @@ def plan_change_detail(request, pk):
         for task in selectors.open_tasks(plan_change, screening, newest)
         if task.flow_task is not None and hasattr(task.flow_task, "role")
     ]
+    document, screening_document = report_selectors.plan_change_documents(plan_change, chosen)
     return render(request, "workflows/plan_change_detail.html", {
         "plan_change": plan_change,
         "status": assessment_selectors.plan_change_status(plan_change),
@@ -138,8 +139,8 @@ def plan_change_detail(request, pk):
         and rules.can_withdraw(request.user, chosen),
         "withdraw_form": WithdrawForm(),
         **_casework(request.user, plan_change, chosen),
-        "document": SignedDocument.objects.filter(assessment=chosen).first() if chosen else None,
-        "screening_document": SignedDocument.objects.filter(screening__plan_change=plan_change).first(),
+        "document": document,
+        "screening_document": screening_document,
         "reports": plan_change.reports.order_by("-created_at"),
         "can_draft_report": rules.has_role(request.user, plan_change.board_id, Role.OFFICER),
     })
