@@ -339,9 +339,15 @@ def comment_part_choices(*, assessment: Assessment | None, screening: Screening 
     return choices
 
 
-def reviews_of(assessment: Assessment) -> QuerySet:
-    """The reviews recorded on the assessment, oldest first."""
-    return assessment.reviews.select_related("reviewed_by", "new_version").order_by("reviewed_at", "pk")
+def reviews_of(assessment: Assessment) -> list:
+    """The reviews recorded on the assessment, oldest first, with their reviewers and the
+    versions they opened (read apart, only when a review opened one: joining a whole
+    assessment row costs more to compile than the query costs to run)."""
+    from django.db.models import prefetch_related_objects
+
+    reviews = list(assessment.reviews.select_related("reviewed_by").order_by("reviewed_at", "pk"))
+    prefetch_related_objects(reviews, "new_version")
+    return reviews
 
 
 def review_due(assessment: Assessment) -> bool:

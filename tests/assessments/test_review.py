@@ -127,6 +127,9 @@ def test_a_review_that_finds_changes_starts_a_new_version_that_supersedes_on_sig
     assert {"assessment.new_version", "assessment.review_new_version"} <= actions
     assert active_tasks(v1.plan_change, IIAFlow.complete_part)  # the new version's parts are waiting
     assert any(t.process.iiaprocess.plan_change_id == v1.plan_change_id for t in inbox(cast.officer))
+    page = client_for(cast.officer).get(f"/plan-changes/{v1.plan_change_id}/?version=1").content.decode()
+    assert "Update required: new version started (version 2)" in page  # the review names the version it opened
+    assert cast.officer.get_full_name() in page
     f.complete_parts(cast, v1.plan_change)
     f.complete_actions(cast, v1.plan_change)
     f.submit(cast, v1.plan_change)
