@@ -78,28 +78,36 @@ class Coverage:
     review_date: datetime.date | None
 
 
-def saved_coverage(assessment: Assessment) -> Coverage:
+def saved_coverage(assessment: Assessment, ratings: list | None = None) -> Coverage:
+    """What the saved actions and justifications cover (``ratings``: the assessment's
+    ratings, when the caller has read them)."""
     linked: dict[str, set[int]] = {ActionKind.MITIGATION: set(), ActionKind.EVIDENCE: set()}
     for action in assessment.actions.prefetch_related("rows"):
         linked[action.kind].update(row.pk for row in action.rows.all())
-    justifications = dict(assessment.ratings.values_list("row_id", "justification").order_by())
+    if ratings is not None:
+        justifications = {r.row_id: r.justification for r in ratings}
+    else:
+        justifications = dict(assessment.ratings.values_list("row_id", "justification").order_by())
     return Coverage(linked, justifications, assessment.review_date)
 
 
 def actions_errors(assessment: Assessment, coverage: Coverage | None = None, *,
-                   today: datetime.date | None = None) -> Errors:
+                   today: datetime.date | None = None, ratings: list | None = None) -> Errors:
     """Negative ratings need a mitigating action or a justification; "not known" needs an
     evidence-gathering action; the review date must be set and in the future. Checks
-    the saved actions, or ``coverage`` (what a form is about to save)."""
+    the saved actions, or ``coverage`` (what a form is about to save); ``ratings``: the
+    assessment's ratings, when the caller has read them."""
     today = today or datetime.date.today()
-    coverage = coverage or saved_coverage(assessment)
+    if ratings is None:
+        ratings = list(assessment.ratings.order_by())
+    coverage = coverage or saved_coverage(assessment, ratings)
     errors: Errors = {}
     linked = coverage.linked
     from .catalogue import template_rows
 
-    ratings = {r.row_id: r for r in assessment.ratings.order_by()}  # the rows and their order from the catalogue
+    by_row = {r.row_id: r for r in ratings}  # the rows and their order from the catalogue
     for row in template_rows(assessment.template):
-        rating = ratings.get(row.pk)
+        rating = by_row.get(row.pk)
         if rating is None:
             continue
         justification = coverage.justifications.get(rating.row_id, rating.justification) or ""

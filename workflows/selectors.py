@@ -20,7 +20,8 @@ def process_screening(process: IIAProcess) -> Screening | None:
     primed = process.__dict__.get("_iia_records")
     if primed is not None:
         return primed[0]
-    return Screening.objects.filter(plan_change_id=process.plan_change_id).order_by("-created_at", "-pk").first()
+    return (Screening.objects.filter(plan_change_id=process.plan_change_id).select_related("template")
+            .order_by("-created_at", "-pk").first())
 
 
 def process_assessment(process: IIAProcess) -> Assessment | None:

@@ -308,14 +308,15 @@ def assessment_errors(assessment: Assessment) -> dict[str, list[str]]:
     for part in template_parts(assessment.template):
         if progress.get(part.code) != PartStatus.COMPLETE:
             errors.setdefault(part.code, []).append(f"Complete “{part.title}”.")
-    ratings = {r.row_id: RatingInput(set(r.ratings), r.explanation) for r in assessment.ratings.order_by()}
+    rated = list(assessment.ratings.order_by())  # read once for the sections' and the actions' checks
+    ratings = {r.row_id: RatingInput(set(r.ratings), r.explanation) for r in rated}
     answers = dict(assessment.answers.values_list("question_id", "value"))
     for section in template_sections(assessment.template):
         for messages in section_errors(section, ratings, answers).values():
             errors.setdefault(section.code, []).extend(messages)
     for messages in evidence_errors(assessment.evidence, assessment.consultation).values():
         errors.setdefault(EVIDENCE_PART.code, []).extend(messages)
-    for messages in actions_errors(assessment).values():
+    for messages in actions_errors(assessment, ratings=rated).values():
         errors.setdefault(ACTIONS_PART.code, []).extend(messages)
     return errors
 

@@ -36,7 +36,10 @@ class ScreeningTaskView(TaskPage):
     template_name = "workflows/task_screening.html"
 
     def screening(self):
-        return selectors.process_screening(self.process)
+        """The process's screening, read once a request (the form and the page both ask)."""
+        if "_screening" not in self.__dict__:
+            self._screening = selectors.process_screening(self.process)
+        return self._screening
 
     def form(self, data=None):
         screening = self.screening()
