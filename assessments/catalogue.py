@@ -30,26 +30,29 @@ def active_template(board: Board) -> Template:
     return template
 
 
-_sections_cache: dict[tuple[int, int], list[Section]] = {}
+# The catalogue's cache, in the process: (what, template id, revision) -> the rows read.
+# Any change to a template's contents bumps its revision (see ``signals``), so no process
+# serves a stale form.
+_cache: dict[tuple[str, int, int], list] = {}
+
+
+def _by_revision(what: str, template: Template, read) -> list:
+    key = (what, template.pk, template.revision)
+    found = _cache.get(key)
+    if found is None:
+        found = list(read())
+        if len(_cache) > 128:
+            _cache.clear()
+        _cache[key] = found
+    return found
 
 
 def template_sections(template: Template) -> list[Section]:
-    """Sections in order, with their rows and questions prefetched. Cached in the
-    process by template and revision: any change to the template's contents bumps its
-    revision (see ``signals``), so no process serves a stale form."""
-    key = (template.pk, template.revision)
-    sections = _sections_cache.get(key)
-    if sections is None:
-        sections = list(
-            template.sections.prefetch_related(
-                Prefetch("rows", queryset=Row.objects.order_by("order")),
-                Prefetch("questions", queryset=Question.objects.order_by("order")),
-            ).order_by("order")
-        )
-        if len(_sections_cache) > 64:
-            _sections_cache.clear()
-        _sections_cache[key] = sections
-    return sections
+    """Sections in order, with their rows and questions prefetched (cached by revision)."""
+    return _by_revision("sections", template, lambda: template.sections.prefetch_related(
+        Prefetch("rows", queryset=Row.objects.order_by("order")),
+        Prefetch("questions", queryset=Question.objects.order_by("order")),
+    ).order_by("order"))
 
 
 def template_section(template: Template, code: str) -> Section:
@@ -65,27 +68,16 @@ def template_rows(template: Template) -> list[Row]:
     return [row for section in template_sections(template) for row in section.rows.all()]
 
 
-_screening_cache: dict[tuple[int, int], list[ScreeningQuestion]] = {}
-
-
 def template_screening_questions(template: Template) -> list[ScreeningQuestion]:
-    """The template's pre-screening questions in order, cached like ``template_sections``
-    (a change to a question bumps the template's revision)."""
-    key = (template.pk, template.revision)
-    questions = _screening_cache.get(key)
-    if questions is None:
-        questions = list(ScreeningQuestion.objects.filter(template_id=template.pk).order_by("order", "pk"))
-        if len(_screening_cache) > 64:
-            _screening_cache.clear()
-        _screening_cache[key] = questions
-    return questions
+    """The template's pre-screening questions in order (cached by revision)."""
+    return _by_revision("screening", template, lambda: ScreeningQuestion.objects.filter(
+        template_id=template.pk).order_by("order", "pk"))
 
 
 def catalogue_cache_clear() -> None:
     """Empty the process's catalogue cache (tests: a rolled-back test gives its template
     ids and revisions to the next, which would find the previous test's form)."""
-    _sections_cache.clear()
-    _screening_cache.clear()
+    _cache.clear()
 
 
 def template_parts(template: Template) -> list[Part]:

@@ -197,7 +197,7 @@ def history(plan_change: PlanChange) -> QuerySet[AuditEvent]:
     """The plan change's audit events, oldest first, with what its history table shows
     (``state_change_label`` needs only the assessment's id, not the assessment)."""
     return AuditEvent.objects.filter(plan_change_id=plan_change.pk).only(
-        "plan_change_id", "assessment_id", "at", "actor_name", "message", "from_state", "to_state",
+        "assessment_id", "at", "actor_name", "message", "from_state", "to_state",
     ).order_by("at", "pk")
 
 

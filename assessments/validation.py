@@ -6,6 +6,7 @@ an evidence-gathering action, otherwise a field name or ``__all__``."""
 import datetime
 from dataclasses import dataclass, field
 
+from .catalogue import template_rows
 from .models import Assessment, Row, Section
 from .models.assessment import ActionKind, Rating
 
@@ -103,8 +104,6 @@ def actions_errors(assessment: Assessment, coverage: Coverage | None = None, *,
     coverage = coverage or saved_coverage(assessment, ratings)
     errors: Errors = {}
     linked = coverage.linked
-    from .catalogue import template_rows
-
     by_row = {r.row_id: r for r in ratings}  # the rows and their order from the catalogue
     for row in template_rows(assessment.template):
         rating = by_row.get(row.pk)

@@ -121,4 +121,3 @@ def plan_change_documents(plan_change, assessment) -> tuple[SignedDocument | Non
     found = list(SignedDocument.objects.filter(wanted))  # newest first
     document = next((d for d in found if assessment is not None and d.assessment_id == assessment.pk), None)
     return document, next((d for d in found if d.screening_id is not None), None)
-
