@@ -38,10 +38,15 @@ class MeetingStatus(models.TextChoices):
     HELD = "held", "Held: decisions recorded"
 
 
+def usual_meeting_time() -> datetime.time:
+    """Boards usually meet at 10 am. A callable, so Django's check does not read it as a fixed "now"."""
+    return datetime.time(10, 0)
+
+
 class Meeting(models.Model):
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
-    time = models.TimeField(default=datetime.time(10, 0))
+    time = models.TimeField(default=usual_meeting_time)
     venue = models.CharField(max_length=200, blank=True)
     remote = models.BooleanField(default=False, help_text="Held remotely (online).")
     status = models.CharField(max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT)

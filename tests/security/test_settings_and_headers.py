@@ -1,17 +1,22 @@
 """Secure sessions, login throttling, password rules, security headers and the
 production deployment check."""
 
+import datetime
 import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.test import Client
+from django.utils import timezone
 
 from tests import factories as f
 
@@ -72,6 +77,24 @@ def test_production_settings_pass_the_deployment_check():
                             cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     print(f"\nS1 check --deploy --fail-level WARNING with production settings: {result.stdout.strip()}")
+
+
+def test_no_field_check_depends_on_the_time_of_day():
+    """A fixed date or time default warns (fields.W161) when the checks run within 10 s of it: a
+    Meeting's 10 am default once failed the deployment check at 10:00. Run each field's checks with the
+    clock set to its default."""
+    fields = [field for app in ("assessments", "workflows", "reports") for model in apps.get_app_config(app).get_models()
+              for field in model._meta.local_fields
+              if isinstance(field, (models.DateField, models.TimeField)) and field.has_default()]
+    assert any(field.name == "time" and field.model.__name__ == "Meeting" for field in fields)
+    for field in fields:
+        default = field.default() if callable(field.default) else field.default
+        if isinstance(default, datetime.time):
+            default = datetime.datetime.combine(datetime.date(2026, 11, 26), default, tzinfo=datetime.UTC)
+        elif not isinstance(default, datetime.datetime):
+            default = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=datetime.UTC)
+        with mock.patch.object(timezone, "now", return_value=default + datetime.timedelta(seconds=3)):
+            assert [e.id for e in field.check()] == [], field
 
 
 def test_production_refuses_to_start_without_a_secret_key():
