@@ -101,12 +101,24 @@ def inbox(user) -> QuerySet[Task]:
 
 
 def _unclaimed(user) -> QuerySet[Task]:
-    """Unclaimed tasks on the user's boards, oldest first: the queue's candidates."""
-    return _tasks().filter(
-        status=STATUS.NEW,
-        owner__isnull=True,
-        process__iiaprocess__board_id__in=rules.board_ids(user),
-    )
+    """Unclaimed tasks on the user's boards, oldest first, of nodes whose role the user holds
+    there: the queue's candidates. The role is sifted by the database, so an officer's queue
+    does not read every review waiting for a lead (the candidates grew with the table)."""
+    return _tasks().filter(_claimable_nodes(user), status=STATUS.NEW, owner__isnull=True)
+
+
+def _claimable_nodes(user) -> Q:
+    """On each of the user's boards, the nodes whose role the user holds there. Every human
+    node is a ``TaskNode`` with a role; the other nodes' tasks never wait to be claimed."""
+    from .flows import IIAFlow
+
+    nodes = [node for node in IIAFlow.instance.nodes() if hasattr(node, "role_allows")]
+    found = Q(pk__in=[])
+    for board_id in sorted(rules.board_ids(user)):
+        allowed = [node for node in nodes if node.role_allows(user, board_id)]
+        if allowed:
+            found |= Q(process__iiaprocess__board_id=board_id, flow_task__in=allowed)
+    return found
 
 
 def queue(user) -> list[Task]:
@@ -137,45 +149,32 @@ def inbox_page(user, number: int = 1) -> TaskPage:
 
 
 def queue_page(user, number: int = 1) -> TaskPage:
-    """One page of the queue. Whether a task may be claimed is the task's own rule, so the
-    candidates are read in batches, oldest first, only until the page is full. A batch is
-    read light first (id, node, board): only tasks of a role the user holds on their board
-    are then read whole and primed for their rule, a few more at a time than the page lacks."""
+    """One page of the queue. The database sifts the candidates by role (``_unclaimed``);
+    the rest of a task's rule (an equality lead never reviews their own work) is the node's
+    own, so candidates are read whole in chunks, oldest first, a few more than the page
+    still lacks, only until the page is full."""
     number = max(1, number)
     wanted = number * TASKS_PER_PAGE + 1
     found = []
     candidates = _unclaimed(user)
-    offset, batch_size = 0, wanted * 2  # doubled for each further batch
+    offset = 0
     while len(found) < wanted:
-        light = list(candidates.values_list("pk", "flow_task", "process__iiaprocess__board_id")
-                     [offset:offset + batch_size])
-        if not light:
+        take = wanted - len(found) + QUEUE_SLACK
+        chunk = tasks_primed(candidates[offset:offset + take])
+        for task in chunk:
+            if task.flow_task.can_assign(user, task):
+                found.append(task)
+                if len(found) == wanted:
+                    break
+        if len(chunk) < take:  # the last of the candidates
             break
-        pending = [pk for pk, node, board_id in light if _role_allows(user, node, board_id)]
-        while pending and len(found) < wanted:
-            take = wanted - len(found) + QUEUE_SLACK
-            chunk, pending = pending[:take], pending[take:]
-            for task in tasks_primed(_tasks().filter(pk__in=chunk)):  # in the queue's order
-                if task.flow_task.can_assign(user, task):
-                    found.append(task)
-                    if len(found) == wanted:
-                        break
-        if len(light) < batch_size:  # the last of the candidates
-            break
-        offset += batch_size
-        batch_size *= 2
+        offset += take
     start = (number - 1) * TASKS_PER_PAGE
     return TaskPage(found[start:start + TASKS_PER_PAGE], number, len(found) == wanted)
 
 
-# tasks read whole beyond what the queue's page lacks, for those a task's own rule refuses
+# tasks read beyond what the queue's page lacks, for those a task's own rule refuses
 QUEUE_SLACK = 8
-
-
-def _role_allows(user, node, board_id: int) -> bool:
-    """``TaskNode.role_allows``; a node without a role is left to its own ``can_assign``."""
-    allows = getattr(node, "role_allows", None)
-    return allows is None or allows(user, board_id)
 
 
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
