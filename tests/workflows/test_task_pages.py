@@ -67,8 +67,10 @@ def test_task_lists_fill_in_url_patterns_and_times_as_django_would(cast, three_s
 
 
 def test_the_queues_pages_hold_exactly_the_tasks_its_rules_offer_in_their_order(cast, three_started, monkeypatch):
-    """A queue page reads its candidates light, then whole tasks of the user's roles a chunk
-    at a time: page after page, that is the queue the rules give, task for task, whoever asks."""
+    """The database offers a queue only tasks of a role the user holds on the task's board
+    (an officer's queue must not walk every review waiting for a lead); a queue page reads
+    them a chunk at a time for the node's own rule: page after page, that is the queue the
+    rules give, task for task, whoever asks."""
     monkeypatch.setattr(selectors, "QUEUE_SLACK", 0)  # chunks of exactly what the page lacks
     changes = three_started + [f.start(cast, f"Change {i}") for i in range(3, 7)]
     changes[1].lead_officer = cast.lead  # the lead's own work: never offered to the lead
@@ -77,6 +79,10 @@ def test_the_queues_pages_hold_exactly_the_tasks_its_rules_offer_in_their_order(
         f.run_task(f.active_task(plan_change, f.IIAFlow.screening), cast.officer,
                    lambda pc=plan_change: f.services.screening_submit(
                        screening=pc.screenings.get(), by=cast.officer, answers=f.answers()))
+    read = {person.username: selectors._unclaimed(person).count()
+            for person in [cast.lead, cast.senior, cast.officer, cast.officer2]}
+    assert read == {cast.lead.username: 7, cast.senior.username: 0, cast.officer.username: 0,
+                    cast.officer2.username: 0}  # the lead's own work is read, and refused by its rule
     offered = {}
     for person in [cast.lead, cast.senior, cast.officer, cast.officer2]:
         paged, number = [], 1
@@ -90,3 +96,17 @@ def test_the_queues_pages_hold_exactly_the_tasks_its_rules_offer_in_their_order(
         offered[person.username] = len(paged)
     assert offered == {cast.lead.username: 6, cast.senior.username: 0, cast.officer.username: 0,
                        cast.officer2.username: 0}
+
+
+def test_the_task_lists_have_their_indexes():
+    """The inbox and queue read viewflow's task table through partial indexes of their own
+    (and, on PostgreSQL, statistics of nodes by status): without them both walked the table."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "viewflow_task")
+        assert indexes["iia_task_unclaimed"]["columns"] == ["flow_task", "created", "id"]
+        assert indexes["iia_task_open_owner"]["columns"] == ["owner_id", "created", "id"]
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT stxkind FROM pg_statistic_ext WHERE stxname = 'iia_task_node_status'")
+            assert cursor.fetchone() is not None
