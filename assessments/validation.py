@@ -6,6 +6,8 @@ an evidence-gathering action, otherwise a field name or ``__all__``."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from .catalogue import template_rows
 from .models import Assessment, Row, Section
 from .models.assessment import ActionKind, Rating
@@ -98,7 +100,7 @@ def actions_errors(assessment: Assessment, coverage: Coverage | None = None, *,
     evidence-gathering action; the review date must be set and in the future. Checks
     the saved actions, or ``coverage`` (what a form is about to save); ``ratings``: the
     assessment's ratings, when the caller has read them."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     if ratings is None:
         ratings = list(assessment.ratings.order_by())
     coverage = coverage or saved_coverage(assessment, ratings)
@@ -131,7 +133,7 @@ def actions_errors(assessment: Assessment, coverage: Coverage | None = None, *,
 
 def action_input_errors(description: str, owner: str, due_date, status: str = "planned", *,
                         today: datetime.date | None = None) -> list[str]:
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     problems = []
     if not description.strip():
         problems.append("Describe the action.")

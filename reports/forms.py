@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 
 from assessments.forms import NamedErrorsForm
 
@@ -81,7 +82,7 @@ class MeetingForm(NamedErrorsForm):
         import datetime
 
         date = self.cleaned_data["date"]
-        today = datetime.date.today()
+        today = timezone.localdate()
         if not (today - datetime.timedelta(days=366) <= date <= today + datetime.timedelta(days=3 * 366)):
             raise forms.ValidationError("Enter a meeting date within a year before and three years after today.")
         return date

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from assessments import rules
 from assessments.models import ImpactRating, Role
@@ -36,7 +37,7 @@ class QueueEntry:
 def clerk_queue(user, *, today: datetime.date | None = None) -> list[QueueEntry]:
     """Reports waiting for a meeting, and reports on draft agendas, with a flag on any
     whose assessment is not signed off (nor screened out) by the agenda's publication date."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     clerk_boards = [b for b in rules.board_ids(user) if rules.has_role(user, b, Role.CLERK)]
     reports = (Report.objects.filter(board_id__in=clerk_boards, status__in=[ReportStatus.SUBMITTED, ReportStatus.ON_AGENDA])
                .select_related("committee", "plan_change__board")

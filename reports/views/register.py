@@ -4,6 +4,7 @@
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
@@ -65,7 +66,8 @@ def register_export(request, slug, fmt):
         table.append([
             document.get_kind_display(), record.reference if document.assessment else entry["plan_change"].reference,
             getattr(record, "version", ""), entry["plan_change"].title, document.signer_name, document.signer_role,
-            document.signed_at.date().isoformat() if document.signed_at else "", document.published_at.date().isoformat(),
+            timezone.localdate(document.signed_at).isoformat() if document.signed_at else "",
+            timezone.localdate(document.published_at).isoformat(),
             "; ".join(p.report.number for p in publications),
             "; ".join(f"{p.meeting.title} ({p.meeting.date.isoformat()})" for p in publications),
             document.verification_code, document.sha256,

@@ -1,6 +1,9 @@
 """Tasks through the API: the same rules, locks, services and audit as the task pages."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from assessments.models import AuditEvent, PlanChange, Role
 from tests import factories as f
@@ -249,10 +252,11 @@ def test_a_whole_iia_through_the_api_from_plan_change_to_sign_off(cast, api, com
                                        "complete": True}, format="json")
     assert bad.status_code == 400 and "action-0" in bad.json() and "review_date" in bad.json()
     row = assessment.template.sections.first().rows.first()
+    due, review_date = (timezone.localdate() + datetime.timedelta(days=days) for days in (60, 200))
     done = api(cast.officer).post(url, {
-        "actions": [{"description": "Check with carers.", "owner": "Service manager", "due_date": "2030-01-31",
+        "actions": [{"description": "Check with carers.", "owner": "Service manager", "due_date": due.isoformat(),
                      "rows": [row.pk], "kind": "evidence"}],
-        "review_date": "2030-06-30", "complete": True}, format="json")
+        "review_date": review_date.isoformat(), "complete": True}, format="json")
     assert done.status_code == 200, done.content
     assert api(cast.officer).post(f"/api/tasks/{task(cast.officer, 'submit')['id']}/submit/").status_code == 200
 
@@ -267,6 +271,6 @@ def test_a_whole_iia_through_the_api_from_plan_change_to_sign_off(cast, api, com
     assert response.status_code == 200
     body = api(cast.clerk).get(f"/api/assessments/{assessment.pk}/").json()
     assert body["state"] == "signed_off" and body["actions"][0]["kind"] == "evidence"
-    assert body["review_date"] == "2030-06-30"
+    assert body["review_date"] == review_date.isoformat()
     actors = set(AuditEvent.objects.filter(plan_change=plan_change).values_list("actor__username", flat=True))
     assert actors == {cast.officer.username, cast.lead.username, cast.senior.username}

@@ -1,5 +1,6 @@
 """IJB reports, numbering, the agenda gate, publication, packs, decisions and the register."""
 
+import csv
 import datetime
 import io
 import re
@@ -247,6 +248,14 @@ def test_the_register_filters(cast, committed):
     assert "Reduce care home placements" in csv_age and "Reduce care home placements" not in csv_race
     assert csv_race.splitlines()[0].startswith("Record,Reference,Version,Plan change")
     assert client.get("/register/scottish-borders/register.csv").content.decode("utf-8-sig").count("\n") == 1
+    # the exports' dates are the board's (London) dates, as on the page: 23:30 UTC in July is the next day
+    document = SignedDocument.objects.filter(published_at__isnull=False).first()
+    late = datetime.datetime(2026, 7, 9, 23, 30, tzinfo=datetime.UTC)
+    SignedDocument.objects.filter(pk=document.pk).update(signed_at=late, published_at=late)
+    rows = csv.reader(io.StringIO(client.get("/register/dundee/register.csv").content.decode("utf-8-sig")))
+    header, *rows = rows
+    row = next(r for r in rows if document.verification_code in r)
+    assert (row[header.index("Signed")], row[header.index("Published")]) == ("2026-07-10", "2026-07-10")
 
 
 def test_clerk_pages_over_http(cast, committed):

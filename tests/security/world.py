@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.utils import timezone
+
 from assessments import services as assessment_services
 from reports import services as report_services
 from reports.models import AgendaItem, Committee, Meeting, Report, SignedDocument
@@ -98,11 +100,12 @@ class World:
             )
         }
         self.parts_assessment = f.current(parts)
-        # planned, so it changes nobody's access today; the officer can end it
+        # planned, so it changes nobody's access today; the officer can end it. A month ahead,
+        # not tomorrow: a run that crosses midnight must not find it started halfway through
+        starts_on = timezone.localdate() + datetime.timedelta(days=30)
         self.delegation = assessment_services.delegation_create(
             delegator=dundee.officer, delegate=dundee.officer2, board=f.board(), role="officer",
-            starts_on=datetime.date.today() + datetime.timedelta(days=1),
-            ends_on=datetime.date.today() + datetime.timedelta(days=8),
+            starts_on=starts_on, ends_on=starts_on + datetime.timedelta(days=7),
         )
 
     def kwargs(self, name: str, route: str) -> dict:
