@@ -69,6 +69,22 @@ def is_participant(user: AbstractBaseUser, assessment: Assessment) -> bool:
     return is_author(user, assessment.plan_change) or is_contributor(user, assessment)
 
 
+def plan_changes_involving(user: AbstractBaseUser) -> set[int]:
+    """The ids of the plan changes the user took part in: created or led it, submitted a
+    screening of it, wrote or contributed to a version. Every "not your own work" rule above
+    (``is_author``, ``is_participant``, a screening's submitter) refuses only these.
+    One query, each part by its own index (one join of them all was 0.4 s on a large board)."""
+    parts = [
+        PlanChange.objects.filter(created_by=user).values_list("pk", flat=True),
+        PlanChange.objects.filter(lead_officer=user).values_list("pk", flat=True),
+        Screening.objects.filter(submitted_by=user).values_list("plan_change_id", flat=True),
+        Assessment.objects.filter(author=user).values_list("plan_change_id", flat=True),
+        Assessment.contributors.through.objects.filter(user=user).values_list("assessment__plan_change_id", flat=True),
+    ]
+    first, *rest = (part.order_by() for part in parts)  # a compound query's parts take no ordering
+    return set(first.union(*rest))
+
+
 def can_start_plan_change(user: AbstractBaseUser, board: Board) -> bool:
     return has_role(user, board, Role.OFFICER)
 

@@ -228,6 +228,9 @@ def pages(base: str, found: dict) -> list[dict]:
          "requests": [("/accounts/login/", None)]},
         {"page": "inbox", "session": officer, "requests": [("/tasks/inbox/", None)]},
         {"page": "queue", "session": lead, "requests": [("/tasks/queue/", None)]},
+        # each person's landing page: their inbox's first tasks, the count of their inbox and queue
+        {"page": "home page (officer)", "session": officer, "requests": [("/", None)]},
+        {"page": "home page (equality lead)", "session": lead, "requests": [("/", None)]},
         {"page": "plan change (assessment detail)", "session": officer,
          "requests": [(f"/plan-changes/{pk}/", None) for pk in found["plan_changes"]]},
         {"page": "section form GET", "session": officer, "requests": [(p, None) for p in part_paths]},

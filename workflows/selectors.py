@@ -121,6 +121,20 @@ def _claimable_nodes(user) -> Q:
     return found
 
 
+def queue_count(user) -> int:
+    """How many tasks the user's queue holds, exactly, without reading them all: the
+    candidates counted by the database, less those the nodes' own rules refuse. Those rules
+    refuse only the user's own work, so only the candidates of plan changes the user took
+    part in are read (their number grows with the user's work, not with the table)."""
+    candidates = _unclaimed(user)
+    count = candidates.order_by().count()
+    involved = rules.plan_changes_involving(user) if count else None
+    if not involved:
+        return count
+    own = candidates.filter(process__iiaprocess__plan_change_id__in=involved)
+    return count - sum(1 for task in tasks_primed(own) if not task.flow_task.can_assign(user, task))
+
+
 def queue(user) -> list[Task]:
     """Unclaimed tasks the user could claim: their role on the task's board, and the
     task's own rule (an equality lead never sees a review of their own work)."""

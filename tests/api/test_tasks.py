@@ -274,3 +274,35 @@ def test_a_whole_iia_through_the_api_from_plan_change_to_sign_off(cast, api, com
     assert body["review_date"] == review_date.isoformat()
     actors = set(AuditEvent.objects.filter(plan_change=plan_change).values_list("actor__username", flat=True))
     assert actors == {cast.officer.username, cast.lead.username, cast.senior.username}
+
+
+def test_the_queue_is_read_a_page_at_a_time_and_counted_exactly(cast, api, monkeypatch):
+    """The API's queue pages are the queue the rules give, in order, and its count is the
+    queue's length, though neither reads the whole queue (the lead's own work is counted out)."""
+    from django.conf import settings
+
+    from workflows import selectors
+
+    assert settings.REST_FRAMEWORK["PAGE_SIZE"] == selectors.TASKS_PER_PAGE  # one page size for both
+    monkeypatch.setattr(selectors, "TASKS_PER_PAGE", 2)
+    changes = [f.start(cast, f"Change {i}") for i in range(7)]
+    changes[1].lead_officer = cast.lead  # the lead's own work: never offered to the lead, nor counted
+    changes[1].save(update_fields=["lead_officer"])
+    for plan_change in changes:
+        f.run_task(f.active_task(plan_change, IIAFlow.screening), cast.officer,
+                   lambda pc=plan_change: f.services.screening_submit(
+                       screening=pc.screenings.get(), by=cast.officer, answers=f.answers()))
+    expected = [t.pk for t in selectors.queue(cast.lead)]
+    assert len(expected) == 6
+    seen, url, pages = [], "/api/tasks/queue/", 0
+    while url:
+        body = api(cast.lead).get(url).json()
+        assert body["count"] == 6 and len(body["results"]) <= 2
+        seen += [t["id"] for t in body["results"]]
+        url, pages = body["next"], pages + 1
+        assert body["previous"] is None if pages == 1 else "/api/tasks/queue/" in body["previous"]
+    assert seen == expected and pages == 3
+    assert api(cast.lead).get("/api/tasks/queue/?page=9").status_code == 404
+    assert api(cast.lead).get("/api/tasks/queue/?page=0").status_code == 400
+    for person in (cast.officer, cast.senior):
+        assert api(person).get("/api/tasks/queue/").json() == {"count": 0, "next": None, "previous": None, "results": []}

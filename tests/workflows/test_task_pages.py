@@ -105,7 +105,7 @@ def test_the_task_lists_have_their_indexes():
 
     with connection.cursor() as cursor:
         indexes = connection.introspection.get_constraints(cursor, "viewflow_task")
-        assert indexes["iia_task_unclaimed"]["columns"] == ["flow_task", "created", "id"]
+        assert indexes["iia_task_unclaimed"]["columns"] == ["flow_task", "created", "id", "process_id"]
         assert indexes["iia_task_open_owner"]["columns"] == ["owner_id", "created", "id"]
         if connection.vendor == "postgresql":
             cursor.execute("SELECT stxkind FROM pg_statistic_ext WHERE stxname = 'iia_task_node_status'")

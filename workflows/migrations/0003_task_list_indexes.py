@@ -1,7 +1,8 @@
 """Indexes for the task lists on viewflow's task table, so an inbox or a queue costs what its
 page shows, not what the table holds.
 
-- ``iia_task_unclaimed``: the queue's candidates (unclaimed tasks of a node), oldest first.
+- ``iia_task_unclaimed``: the queue's candidates (unclaimed tasks of a node), oldest first;
+  with their process, so the queue is counted from the index alone.
 - ``iia_task_open_owner``: an inbox (the open tasks of a person, or of those who delegated to them).
 - PostgreSQL only, ``iia_task_node_status``: statistics of which nodes' tasks are in which
   status. Without them the planner assumes a node's tasks are spread over the statuses like
@@ -14,7 +15,7 @@ The table is viewflow's, so these are written as SQL (SQLite takes the same part
 from django.db import migrations
 
 INDEXES = [
-    ("iia_task_unclaimed", "(flow_task, created, id) WHERE status = 'NEW' AND owner_id IS NULL"),
+    ("iia_task_unclaimed", "(flow_task, created, id, process_id) WHERE status = 'NEW' AND owner_id IS NULL"),
     ("iia_task_open_owner", "(owner_id, created, id) WHERE status IN ('ASSIGNED', 'STARTED')"),
 ]
 

@@ -70,7 +70,12 @@ class TaskViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="The queue: unclaimed tasks you could claim", responses=s.TaskSerializer(many=True))
     @action(detail=False)
     def queue(self, request):
-        return self._page(selectors.queue(request.user))
+        # read a page at a time, like the queue page (all of it was read to page it: 6 s for a
+        # lead at 100,000 plan changes), and counted without reading it all
+        number = self.paginator.page_number(request)
+        page = selectors.queue_page(request.user, number)
+        results = s.TaskSerializer(page.tasks, many=True, context=self.get_serializer_context()).data
+        return self.paginator.read_page(request, number, results, selectors.queue_count(request.user), page.has_next)
 
     def retrieve(self, request, pk=None):
         return self._done(self.get_object())
