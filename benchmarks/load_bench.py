@@ -42,8 +42,8 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 PASSWORD = "demo-password-1"
 
 
-def sh(*args, env=None, check=True, capture=False):
-    return subprocess.run(args, cwd=ROOT, env=env, check=check, text=True,
+def sh(*args, env=None, check=True, capture=False, cwd=ROOT):
+    return subprocess.run(args, cwd=cwd, env=env, check=check, text=True,
                           stdout=subprocess.PIPE if capture else None)
 
 
@@ -77,8 +77,9 @@ def redis_answers(url: str) -> bool:
         return False
 
 
-def database(env: dict, port: str, size: int) -> tuple[dict, float | None]:
-    """The seeded database for ``size`` plan changes; seeds it when missing."""
+def database(env: dict, port: str, size: int, code: Path = ROOT) -> tuple[dict, float | None]:
+    """The seeded database for ``size`` plan changes; seeds it when missing, and brings it
+    up to the served code's migrations (e.g. indexes) when it was seeded by older code."""
     name = f"iia_bench_{size}"
     env = {**env, "DATABASE_URL": f"postgres://iia@127.0.0.1:{port}/{name}",
            # no broker: nothing measured enqueues work, and seeding renders the demo's
@@ -91,6 +92,7 @@ def database(env: dict, port: str, size: int) -> tuple[dict, float | None]:
     seconds = None
     if exists:
         print(f"{name}: already seeded")
+        sh(PY, "manage.py", "migrate", "--noinput", "-v0", env=env, cwd=code)
     else:
         sh("createdb", "-h", "127.0.0.1", "-p", port, "-U", "iia", name)
         sh(PY, "manage.py", "migrate", "--noinput", "-v0", env=env)
@@ -377,7 +379,7 @@ def main() -> None:
         sh(PY, "manage.py", "collectstatic", "--noinput", "-v0", env=env)
     results = []
     for size in [int(s) for s in args.sizes.split(",")]:
-        db_env, seeded = database(env, pg_port, size)
+        db_env, seeded = database(env, pg_port, size, args.code)
         found = targets(db_env)
         server = Gunicorn(db_env, args.port, args.workers, args.code)
         try:

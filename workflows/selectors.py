@@ -121,18 +121,22 @@ def _claimable_nodes(user) -> Q:
     return found
 
 
-def queue_count(user) -> int:
+def queue_count(user, up_to: int | None = None) -> int:
     """How many tasks the user's queue holds, exactly, without reading them all: the
     candidates counted by the database, less those the nodes' own rules refuse. Those rules
     refuse only the user's own work, so only the candidates of plan changes the user took
-    part in are read (their number grows with the user's work, not with the table)."""
-    candidates = _unclaimed(user)
-    count = candidates.order_by().count()
+    part in are read (their number grows with the user's work, not with the table).
+    With ``up_to``, counting stops past it: more than ``up_to`` gives ``up_to + 1``."""
+    candidates = _unclaimed(user).order_by()
+    count = (candidates[:up_to + 1] if up_to is not None else candidates).count()
     involved = rules.plan_changes_involving(user) if count else None
     if not involved:
         return count
     own = candidates.filter(process__iiaprocess__plan_change_id__in=involved)
-    return count - sum(1 for task in tasks_primed(own) if not task.flow_task.can_assign(user, task))
+    refused = sum(1 for task in tasks_primed(own) if not task.flow_task.can_assign(user, task))
+    if refused and up_to is not None:  # count again, as far past the page as there are refusals
+        count = candidates[:up_to + 1 + refused].count()
+    return count - refused
 
 
 def queue(user) -> list[Task]:

@@ -83,6 +83,9 @@ def test_the_queues_pages_hold_exactly_the_tasks_its_rules_offer_in_their_order(
             for person in [cast.lead, cast.senior, cast.officer, cast.officer2]}
     assert read == {cast.lead.username: 7, cast.senior.username: 0, cast.officer.username: 0,
                     cast.officer2.username: 0}  # the lead's own work is read, and refused by its rule
+    # counted without reading the queue; past ``up_to`` the count says "more" (up_to + 1)
+    assert [selectors.queue_count(cast.lead, up_to=n) for n in (None, 3, 5, 6, 10)] == [6, 4, 6, 6, 6]
+    assert selectors.queue_count(cast.officer) == selectors.queue_count(cast.senior, up_to=5) == 0
     offered = {}
     for person in [cast.lead, cast.senior, cast.officer, cast.officer2]:
         paged, number = [], 1

@@ -25,11 +25,10 @@ def home(request):
     tasks = selectors.inbox(request.user)
     inbox = selectors.describe_all(tasks[:5], request.user)
     # both counted only up to a page, "50 or more", so the page's cost does not grow with the tables
-    queue = selectors.queue_page(request.user)
-    queue_count = f"{len(queue.tasks)} or more" if queue.has_next else len(queue.tasks)
-    inbox_count = tasks.order_by()[:selectors.TASKS_PER_PAGE + 1].count()
-    if inbox_count > selectors.TASKS_PER_PAGE:
-        inbox_count = f"{selectors.TASKS_PER_PAGE} or more"
+    per_page = selectors.TASKS_PER_PAGE
+    queue_count = selectors.queue_count(request.user, up_to=per_page)
+    inbox_count = tasks.order_by()[:per_page + 1].count()
+    queue_count, inbox_count = (f"{per_page} or more" if n > per_page else n for n in (queue_count, inbox_count))
     mine = assessment_selectors.plan_changes_for(request.user).filter(created_by=request.user)[:10]
     return render(request, "workflows/home.html", {
         "inbox": inbox, "inbox_count": inbox_count, "queue_count": queue_count,
