@@ -91,7 +91,9 @@ def _plan_change_url(process) -> str:
 class TaskNode(flow.View):
     """A human task done by a holder of ``role`` on the process's board.
 
-    ``guard(user, task)`` adds a rule of its own, e.g. "not the author" for reviews.
+    ``guard(user, task)`` adds a rule of its own, e.g. "not the author" for reviews. A guard
+    may refuse only the user's own work (``rules.plan_changes_involving``): the queue is
+    counted on that understanding (``selectors.queue_count``), without reading it.
     Viewflow's cancel, undo, revive and detail views are switched off: the product's
     own pages show a task's history.
     """
