@@ -77,15 +77,21 @@ def recipients(assessment: Assessment, action: str, actor) -> list:
     return _reachable(people, actor.pk)
 
 
-def claimers(task: Task) -> list:
-    """Everyone who could claim the unassigned task: its role on its board and its own rule."""
-    node = task.flow_task
-    process = task.process.coerced
-    people = get_user_model().objects.filter(
-        pk__in=Membership.objects.filter(board_id=process.board_id, role=node.role).values("user_id"),
+def role_holders(board_id: int, role: str) -> list:
+    """The active people who hold the role on the board."""
+    return list(get_user_model().objects.filter(
+        pk__in=Membership.objects.filter(board_id=board_id, role=role).values("user_id"),
         is_active=True,
-    ).order_by("pk")
-    return [person for person in people if node.can_assign(person, task)]
+    ).order_by("pk"))
+
+
+def claimers(task: Task, holders: list | None = None) -> list:
+    """Everyone who could claim the unassigned task: its role on its board and its own rule
+    (``holders``: the role's holders on the board, when the caller has read them)."""
+    node = task.flow_task
+    if holders is None:
+        holders = role_holders(task.process.coerced.board_id, node.role)
+    return [person for person in holders if node.can_assign(person, task)]
 
 
 def _name(person) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -25,7 +26,7 @@ from assessments.models.assessment import OPEN_STATES, ActionStatus, AssessmentS
 
 from . import selectors
 from .models import ReminderKind, ReminderPolicy, SentReminder
-from .notifications import claimers
+from .notifications import claimers, role_holders
 
 logger = logging.getLogger("iia.reminders")
 
@@ -148,12 +149,18 @@ def idle_task_reminders(board: Board, policy: ReminderPolicy, today: datetime.da
     holder, or, when nobody holds one, to the people who could claim it."""
     if not policy.idle_task_working_days:
         return []
-    tasks = (
-        Task.objects.filter(process__iiaprocess__board=board,
-                            status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED])
-        .select_related("process__iiaprocess__plan_change", "owner")
+    # a task that moved since this local midnight has waited fewer calendar days, so fewer
+    # working days, than the policy's: the database leaves those out, and gateways and joins
+    moved_before = timezone.make_aware(datetime.datetime.combine(
+        today - datetime.timedelta(days=policy.idle_task_working_days - 1), datetime.time.min))
+    tasks = selectors.tasks_primed(  # titles and claimers' rules read no more per task
+        Task.objects.filter(process__iiaprocess__board=board, flow_task_type="HUMAN",
+                            status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED], created__lt=moved_before)
+        .filter(Q(started__isnull=True) | Q(started__lt=moved_before))
+        .select_related("process__iiaprocess__plan_change__board", "owner")
         .order_by("created", "pk")
     )
+    holders = {}  # (board, role): the people who hold it, each read once, their roles read once
     found = []
     for task in tasks:
         node = task.flow_task
@@ -169,7 +176,10 @@ def idle_task_reminders(board: Board, policy: ReminderPolicy, today: datetime.da
             people, url = _reachable([task.owner]), selectors.task_url(task, "execute")
             line = "It is in your inbox."
         else:
-            people, url = _reachable(claimers(task)), selectors.task_url(task, "assign")
+            key = (board.pk, node.role)
+            if key not in holders:
+                holders[key] = role_holders(*key)
+            people, url = _reachable(claimers(task, holders[key])), selectors.task_url(task, "assign")
             line = "Nobody has claimed it yet; you can claim it from your queue."
         subject = f"Task waiting {waited} working days: {title}"
         body = (f"“{title}” for {_plan_change_words(plan_change)} has been waiting since "

@@ -295,3 +295,26 @@ def test_the_beat_schedule_runs_the_reminder_task_daily_and_the_task_calls_the_s
     monkeypatch.setattr(reminders, "reminders_send", lambda **kwargs: calls.append(kwargs) or {"review_due": 3})
     assert tasks.send_reminders() == {"review_due": 3}
     assert calls == [{}]
+
+
+def test_finding_idle_tasks_reads_the_same_whatever_their_number():
+    """The daily run on a large board: each idle task's title, plan change and claimers come
+    from reads shared by all of them (it read a dozen rows per task: minutes at 100,000)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from viewflow.workflow.models import Task
+
+    cast = _with_email(f.Cast())
+
+    def grow(n):
+        for i in range(n):
+            f.start(cast, f"Held {i}")  # a screening in the officer's inbox
+            f.to_submitted(cast, f"Waiting {i}")  # a review nobody has claimed
+        Task.objects.update(created=timezone.now() - datetime.timedelta(days=14), started=None)
+        with CaptureQueriesContext(connection) as queries:
+            found = [r for r in reminders.reminders_due(today=timezone.localdate()) if r.kind == "task_idle"]
+        return len(queries), len(found)
+
+    small, grown = grow(2), grow(3)
+    assert grown[1] > small[1] >= 4  # more idle tasks found...
+    assert grown[0] == small[0]  # ...with the same reads
