@@ -141,7 +141,9 @@ def queue_count(user, up_to: int | None = None) -> int:
 
 def queue(user) -> list[Task]:
     """Unclaimed tasks the user could claim: their role on the task's board, and the
-    task's own rule (an equality lead never sees a review of their own work)."""
+    task's own rule (an equality lead never sees a review of their own work). The whole
+    queue read at once: the definition ``queue_page`` and ``queue_count`` are tested
+    against; pages and the API read a page at a time."""
     return [task for task in tasks_primed(_unclaimed(user)) if task.flow_task.can_assign(user, task)]
 
 
