@@ -199,11 +199,24 @@ def reminders_due(*, today: datetime.date, board: Board | None = None) -> list[R
     return found
 
 
-def _already_sent(reminder: Reminder) -> bool:
-    return SentReminder.objects.filter(
-        kind=reminder.kind, object_id=reminder.object_id, about=reminder.about, recipient=reminder.recipient,
-        sent_at__isnull=False,
-    ).exists()
+def _key(reminder: Reminder) -> tuple:
+    return reminder.kind, reminder.object_id, reminder.about, reminder.recipient.pk
+
+
+def _sent(due: list[Reminder]) -> set[tuple]:
+    """The keys of the reminders in ``due`` that were sent already, read a thousand objects
+    at a time (a daily run finds mostly the same idle tasks as the day before: trying to
+    claim each again cost a failed insert and an update apiece)."""
+    ids_by_kind = {}
+    for reminder in due:
+        ids_by_kind.setdefault(reminder.kind, set()).add(reminder.object_id)
+    sent = set()
+    for kind, ids in ids_by_kind.items():
+        ids = sorted(ids)
+        for start in range(0, len(ids), 1000):
+            sent.update(SentReminder.objects.filter(kind=kind, object_id__in=ids[start:start + 1000], sent_at__isnull=False)
+                        .values_list("kind", "object_id", "about", "recipient_id"))
+    return sent
 
 
 def _claim(reminder: Reminder) -> SentReminder | None:
@@ -234,12 +247,14 @@ def reminders_send(*, today: datetime.date | None = None, board: Board | None = 
     today = today or timezone.localdate()
     counts = Counter({kind.value: 0 for kind in ReminderKind})
     due = reminders_due(today=today, board=board)
+    sent = _sent(due)
+    due = [reminder for reminder in due if _key(reminder) not in sent]
     if dry_run:
-        counts.update(reminder.kind for reminder in due if not _already_sent(reminder))
+        counts.update(reminder.kind for reminder in due)
         return counts
     with get_connection() as connection:
         for reminder in due:
-            record = _claim(reminder)
+            record = _claim(reminder)  # another run may be sending it: the database decides
             if record is None:
                 continue
             try:
