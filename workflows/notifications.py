@@ -67,9 +67,7 @@ def recipients(assessment: Assessment, action: str, actor) -> list:
     if action in ("assessment.submit", "assessment.approve"):
         role, may = ((Role.EQUALITY_LEAD, rules.can_approve) if action == "assessment.submit"
                      else (Role.SENIOR_OFFICER, rules.can_sign_off))
-        people = get_user_model().objects.filter(
-            pk__in=Membership.objects.filter(board_id=board_id, role=role).values("user_id"), is_active=True)
-        people = [person for person in people if may(person, assessment)]
+        people = [person for person in role_holders(board_id, role) if may(person, assessment)]
     else:
         people = [assessment.author, *assessment.contributors.all()]
         if assessment.plan_change.lead_officer_id:

@@ -160,7 +160,7 @@ def idle_task_reminders(board: Board, policy: ReminderPolicy, today: datetime.da
         .select_related("process__iiaprocess__plan_change__board", "owner")
         .order_by("created", "pk")
     )
-    holders = {}  # (board, role): the people who hold it, each read once, their roles read once
+    holders = {}  # role: the board's people who hold it, read once a run (and their roles once)
     found = []
     for task in tasks:
         node = task.flow_task
@@ -176,10 +176,9 @@ def idle_task_reminders(board: Board, policy: ReminderPolicy, today: datetime.da
             people, url = _reachable([task.owner]), selectors.task_url(task, "execute")
             line = "It is in your inbox."
         else:
-            key = (board.pk, node.role)
-            if key not in holders:
-                holders[key] = role_holders(*key)
-            people, url = _reachable(claimers(task, holders[key])), selectors.task_url(task, "assign")
+            if node.role not in holders:
+                holders[node.role] = role_holders(board.pk, node.role)
+            people, url = _reachable(claimers(task, holders[node.role])), selectors.task_url(task, "assign")
             line = "Nobody has claimed it yet; you can claim it from your queue."
         subject = f"Task waiting {waited} working days: {title}"
         body = (f"“{title}” for {_plan_change_words(plan_change)} has been waiting since "
