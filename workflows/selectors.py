@@ -11,7 +11,7 @@ from viewflow.workflow.status import STATUS
 
 from assessments import rules
 from assessments.catalogue import part_by_code
-from assessments.models import Assessment, PlanChange, Screening
+from assessments.models import Assessment, Board, PlanChange, Screening
 
 from .models import IIAProcess
 
@@ -43,8 +43,8 @@ PRIMED_ASSESSMENT = ("pk", "plan_change_id", "version", "state", "author_id", "t
 
 def tasks_primed(tasks) -> list[Task]:
     """The tasks, with the current screening and assessment of each one's process read for
-    all of them at once (what task titles and the nodes' rules read), so a list of tasks
-    costs three queries however long it is. Kept on the process objects of this request."""
+    all of them at once (what task titles and the nodes' rules read), and their boards, so a
+    list of tasks costs four queries however long it is. Kept on the process objects of this request."""
     tasks = list(tasks)
     processes = [task.process.coerced for task in tasks]
     processes = [process for process in processes if "_iia_records" not in process.__dict__]  # primed already
@@ -55,6 +55,7 @@ def tasks_primed(tasks) -> list[Task]:
     missing = {process.plan_change_id for process in processes} - plan_changes.keys()
     if missing:  # the task list was read without its plan changes
         plan_changes.update(PlanChange.objects.in_bulk(missing))
+    _attach_boards(processes, [*plan_changes.values(), *(process.plan_change for process in processes)])
     screenings, assessments = {}, {}
     # only what the rules and titles read (the rest, e.g. a screening's answers, is fetched
     # only if asked for): the rows cost a list of 100 tasks half its time before
@@ -72,10 +73,25 @@ def tasks_primed(tasks) -> list[Task]:
     return tasks
 
 
+def _attach_boards(processes, plan_changes) -> None:
+    """Give the processes and plan changes their boards, read in one small query: a task
+    list does not join the board table twice (joining seven tables took the database longer
+    to plan than to run: 12 of an officer's inbox's 14 ms)."""
+    process_board = IIAProcess._meta.get_field("board")
+    plan_change_board = PlanChange._meta.get_field("board")
+    processes = [process for process in processes if not process_board.is_cached(process)]
+    plan_changes = [plan_change for plan_change in plan_changes if not plan_change_board.is_cached(plan_change)]
+    if not processes and not plan_changes:
+        return
+    boards = Board.objects.in_bulk({record.board_id for record in (*processes, *plan_changes)})
+    for record in (*processes, *plan_changes):
+        record.board = boards[record.board_id]
+
+
 def _tasks() -> QuerySet[Task]:
-    return Task.objects.select_related(
-        "process__iiaprocess__plan_change__board", "process__iiaprocess__board", "owner"
-    ).order_by("created", "pk")
+    """Task lists: each task with its process, plan change and owner; ``tasks_primed`` adds
+    the rest a list shows (the boards, the current screening and assessment)."""
+    return Task.objects.select_related("process__iiaprocess__plan_change", "owner").order_by("created", "pk")
 
 
 def _delegated(user) -> Q:
