@@ -1,16 +1,15 @@
 """Reads of workflow state: the current records of a process, inboxes and queues."""
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.db.models import Q, QuerySet
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from assessments import rules
 from assessments.catalogue import part_by_code
+from assessments.links import id_url
 from assessments.models import Assessment, Board, PlanChange, Screening
 
 from .models import IIAProcess
@@ -298,22 +297,3 @@ def task_url(task: Task, name: str) -> str:
     Reversed by name rather than through viewflow's ``Node.reverse``, which only works
     once the URLconf has been built."""
     return id_url(f"iia:{task.flow_task.name}:{name}", task.process_id, task.pk)
-
-
-# Stand-ins for the ids while a URL pattern is reversed once (numbers no id will be soon).
-_STAND_INS = (9876543211, 9876543212, 9876543213)
-
-
-@lru_cache(maxsize=256)
-def _url_format(name: str, ids: int, prefix: str) -> str:
-    url = reverse(name, args=_STAND_INS[:ids]).replace("{", "{{").replace("}", "}}")
-    for i, stand_in in enumerate(_STAND_INS[:ids]):
-        url = url.replace(str(stand_in), f"{{{i}}}")
-    return url
-
-
-def id_url(name: str, *ids: int) -> str:
-    """``reverse(name, args=ids)`` for URLs that take integer ids: each pattern is reversed
-    once and then filled in (a list of 50 tasks asks for 100 URLs; reversing each was a
-    tenth of the page's time)."""
-    return _url_format(name, len(ids), get_script_prefix()).format(*(int(i) for i in ids))

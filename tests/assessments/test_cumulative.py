@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -170,6 +171,12 @@ def test_plan_page_and_dashboard_show_the_matrix_charts_and_report_bad_filters(c
     page = client.get(f"/plans/{plan_id}/").content.decode()
     assert "Cumulative impact" in page and 'class="cell cell-negative">Negative<' in page
     assert "1 row hit negatively by 2 or more changes at once" in page
+    # each row in one tag: its heading with the flag, a cell a column, then its totals
+    age = re.search(r'<tr id="row-pcage" class="matrix-flagged"><th scope="row">([^<]*)<br><span class="hint">.*?</span>'
+                    r'<br><strong class="flag">Negative in 2 changes</strong></th>((?:<td class="cell [^"]+">[^<]+</td>)+)'
+                    r'<td class="num">2</td><td class="num">0</td><td class="num">\d+</td></tr>', page)
+    assert age and age[1].startswith("Age") and age[2].count("cell-negative") == 2 and age[2].count("<td") == 2
+    assert f'href="/plan-changes/{world["a"].pk}/"' in page and f'href="/plan-changes/{world["b"].pk}/"' in page
     dashboard = client.get(f"/boards/{cast.board_slug}/dashboard/?state=bogus").content.decode()
     assert 'role="img"' in dashboard and dashboard.count("<figure") == 4
     assert "Negative ratings per protected characteristic" in dashboard
