@@ -14,6 +14,10 @@ from assessments.selectors import plan_change_status
 from .models import AgendaItem, Meeting, MeetingStatus, Publication, Report, ReportStatus, SignedDocument
 from .services.reports import agenda_gate
 
+# A signed document's bytes (the PDF, ~100 KB, and its certificate): pages that list or
+# describe documents leave them out; they only go out with the PDF itself.
+DOCUMENT_BYTES = ("pdf", "certificate")
+
 
 def reports_for(user) -> QuerySet[Report]:
     return Report.objects.filter(board_id__in=rules.board_ids(user)).select_related(
@@ -60,7 +64,7 @@ def published_documents(board) -> QuerySet[SignedDocument]:
     agenda, each with the reports and meetings it was published with."""
     return (SignedDocument.objects.filter(board=board, published_at__isnull=False, status="ready")
             .select_related("assessment__plan_change__board", "screening__plan_change__board", "board")
-            .defer("pdf", "certificate")  # the bytes (about 100 KB each) only go out with the PDF itself
+            .defer(*DOCUMENT_BYTES)
             .prefetch_related(Prefetch("publications", queryset=Publication.objects.select_related(
                 "report", "meeting__committee").order_by("published_at", "pk")))
             .order_by("-published_at", "-pk"))
@@ -119,6 +123,8 @@ def plan_change_documents(plan_change, assessment) -> tuple[SignedDocument | Non
     wanted = Q(screening_id__in=screening_ids)
     if assessment is not None:
         wanted |= Q(assessment_id=assessment.pk)
-    found = list(SignedDocument.objects.filter(wanted))  # newest first
+    # newest first; without the bytes, which only go out with the PDF itself (the page read
+    # the signed PDF, ~100 KB, to show its size and code: 6 ms of its slowest query)
+    found = list(SignedDocument.objects.filter(wanted).defer(*DOCUMENT_BYTES))
     document = next((d for d in found if assessment is not None and d.assessment_id == assessment.pk), None)
     return document, next((d for d in found if d.screening_id is not None), None)

@@ -138,7 +138,8 @@ def register_meeting(request, slug, pk):
         from django.http import Http404
 
         raise Http404("No such meeting.")
-    items = meeting.items.select_related("report__appendix").order_by("position", "pk")
+    items = (meeting.items.select_related("report__appendix").order_by("position", "pk")
+             .defer(*(f"report__appendix__{field}" for field in selectors.DOCUMENT_BYTES)))
     return render(request, "reports/register_meeting.html", {
         "board": board, "meeting": meeting,
         "items": [(item, item.report.appendix if item.report_id and item.report.appendix_id else None)
@@ -151,7 +152,8 @@ def register_report(request, slug, number):
     from ..services import policy_implications
 
     board = get_object_or_404(Board, slug=slug)
-    report = get_object_or_404(Report.objects.select_related("committee", "plan_change"), board=board, number=number,
+    report = get_object_or_404(Report.objects.select_related("committee", "plan_change", "appendix")
+                               .defer(*(f"appendix__{field}" for field in selectors.DOCUMENT_BYTES)), board=board, number=number,
                                status__in=[ReportStatus.PUBLISHED, ReportStatus.DECIDED])
     item = report.items.select_related("meeting__committee").exclude(meeting__status=MeetingStatus.DRAFT).first()
     return render(request, "reports/register_report.html", {

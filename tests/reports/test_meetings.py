@@ -336,6 +336,34 @@ def test_published_text_and_links_stay_as_published(cast, committed):
         assert report.appendix.verification_code in client.get(f"/register/dundee/?q={q}").content.decode()
 
 
+def test_pages_that_show_a_signed_document_never_read_its_bytes(cast, committed):
+    """The plan change page and the register's pages name a signed document (its code, size,
+    pages) without reading the PDF and certificate, ~100 KB a document; the PDF itself still
+    goes out whole."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    signed = committed(signed_off, cast)
+    m = meeting(cast, date=datetime.date.today())
+    report = report_for(cast, signed.plan_change)
+    services.agenda_add_report(meeting=m, report=report, by=cast.clerk)
+    committed(services.meeting_publish, meeting=m, by=cast.clerk)
+    report.refresh_from_db()
+    code = report.appendix.verification_code
+    officer, public = Client(), Client()
+    officer.force_login(cast.officer)
+    for client, path in [(officer, f"/plan-changes/{signed.plan_change_id}/"),
+                         (public, f"/register/dundee/reports/{report.number}/"),
+                         (public, f"/register/dundee/meetings/{m.pk}/"), (public, f"/register/dundee/?q={code}")]:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(path).content.decode()
+        assert code in page, path
+        read = [q["sql"] for q in queries.captured_queries if '"reports_signeddocument"."pdf"' in q["sql"]]
+        assert not read, (path, read)
+    pdf = officer.get(f"/documents/{code}/pdf/")
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content if pdf.streaming else [pdf.content]).startswith(b"%PDF")
+
+
 def test_register_filters_report_their_errors(committed):
     from fixtures import demo
 
