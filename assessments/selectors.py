@@ -34,6 +34,21 @@ def plan_changes_for(user) -> QuerySet[PlanChange]:
     )
 
 
+def plan_changes_started(user, limit: int = 10) -> list[tuple[PlanChange, "Status"]]:
+    """The newest plan changes the user started, with their status: only what a list of
+    them shows (``plan_changes_for`` joins five tables and reads every screening's answers
+    and every version's text, which the list never shows)."""
+    found = (
+        PlanChange.objects.filter(board_id__in=rules.board_ids(user), created_by=user).select_related("board")
+        .prefetch_related(
+            Prefetch("screenings", queryset=Screening.objects.only("pk", "plan_change_id", "state", "created_at")),
+            Prefetch("assessments", queryset=Assessment.objects.only("pk", "plan_change_id", "version", "state")),
+        )
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return [(plan_change, plan_change_status(plan_change)) for plan_change in found]
+
+
 def plan_change_get(user, pk: int, *, people: bool = False) -> PlanChange:
     """One plan change of the user's boards, with its screenings, versions, forms, plan
     priorities and actions, and with ``people`` the people its page names (one query

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from assessments import selectors
+from assessments.models import PlanChange
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +60,21 @@ def test_the_home_page_counts_the_queue_up_to_one_page(cast, monkeypatch):
     assert home.context["queue_count"] == "1 or more"
     client.force_login(cast.officer)
     assert client.get("/").context["inbox_count"] == 0
+
+
+def test_the_home_page_lists_the_newest_plan_changes_the_user_started_with_their_status(cast, borders):
+    mine = [f.start(cast, f"Mine {i}") for i in range(12)]
+    screened = f.screen(cast, mine[-1])  # the newest: screened in, its IIA in progress
+    theirs = f.start(borders, "Another board's")
+    theirs.created_by = cast.officer  # started by the same person on a board they do not belong to
+    theirs.save(update_fields=["created_by"])
+    listed = selectors.plan_changes_started(cast.officer)
+    assert [pc for pc, _status in listed] == mine[:1:-1]  # the newest ten, newest first
+    assert listed[0][1] == selectors.plan_change_status(PlanChange.objects.get(pk=screened.pk))
+    assert listed[1][1].label == "Screening in progress" and listed[0][1].code.startswith("assessment-")
+    assert selectors.plan_changes_started(cast.officer2) == []
+    client = Client()
+    client.force_login(cast.officer)
+    page = client.get("/").content.decode()
+    assert f"/plan-changes/{mine[-1].pk}/" in page and f"/plan-changes/{mine[0].pk}/" not in page
+    assert theirs.title not in page

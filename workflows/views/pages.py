@@ -29,10 +29,9 @@ def home(request):
     queue_count = selectors.queue_count(request.user, up_to=per_page)
     inbox_count = tasks.order_by()[:per_page + 1].count()
     queue_count, inbox_count = (f"{per_page} or more" if n > per_page else n for n in (queue_count, inbox_count))
-    mine = assessment_selectors.plan_changes_for(request.user).filter(created_by=request.user)[:10]
     return render(request, "workflows/home.html", {
         "inbox": inbox, "inbox_count": inbox_count, "queue_count": queue_count,
-        "my_plan_changes": [(pc, assessment_selectors.plan_change_status(pc)) for pc in mine],
+        "my_plan_changes": assessment_selectors.plan_changes_started(request.user),
         "plans": assessment_selectors.plans_for(request.user),
         "officer_boards": [b for b in assessment_selectors.boards_for(request.user)
                            if rules.has_role(request.user, b, Role.OFFICER)],
