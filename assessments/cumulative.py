@@ -150,9 +150,20 @@ def cumulative_matrix(
 
     With ``page``, the matrix has that page of ``per_page`` columns (the newest plan
     changes first), while each row's totals and flag still count every column in scope:
-    a page costs the same whatever the number of plan changes.
+    a page costs the same whatever the number of plan changes, and is kept in the cache
+    until the next audited change (a page is what the plan page and dashboard show; the
+    whole matrix, for exports, is built each time).
     """
     sections, states = set(sections), set(states) or set(DEFAULT_STATES)
+    if page is None:
+        return _matrix(plan_changes, sections, states, None, per_page)
+    sql, params = plan_changes.values("pk").query.sql_with_params()
+    return until_next_change("matrix-page", (sql, params, sorted(sections), sorted(states), page, per_page),
+                             lambda: _matrix(plan_changes, sections, states, page, per_page), seconds=SCOPE_CACHE_SECONDS)
+
+
+def _matrix(plan_changes: QuerySet[PlanChange], sections: set[str], states: set[str], page: int | None,
+            per_page: int) -> Matrix:
     scope = _scope(plan_changes, states, totals=page is not None)
     pc_ids, a_ids = scope.plan_change_ids, scope.assessment_ids
     pages, total_columns = 1, len(pc_ids)

@@ -217,6 +217,22 @@ def test_the_page_reads_in_a_fixed_number_of_queries(cast, world, django_assert_
         client.get(f"/plans/{plan_id}/")
 
 
+def test_a_page_of_the_matrix_is_kept_until_the_next_audited_change(cast, world, django_assert_num_queries):
+    """A page of columns (what the plan page and dashboard show) is kept in the cache, keyed
+    on the newest audit event: a second view reads that one row; a new rating (audited)
+    shows at once."""
+    first = _matrix(cast, page=1)
+    with django_assert_num_queries(1):
+        again = _matrix(cast, page=1)
+    assert [c.plan_change for c in again.columns] == [c.plan_change for c in first.columns] == [world["b"], world["a"]]
+    assert {row.code: row.totals for row in again.rows} == {row.code: row.totals for row in first.rows}
+    assert [row.code for row in again.flagged_rows] == ["PC.AGE"]
+    more = f.screen(cast, f.start(cast, "Another"))
+    f.complete_parts(cast, more, {"PC.AGE": NEG})
+    after = _matrix(cast, page=1)
+    assert [c.plan_change for c in after.columns][0] == more and _row(after, "PC.AGE").totals["negative"] == 3
+
+
 def test_a_page_of_columns_keeps_the_totals_and_flags_of_every_plan_change(cast, world):
     full = _matrix(cast)
     first = _matrix(cast, page=1, per_page=1)
@@ -251,16 +267,17 @@ def test_the_plan_page_pages_its_columns(cast, world, monkeypatch):
 
 def test_the_totals_of_every_plan_change_are_kept_until_the_next_audited_change(cast, world):
     """A paged matrix's totals read every plan change in scope; they are kept in the cache,
-    keyed on the newest audit event, so the next page view does not read them again and an
+    keyed on the newest audit event, so the next page does not read them again and an
     audited change (a part saved, a withdrawal) is counted at once."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as first:
         before = _matrix(cast, page=1, per_page=1)
-    with CaptureQueriesContext(connection) as again:
-        assert {r.code: r.totals for r in _matrix(cast, page=1, per_page=1).rows} == {r.code: r.totals for r in before.rows}
-    assert len(again.captured_queries) == len(first.captured_queries) - 3  # the versions, the count, the totals
+    with CaptureQueriesContext(connection) as again:  # another page: built, on the totals kept
+        assert {r.code: r.totals for r in _matrix(cast, page=2, per_page=1).rows} == {r.code: r.totals for r in before.rows}
+    # the versions, the count and the totals are not read again
+    assert len(again.captured_queries) == len(first.captured_queries) - 3
     assert _row(before, "PC.RACE").totals["negative"] == 0
 
     f.complete_parts(cast, f.screen(cast, f.start(cast, "Another")), {"PC.RACE": NEG})  # audited saves
