@@ -21,7 +21,9 @@ def review_blocker(assessment: Assessment) -> str:
     if assessment.state != AssessmentState.SIGNED_OFF:
         return (f"Only a signed-off assessment in force can be reviewed; this version is "
                 f"{assessment.get_state_display().lower()}.")
-    newer = assessment.plan_change.assessments.filter(version__gt=assessment.version, state__in=OPEN_STATES).first()
+    # the plan change's versions (a handful), as its page has read them already
+    newer = max((a for a in assessment.plan_change.assessments.all()
+                 if a.version > assessment.version and a.state in OPEN_STATES), key=lambda a: a.version, default=None)
     if newer is not None:
         return f"Version {newer.version} is already open: its sign-off will supersede this version."
     return ""
