@@ -360,6 +360,8 @@ def reviews_of(assessment: Assessment) -> list:
     assessment row costs more to compile than the query costs to run)."""
     from django.db.models import prefetch_related_objects
 
+    if assessment.signed_off_at is None:  # only a signed-off version is ever reviewed: nothing to read
+        return []
     reviews = list(assessment.reviews.select_related("reviewed_by").order_by("reviewed_at", "pk"))
     prefetch_related_objects(reviews, "new_version")
     return reviews
