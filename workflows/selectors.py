@@ -52,9 +52,12 @@ def tasks_primed(tasks) -> list[Task]:
     field = IIAProcess._meta.get_field("plan_change")
     plan_changes = {process.plan_change_id: process.plan_change for process in processes if field.is_cached(process)}
     missing = {process.plan_change_id for process in processes} - plan_changes.keys()
-    if missing:  # the task list was read without its plan changes
+    if missing:  # the task list was read without its plan changes: give each process its own
         plan_changes.update(PlanChange.objects.in_bulk(missing))
-    _attach_boards(processes, [*plan_changes.values(), *(process.plan_change for process in processes)])
+        for process in processes:
+            if not field.is_cached(process):
+                process.plan_change = plan_changes[process.plan_change_id]
+    _attach_boards(processes, [process.plan_change for process in processes])
     screenings, assessments = {}, {}
     # only what the rules and titles read (the rest, e.g. a screening's answers, is fetched
     # only if asked for): the rows cost a list of 100 tasks half its time before

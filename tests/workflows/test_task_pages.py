@@ -80,6 +80,23 @@ def test_task_lists_read_their_boards_without_joining_them(cast, three_started, 
     assert boards == {(board.short_name, board.pk)}
 
 
+def test_tasks_read_without_their_plan_changes_are_primed_in_a_fixed_number_of_queries(
+        cast, three_started, django_assert_num_queries):
+    """A list of tasks read without its plan changes gets them, with their boards, in one
+    query each, however many tasks: nothing is then read task by task."""
+    from viewflow.workflow.models import Task
+
+    tasks = list(Task.objects.filter(process__iiaprocess__plan_change__in=three_started, owner=cast.officer)
+                 .select_related("process__iiaprocess"))
+    assert len(tasks) == 3
+    # plan changes, boards, screenings, versions (none yet: their contributors are not read)
+    with django_assert_num_queries(4):
+        selectors.tasks_primed(tasks)
+    with django_assert_num_queries(0):
+        seen = {(task.process.coerced.plan_change, task.process.coerced.plan_change.board.short_name) for task in tasks}
+    assert seen == {(pc, pc.board.short_name) for pc in three_started}
+
+
 def test_the_queues_pages_hold_exactly_the_tasks_its_rules_offer_in_their_order(cast, three_started, monkeypatch):
     """The database offers a queue only tasks of a role the user holds on the task's board
     (an officer's queue must not walk every review waiting for a lead); a queue page reads
