@@ -1,6 +1,7 @@
 """Every read of the assessments app, scoped to the boards of the user asking."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Prefetch, QuerySet
 
@@ -216,6 +217,12 @@ def history(plan_change: PlanChange) -> QuerySet[AuditEvent]:
     ).order_by("at", "pk")
 
 
+def history_version(events: list[AuditEvent]) -> int:
+    """The newest of a plan change's audit events (``history``): every audited change to
+    the plan change, its screenings and versions writes one, so this versions what they show."""
+    return max((event.pk for event in events), default=0)
+
+
 @dataclass
 class RowSummary:
     row: object
@@ -235,48 +242,85 @@ class SectionSummary:
 RATING_WORDS = dict(Rating.choices)
 
 
-def assessment_summary(assessment: Assessment) -> dict:
-    """Everything the summary of an assessment shows, read in a fixed number of queries."""
-    from .catalogue import template_parts, template_sections
-    from .models.assessment import PartStatus
+class AssessmentSummary:
+    """Everything the summary of an assessment shows, read in a fixed number of queries.
 
-    ratings = {r.row_id: r for r in assessment.ratings.order_by()}  # by row: no need of the ordering's joins
-    answers = dict(assessment.answers.values_list("question_id", "value"))
-    progress = {p.part: p for p in assessment.parts.all()}
-    sections = []
-    for section in template_sections(assessment.template):
-        groups: list[tuple[str, list[RowSummary]]] = []
-        counts = {"positive": 0, "negative": 0, "not_known": 0}
-        for row in section.rows.all():
-            rating = ratings.get(row.pk)
-            if not groups or groups[-1][0] != row.group:
-                groups.append((row.group, []))
-            named = [(value, RATING_WORDS[value]) for value in rating.ratings] if rating is not None else []
-            groups[-1][1].append(RowSummary(row, rating, named))
-            for key in counts:
-                if rating is not None and getattr(rating, key):
-                    counts[key] += 1
-        part = progress.get(section.code)
-        sections.append(
-            SectionSummary(
-                section=section,
-                groups=groups,
-                answers=[(q, answers.get(q.pk, "")) for q in section.questions.all()],
-                status=part.get_status_display() if part else PartStatus.NOT_STARTED.label,
-                counts=counts,
+    The version and its contributors are there at once; the sections, parts and actions
+    (five queries) are read when first asked for, so a page that shows them from its cache
+    (``_assessment_summary.html`` with a ``summary_version``) does not read them. Items are
+    attributes, and also keys (``summary["sections"]``)."""
+
+    def __init__(self, assessment: Assessment):
+        self.assessment = assessment
+
+    def __getitem__(self, name: str):
+        return getattr(self, name)
+
+    def read(self) -> "AssessmentSummary":
+        """Read everything now (a document rendered afterwards reads nothing more)."""
+        for name in ("contributors", "sections", "parts", "actions"):
+            getattr(self, name)
+        return self
+
+    @cached_property
+    def contributors(self) -> list:
+        return list(self.assessment.contributors.all())
+
+    @cached_property
+    def sections(self) -> list[SectionSummary]:
+        return self._sections_and_parts[0]
+
+    @cached_property
+    def parts(self) -> list[dict]:
+        return self._sections_and_parts[1]
+
+    @cached_property
+    def actions(self) -> list:
+        return list(self.assessment.actions.prefetch_related("rows").order_by("due_date", "pk"))
+
+    @cached_property
+    def _sections_and_parts(self) -> tuple[list[SectionSummary], list[dict]]:
+        from .catalogue import template_parts, template_sections
+        from .models.assessment import PartStatus
+
+        assessment = self.assessment
+        ratings = {r.row_id: r for r in assessment.ratings.order_by()}  # by row: no need of the ordering's joins
+        answers = dict(assessment.answers.values_list("question_id", "value"))
+        progress = {p.part: p for p in assessment.parts.all()}
+        sections = []
+        for section in template_sections(assessment.template):
+            groups: list[tuple[str, list[RowSummary]]] = []
+            counts = {"positive": 0, "negative": 0, "not_known": 0}
+            for row in section.rows.all():
+                rating = ratings.get(row.pk)
+                if not groups or groups[-1][0] != row.group:
+                    groups.append((row.group, []))
+                named = [(value, RATING_WORDS[value]) for value in rating.ratings] if rating is not None else []
+                groups[-1][1].append(RowSummary(row, rating, named))
+                for key in counts:
+                    if rating is not None and getattr(rating, key):
+                        counts[key] += 1
+            part = progress.get(section.code)
+            sections.append(
+                SectionSummary(
+                    section=section,
+                    groups=groups,
+                    answers=[(q, answers.get(q.pk, "")) for q in section.questions.all()],
+                    status=part.get_status_display() if part else PartStatus.NOT_STARTED.label,
+                    counts=counts,
+                )
             )
-        )
-    parts = []
-    for part in template_parts(assessment.template):
-        record = progress.get(part.code)
-        parts.append({"part": part, "progress": record, "status": record.get_status_display() if record else "Not started"})
-    return {
-        "assessment": assessment,
-        "sections": sections,
-        "parts": parts,
-        "actions": list(assessment.actions.prefetch_related("rows").order_by("due_date", "pk")),
-        "contributors": list(assessment.contributors.all()),
-    }
+        parts = []
+        for part in template_parts(assessment.template):
+            record = progress.get(part.code)
+            parts.append({"part": part, "progress": record,
+                          "status": record.get_status_display() if record else "Not started"})
+        return sections, parts
+
+
+def assessment_summary(assessment: Assessment) -> AssessmentSummary:
+    """What the summary of the assessment shows (see ``AssessmentSummary``)."""
+    return AssessmentSummary(assessment)
 
 
 def job_title(user, board_id: int, role: str) -> str:

@@ -28,7 +28,7 @@ class AssessmentPdf:
         then reads nothing more)."""
         a = self.assessment
         pc = a.plan_change
-        self.summary = assessment_summary(a)
+        self.summary = assessment_summary(a).read()
         self.screening = current_screening(pc)
         self.approver_title = job_title(a.approved_by, pc.board_id, Role.EQUALITY_LEAD) if a.approved_by else ""
         for _related in (pc.board, pc.lead_officer, pc.director, a.signed_off_by, a.template):

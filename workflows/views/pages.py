@@ -125,6 +125,7 @@ def plan_change_detail(request, pk):
         if task.flow_task is not None and hasattr(task.flow_task, "role")
     ]
     document, screening_document = report_selectors.plan_change_documents(plan_change, chosen)
+    history = list(assessment_selectors.history(plan_change))
     return render(request, "workflows/plan_change_detail.html", {
         "plan_change": plan_change,
         "status": assessment_selectors.plan_change_status(plan_change),
@@ -132,8 +133,10 @@ def plan_change_detail(request, pk):
         "assessments": assessments,
         "assessment": chosen,
         "summary": assessment_selectors.assessment_summary(chosen) if chosen else None,
+        # the summary's sections, parts and actions are kept until the plan change's next audited change
+        "summary_version": assessment_selectors.history_version(history),
         "open_tasks": [(t, title, _task_link(t, request.user)) for t, title in open_tasks],
-        "history": assessment_selectors.history(plan_change),
+        "history": history,
         "can_new_version": chosen is not None and rules.can_start_new_version(request.user, chosen)
         and not any(a.state in ("in_progress", "submitted", "returned", "approved") for a in assessments),
         "new_version_form": NewVersionForm(),
