@@ -27,12 +27,16 @@ def process_assessment(process: IIAProcess) -> Assessment | None:
     primed = process.__dict__.get("_iia_records")
     if primed is not None:
         return primed[1]
-    return (
+    assessment = (
         Assessment.objects.filter(plan_change_id=process.plan_change_id)
         .select_related("plan_change", "template", "author")
         .order_by("-version")
         .first()
     )
+    field = IIAProcess._meta.get_field("plan_change")
+    if assessment is not None and isinstance(process, IIAProcess) and not field.is_cached(process):
+        process.plan_change = assessment.plan_change  # read with it: the task pages name it
+    return assessment
 
 
 # the fields of the current screening and assessment a task list reads

@@ -39,11 +39,12 @@ class TaskPage(View):
             "task_title": selectors.task_title(task, extra.get("assessment")),
             "plan_change": self.plan_change,
             "release_url": task_url(task, "unassign"),
-            "comment_panel": self.comment_panel(task),
+            # the panel takes the version or screening the page has read, instead of reading them again
+            "comment_panel": self.comment_panel(task, extra.get("assessment"), extra.get("screening")),
             **extra,
         }
 
-    def comment_panel(self, task):
+    def comment_panel(self, task, assessment=None, screening=None):
         """The comments on what this task is about: its part, the screening, or (for the
         submit, review and sign-off) every part."""
         from .casework import comment_panel
@@ -51,7 +52,8 @@ class TaskPage(View):
         node = task.flow_task.name
         part = (task.data or {}).get("part") or {"screening": SCREENING_PART, "review_screening": SCREENING_PART,
                                                   "actions": ACTIONS_PART.code}.get(node)
-        return comment_panel(self.request.user, self.plan_change, part=part, here=self.request.path)
+        return comment_panel(self.request.user, self.plan_change, part=part, here=self.request.path,
+                             assessment=assessment, screening=screening)
 
     def render(self, context, status=200):
         return render(self.request, self.template_name, self.base_context(**context), status=status)

@@ -86,24 +86,41 @@ def assessment_review(request, pk):
 
 # --- comments -----------------------------------------------------------------------------
 
+def _commentable_assessment(user, plan_change, assessment=None):
+    """The current version if the user may comment on it, else None; read unless the page
+    has read it (``assessment``)."""
+    if assessment is None:
+        assessment = assessment_selectors.current_assessment(plan_change)
+    return assessment if assessment is not None and rules.can_comment(user, assessment) else None
+
+
+def _commentable_screening(user, plan_change, screening=None):
+    """The current screening if the user may comment on it, else None (as above)."""
+    if screening is None:
+        screening = assessment_selectors.current_screening(plan_change)
+    return screening if screening is not None and rules.can_comment_screening(user, screening) else None
+
+
 def _comment_targets(user, plan_change):
     """The current screening and assessment version the user may comment on (or None)."""
-    assessment = assessment_selectors.current_assessment(plan_change)
-    screening = assessment_selectors.current_screening(plan_change)
-    if assessment is not None and not rules.can_comment(user, assessment):
-        assessment = None
-    if screening is not None and not rules.can_comment_screening(user, screening):
-        screening = None
-    return assessment, screening
+    return _commentable_assessment(user, plan_change), _commentable_screening(user, plan_change)
 
 
-def comment_panel(user, plan_change, *, part: str | None, here: str) -> dict | None:
+def comment_panel(user, plan_change, *, part: str | None, here: str, assessment=None, screening=None) -> dict | None:
     """What a task page shows of the comments: those on ``part`` (every part when None),
-    and whether the user may post one there. None when the user is not a participant."""
-    assessment, screening = _comment_targets(user, plan_change)
+    and whether the user may post one there. None when the user is not a participant.
+    ``assessment`` and ``screening``: the current version and screening, when the page has
+    read them; the one a part's panel does not show is read only to tell a participant."""
+    on_screening = part == SCREENING_PART
+    if on_screening:
+        screening = _commentable_screening(user, plan_change, screening)
+        assessment = None if screening is not None else _commentable_assessment(user, plan_change, assessment)
+    else:
+        assessment = _commentable_assessment(user, plan_change, assessment)
+        screening = (_commentable_screening(user, plan_change, screening)
+                     if part is None or assessment is None else None)
     if assessment is None and screening is None:
         return None
-    on_screening = part == SCREENING_PART
     groups = assessment_selectors.comment_groups(
         assessment=None if on_screening else assessment, screening=screening if on_screening or part is None else None,
         part=part,
