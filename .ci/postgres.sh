@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL on a loopback port for the PostgreSQL-only tests.
+# A PostgreSQL on a loopback port: throwaway for the PostgreSQL-only tests (a fresh cluster on
+# every start); with IIA_PG_KEEP=1 (the stack, the load benchmark) a cluster already in the
+# data directory is started as it is, so its databases outlive a stop.
 # Usage: .ci/postgres.sh start|stop [port]
 set -euo pipefail
 action=${1:-start}
@@ -26,13 +28,17 @@ case "$action" in
     if [ -f "$data/postmaster.pid" ] && as_owner "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
       echo "PostgreSQL already running on port $port"; exit 0
     fi
+    options="-p $port -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    if [ -n "${IIA_PG_KEEP:-}" ] && [ -f "$data/PG_VERSION" ]; then
+      as_owner "$pgbin/pg_ctl" -D "$data" -l "$data/server.log" -w -o "$options" start >/dev/null
+      echo "PostgreSQL running (its data kept in $data): postgres://iia@127.0.0.1:$port/iia"
+      exit 0
+    fi
     rm -rf "$data"
     mkdir -p "$data"
     [ "$(id -u)" = 0 ] && chown postgres "$data"
     as_owner "$pgbin/initdb" -D "$data" -U iia -A trust --no-sync -E UTF8 >/dev/null
-    as_owner "$pgbin/pg_ctl" -D "$data" -l "$data/server.log" -w \
-      -o "-p $port -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-      start >/dev/null
+    as_owner "$pgbin/pg_ctl" -D "$data" -l "$data/server.log" -w -o "$options" start >/dev/null
     "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U iia iia
     echo "PostgreSQL running: postgres://iia@127.0.0.1:$port/iia"
     ;;

@@ -56,7 +56,7 @@ case "$action" in
     write_env
     # shellcheck disable=SC1091
     . "$dir/env"
-    IIA_PG_DATA=$dir/pg .ci/postgres.sh start "$pg_port"
+    IIA_PG_KEEP=1 IIA_PG_DATA=$dir/pg .ci/postgres.sh start "$pg_port"  # its databases outlive a stop
     if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
       redis-server --port "$redis_port" --bind 127.0.0.1 --daemonize yes --dir "$dir" \
         --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" --appendonly no

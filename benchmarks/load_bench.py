@@ -61,7 +61,8 @@ def stack_env() -> dict:
 
 
 def ensure_postgres(port: str, data: str) -> None:
-    sh(".ci/postgres.sh", "start", port, env={**os.environ, "IIA_PG_DATA": data})
+    # the stack's cluster, kept: the large boards seeded once are measured again later
+    sh(".ci/postgres.sh", "start", port, env={**os.environ, "IIA_PG_DATA": data, "IIA_PG_KEEP": "1"})
 
 
 def redis_answers(url: str) -> bool:
