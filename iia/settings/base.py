@@ -191,11 +191,13 @@ IIA_MAX_UPLOAD_BYTES = int(os.environ.get("IIA_MAX_UPLOAD_BYTES", str(20 * 1024 
 # The cache: shared by every web process and host through Redis when IIA_CACHE_URL is
 # set (the production shape sets it), each process's own memory otherwise. What is
 # cached is keyed on the data it was computed from (e.g. the matrix on the newest audit
-# event), so losing the cache costs time, never correctness.
+# event), so losing the cache costs time, never correctness; nothing relies on deleting an
+# entry. Redis out of reach is a miss, not an error (``iia.cache``): pages keep working.
 IIA_CACHE_URL = os.environ.get("IIA_CACHE_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": IIA_CACHE_URL,
-                "KEY_PREFIX": "iia"}
+    "default": {"BACKEND": "iia.cache.ForgivingRedisCache", "LOCATION": IIA_CACHE_URL, "KEY_PREFIX": "iia",
+                # a Redis host that does not answer costs a request at most this long, once
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}}
     if IIA_CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 

@@ -1,0 +1,70 @@
+"""The shared cache (Redis) that never takes a page down with it.
+
+Everything the product keeps in the cache is keyed on the data it was computed from (the
+newest audit event, a form's revision), so an entry that cannot be read is computed again
+from the database. Django's Redis cache raises when Redis cannot be reached (restarted,
+failed over, its host down); this one answers a read with a miss and drops a write, logs
+it, and leaves Redis alone for a few seconds so that each request does not wait for a
+connection that will fail: the pages keep working, slower, until Redis is back.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+
+
+class ForgivingRedisCache(RedisCache):
+    # after a failure, Redis is not asked again for this long (per process)
+    pause_seconds = 5.0
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._down_until = 0.0
+
+    def _call(self, what: str, call, fallback):
+        if time.monotonic() < self._down_until:
+            return fallback
+        try:
+            return call()
+        except UNREACHABLE as error:
+            self._down_until = time.monotonic() + self.pause_seconds
+            logger.warning("Cache unreachable (%s: %s); computing from the database for %.0f s",
+                           what, error, self.pause_seconds)
+            return fallback
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", lambda: super(ForgivingRedisCache, self).get(key, default, version), default)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", lambda: super(ForgivingRedisCache, self).get_many(keys, version), {})
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", lambda: super(ForgivingRedisCache, self).has_key(key, version), False)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._call("set", lambda: super(ForgivingRedisCache, self).set(key, value, timeout, version), None)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        # the keys not stored, as Django's contract has it: all of them when Redis is away
+        return self._call("set_many", lambda: super(ForgivingRedisCache, self).set_many(data, timeout, version),
+                          list(data))
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", lambda: super(ForgivingRedisCache, self).add(key, value, timeout, version), False)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", lambda: super(ForgivingRedisCache, self).touch(key, timeout, version), False)
+
+    def delete(self, key, version=None):
+        return self._call("delete", lambda: super(ForgivingRedisCache, self).delete(key, version), False)
+
+    def delete_many(self, keys, version=None):
+        self._call("delete_many", lambda: super(ForgivingRedisCache, self).delete_many(keys, version), None)
