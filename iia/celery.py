@@ -11,3 +11,20 @@ app = Celery("iia")
 app.set_default()
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def send_to_workers(task, *args) -> bool:
+    """``task.delay(*args)``, except that a broker out of reach is logged, not raised: the
+    work it carries is kept in the database as pending (a document, a pack) and sent again
+    by the sweep (``reports.tasks.send_pending``), or (a notification) is lost with a log
+    line, never undoing or failing the change that asked for it."""
+    import logging
+
+    from kombu.exceptions import OperationalError
+
+    try:
+        task.delay(*args)
+    except (OperationalError, OSError) as error:
+        logging.getLogger("iia.background").warning("broker out of reach, %s%s not sent: %s", task.name, args, error)
+        return False
+    return True

@@ -17,3 +17,11 @@ def build_pack(self, meeting_id: int) -> str:
     from .services.packs import pack_build
 
     return pack_build(meeting_id=meeting_id).status
+
+
+@shared_task
+def send_pending() -> str:
+    from .background import send_pending as sweep
+
+    documents, packs = sweep()
+    return f"{documents} documents and {packs} packs sent again"

@@ -229,9 +229,11 @@ def enqueue(payload: dict) -> None:
     """On Celery when a broker is configured; inline otherwise. A failure to send is
     logged and never undoes or blocks the change it reports."""
     if settings.CELERY_BROKER_URL:
+        from iia.celery import send_to_workers
+
         from .tasks import send_notification
 
-        send_notification.delay(payload)
+        send_to_workers(send_notification, payload)
         return
     try:
         send(payload)

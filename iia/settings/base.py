@@ -214,6 +214,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflows.tasks.send_reminders",
         "schedule": crontab(hour=int(os.environ.get("IIA_REMINDERS_HOUR", "7")), minute=0),
     },
+    # documents and packs left pending (e.g. asked for while the broker was out of reach)
+    "send-pending": {"task": "reports.tasks.send_pending", "schedule": crontab(minute="*/15")},
 }
 
 # The REST API (iia/api, docs/api.md): token or session authentication, JSON only, every

@@ -222,7 +222,7 @@ def pack_request(*, meeting: Meeting) -> AgendaPack:
     """(Re)build the meeting's agenda pack after the transaction commits."""
     pack, _ = AgendaPack.objects.get_or_create(meeting=meeting)
     AgendaPack.objects.filter(pk=pack.pk).update(status=PackStatus.PENDING, progress=0,
-                                                 progress_message="Waiting to start")
+                                                 progress_message="Waiting to start", requested_at=timezone.now())
 
     def start():
         from ..background import enqueue_pack
