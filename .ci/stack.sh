@@ -71,7 +71,7 @@ case "$action" in
       | grep -qx 0 && $bin/python manage.py load_demo
     stop_pid "$dir/gunicorn.pid"
     $bin/gunicorn iia.wsgi -w "$workers" -b "127.0.0.1:$web_port" --daemon --pid "$dir/gunicorn.pid" \
-      --error-logfile "$dir/gunicorn.log" --access-logfile "$dir/access.log" --timeout 120
+      --error-logfile "$dir/gunicorn.log" --capture-output --access-logfile "$dir/access.log" --timeout 120
     stop_pid "$dir/celery-worker.pid"
     $bin/celery -A iia worker --detach --concurrency "$celery_workers" --pidfile "$dir/celery-worker.pid" \
       --logfile "$dir/celery-worker.log" --loglevel INFO
