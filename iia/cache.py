@@ -29,42 +29,43 @@ class ForgivingRedisCache(RedisCache):
         super().__init__(server, params)
         self._down_until = 0.0
 
-    def _call(self, what: str, call, fallback):
+    def _call(self, method, fallback, *args):
+        """``method(*args)`` (one of Django's Redis cache methods), or ``fallback`` when Redis
+        is out of reach or was a moment ago."""
         if time.monotonic() < self._down_until:
             return fallback
         try:
-            return call()
+            return method(*args)
         except UNREACHABLE as error:
             self._down_until = time.monotonic() + self.pause_seconds
             logger.warning("Cache unreachable (%s: %s); computing from the database for %.0f s",
-                           what, error, self.pause_seconds)
+                           method.__name__, error, self.pause_seconds)
             return fallback
 
     def get(self, key, default=None, version=None):
-        return self._call("get", lambda: super(ForgivingRedisCache, self).get(key, default, version), default)
+        return self._call(super().get, default, key, default, version)
 
     def get_many(self, keys, version=None):
-        return self._call("get_many", lambda: super(ForgivingRedisCache, self).get_many(keys, version), {})
+        return self._call(super().get_many, {}, keys, version)
 
     def has_key(self, key, version=None):
-        return self._call("has_key", lambda: super(ForgivingRedisCache, self).has_key(key, version), False)
+        return self._call(super().has_key, False, key, version)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        self._call("set", lambda: super(ForgivingRedisCache, self).set(key, value, timeout, version), None)
+        self._call(super().set, None, key, value, timeout, version)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         # the keys not stored, as Django's contract has it: all of them when Redis is away
-        return self._call("set_many", lambda: super(ForgivingRedisCache, self).set_many(data, timeout, version),
-                          list(data))
+        return self._call(super().set_many, list(data), data, timeout, version)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call("add", lambda: super(ForgivingRedisCache, self).add(key, value, timeout, version), False)
+        return self._call(super().add, False, key, value, timeout, version)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call("touch", lambda: super(ForgivingRedisCache, self).touch(key, timeout, version), False)
+        return self._call(super().touch, False, key, timeout, version)
 
     def delete(self, key, version=None):
-        return self._call("delete", lambda: super(ForgivingRedisCache, self).delete(key, version), False)
+        return self._call(super().delete, False, key, version)
 
     def delete_many(self, keys, version=None):
-        self._call("delete_many", lambda: super(ForgivingRedisCache, self).delete_many(keys, version), None)
+        self._call(super().delete_many, None, keys, version)

@@ -1,8 +1,10 @@
 """Celery application (used when CELERY_BROKER_URL is set)."""
 
+import logging
 import os
 
 from celery import Celery
+from kombu.exceptions import OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iia.settings.base")
 
@@ -18,10 +20,6 @@ def send_to_workers(task, *args) -> bool:
     work it carries is kept in the database as pending (a document, a pack) and sent again
     by the sweep (``reports.tasks.send_pending``), or (a notification) is lost with a log
     line, never undoing or failing the change that asked for it."""
-    import logging
-
-    from kombu.exceptions import OperationalError
-
     try:
         task.delay(*args)
     except (OperationalError, OSError) as error:
