@@ -1,21 +1,65 @@
 """Tables as CSV and XLSX downloads: the cumulative impact matrix here, the register in
-``reports``. Exported user text can never run as a formula in the reader's spreadsheet: in
-CSV a cell starting with =, +, -, @, a tab or a carriage return gets a leading apostrophe;
-in XLSX every text cell is stored as text, exactly as written."""
+``reports``. Exported user text can never run as a formula in the reader's spreadsheet,
+whatever its locale: see ``formula_like`` for the rule, ``safe_cell`` (CSV) and
+``to_xlsx`` for what is done about it. Numbers stay numbers."""
 
 import csv
 import io
+import unicodedata
 
 from .cumulative import Matrix
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What starts a formula (or a DDE call: "=cmd|..." or "@SUM(...)"), with the full-width and
+# small forms some locales' spreadsheets also read as one.
+FORMULA_START = frozenset("=+-@\u2212\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b")
+# Where a spreadsheet may start a new cell: the field separators of the locales (comma,
+# semicolon, tab) and every line break. A CSV opened with another separator than it was
+# written with splits a cell at these, so each piece must be safe on its own.
+SEPARATORS = frozenset(",;\t\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+# What a spreadsheet skips before it looks for "=": blanks, control and format characters
+# (a byte-order mark, zero-width spaces) and the quote a CSV reader takes off.
+_SKIPPED_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
+
+
+def _skipped(ch: str) -> bool:
+    return ch == '"' or unicodedata.category(ch) in _SKIPPED_CATEGORIES
+
+
+def _piece_starts(text: str) -> list[int]:
+    """Where each piece a spreadsheet might read as a cell starts: the text's start and
+    just after every separator."""
+    return [0] + [i + 1 for i, ch in enumerate(text) if ch in SEPARATORS]
+
+
+def _formula_at(text: str, start: int) -> bool:
+    for ch in text[start:]:
+        if not _skipped(ch):
+            return ch in FORMULA_START
+    return False
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet in some locale could read ``text`` (or a piece of it) as a
+    formula: after any blanks or control characters, the text or a piece after one of the
+    ``SEPARATORS`` starts with one of ``FORMULA_START``."""
+    return any(_formula_at(text, start) for start in _piece_starts(text))
 
 
 def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """A CSV cell that no spreadsheet reads as a formula. Text that could be one gets an
+    apostrophe (the spreadsheets' "this is text" mark) at the start of every piece that
+    could be, so ``Plain;=HYPERLINK(...)`` becomes ``Plain;'=HYPERLINK(...)``; a cell
+    starting with a tab or carriage return gets one at its start as well. Anything else,
+    and every number, is left as it is."""
+    if not isinstance(value, str):
+        return value
+    marks = {start for start in _piece_starts(value) if _formula_at(value, start)}
+    if value.startswith(("\t", "\r")):
+        marks.add(0)
+    if not marks:
+        return value
+    return "".join(("'" if i in marks else "") + ch for i, ch in enumerate(value))
 
 
 def matrix_table(matrix: Matrix) -> list[list]:
@@ -67,8 +111,13 @@ def to_xlsx(table: list[list], title: str) -> bytes:
         sheet.append([_xlsx_value(value) for value in row])
     for cells in sheet.iter_rows():
         for cell in cells:
-            if cell.data_type == "f":  # openpyxl reads "=..." as a formula: keep it as text
+            if isinstance(cell.value, str):
+                # openpyxl takes "=..." for a formula: store every text as text, and mark
+                # what looks like one with the quote prefix (Excel's "typed with a leading
+                # apostrophe"), so it stays text when someone edits the cell
                 cell.data_type = "s"
+                if formula_like(cell.value):
+                    cell.quotePrefix = True
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
