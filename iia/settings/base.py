@@ -40,14 +40,13 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Redoc served from here: the docs work offline
     "assessments",
     "workflows",
     "reports",
     "fixtures",
-    "iia",  # project commands: backup, restore
+    "iia",  # project commands (backup, restore, api_token), API tokens, system checks
 ]
 
 MIDDLEWARE = [
@@ -222,7 +221,7 @@ CELERY_BEAT_SCHEDULE = {
 # endpoint signed-in unless it says otherwise (the public register).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "iia.api.authentication.TokenAuthentication",  # tokens kept as hashes (iia/tokens.py)
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -4,10 +4,12 @@ import io
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
+from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
 from assessments.models import AuditEvent
+from iia.models import ApiToken
+from iia.tokens import token_digest
 from tests import factories as f
 from tests.reports.helpers import signed_off
 
@@ -27,18 +29,22 @@ def test_without_credentials_or_with_a_bad_token_every_private_endpoint_is_401(c
         assert api().post("/api/tasks/1/claim/").status_code == 401
 
 
-def test_a_token_from_the_command_works_and_reset_revokes_the_old_one(cast):
+def test_a_token_from_the_command_works_is_stored_hashed_and_reset_revokes_the_old_one(cast):
     out = io.StringIO()
-    call_command("api_token", cast.officer.username, stdout=out)
+    call_command("api_token", cast.officer.username, stdout=out, stderr=io.StringIO())
     key = out.getvalue().strip()
-    assert Token.objects.get(user=cast.officer).key == key
+    stored = ApiToken.objects.get(user=cast.officer)
+    assert len(key) >= 40 and (stored.prefix, stored.digest) == (key[:8], token_digest(key))
+    assert key not in str(ApiToken.objects.values_list().get())  # only its hash is kept
+    with pytest.raises(CommandError, match="already has an API token"):  # shown once: never again
+        call_command("api_token", cast.officer.username, stdout=io.StringIO())
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = client.get("/api/boards/")
     assert response.json()["results"][0]["roles"] == ["officer"]
     assert response.headers["Cache-Control"] == "no-store"  # board data is never kept in a cache
     out = io.StringIO()
-    call_command("api_token", cast.officer.username, "--reset", stdout=out)
+    call_command("api_token", cast.officer.username, "--reset", stdout=out, stderr=io.StringIO())
     assert out.getvalue().strip() != key
     assert client.get("/api/boards/").status_code == 401
     cast.officer.is_active = False
