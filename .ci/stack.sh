@@ -32,6 +32,7 @@ export IIA_SIGNING_DIR=$dir/signing
 export IIA_SIGNING_PASSPHRASE='$(cat "$dir/signing-passphrase")'
 export IIA_SITE_URL=http://127.0.0.1:$web_port
 export IIA_HTTPS=0
+export IIA_ALLOW_DEMO_ACCOUNTS=1  # a demo on loopback: the production checks let its demo accounts be
 export EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend  # notifications go to the worker logs
 ENV
 }
@@ -68,7 +69,7 @@ case "$action" in
       $bin/python manage.py collectstatic --noinput -v0
     fi
     $bin/python manage.py shell -v0 -c "from assessments.models import PlanChange; print(PlanChange.objects.count())" \
-      | grep -qx 0 && $bin/python manage.py load_demo
+      | grep -qx 0 && $bin/python manage.py load_demo --demo
     stop_pid "$dir/gunicorn.pid"
     $bin/gunicorn iia.wsgi -w "$workers" -b "127.0.0.1:$web_port" --daemon --pid "$dir/gunicorn.pid" \
       --error-logfile "$dir/gunicorn.log" --capture-output --access-logfile "$dir/access.log" --timeout 120

@@ -98,7 +98,7 @@ def database(env: dict, port: str, size: int, code: Path = ROOT) -> tuple[dict, 
         sh("createdb", "-h", "127.0.0.1", "-p", port, "-U", "iia", name)
         sh(PY, "manage.py", "migrate", "--noinput", "-v0", env=env)
         started = time.monotonic()
-        sh(PY, "manage.py", "seed_large", "--plan-changes", str(size), env=env)
+        sh(PY, "manage.py", "seed_large", "--demo", "--plan-changes", str(size), env=env)
         seconds = time.monotonic() - started
         print(f"{name}: seeded in {seconds:.0f} s")
     return env, seconds

@@ -3,7 +3,7 @@
 import logging
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from kombu.exceptions import OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iia.settings.base")
@@ -13,6 +13,15 @@ app = Celery("iia")
 app.set_default()
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_init.connect
+def refuse_to_start_if_insecure(**kwargs) -> None:
+    """A worker under the production settings with a known secret or demo accounts stops
+    before taking any work (``iia.checks``)."""
+    from iia.checks import refuse_to_start_if_insecure as check
+
+    check()
 
 
 def send_to_workers(task, *args) -> bool:

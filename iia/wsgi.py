@@ -7,6 +7,12 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iia.settings.base")
 application = get_wsgi_application()
 
+# under the production settings, no known secret or demo account: else the worker stops here
+# (Django runs its checks for manage.py, never for gunicorn)
+from iia.checks import refuse_to_start_if_insecure  # noqa: E402  (needs the settings loaded above)
+
+refuse_to_start_if_insecure()
+
 # Python's cyclic garbage collector, tuned for serving pages (docs/performance.md, "Garbage
 # collection"). A page builds thousands of short-lived objects (model instances, template
 # contexts); at the default threshold (700 new objects) the queue page started nine

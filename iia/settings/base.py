@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
+from .known import DEMO_SIGNING_PASSPHRASE, DEV_SECRET_KEY
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("IIA_VAR_DIR", BASE_DIR / "var"))
 
@@ -22,7 +24,7 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 # The development key only ever serves 127.0.0.1; production.py refuses to start without its own.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # A demo deployment: the sign-in page lists the demo accounts and documents are signed
 # with a local demo key. production.py turns it off.
@@ -68,6 +70,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses attempts from a locked-out user and address
     "django.contrib.auth.backends.ModelBackend",
 ]
+# --- Production safety (docs/security.md, "Secrets") ---
+# Set by production.py: its checks (iia/checks.py) refuse a known or short secret key, the
+# demo signing passphrase and, unless IIA_ALLOW_DEMO_ACCOUNTS (the loopback stack only),
+# demo accounts that sign in with the published demo password.
+IIA_PRODUCTION = False
+IIA_ALLOW_DEMO_ACCOUNTS = env_bool("IIA_ALLOW_DEMO_ACCOUNTS", False)
 # Login throttling: five failures for one user name from one address lock them out for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("IIA_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("IIA_LOGIN_COOLOFF_HOURS", "0.25"))
@@ -170,7 +178,7 @@ LOGGING = {
 # Signed documents. The signing keys live outside the repository; the demo passphrase
 # only ever serves a development machine (production.py requires its own).
 IIA_SIGNING_DIR = os.environ.get("IIA_SIGNING_DIR", str(Path.home() / ".local" / "share" / "iia" / "signing"))
-IIA_SIGNING_PASSPHRASE = os.environ.get("IIA_SIGNING_PASSPHRASE", "demo-signing-passphrase" if IIA_DEMO else "")
+IIA_SIGNING_PASSPHRASE = os.environ.get("IIA_SIGNING_PASSPHRASE", DEMO_SIGNING_PASSPHRASE if IIA_DEMO else "")
 IIA_TIMESTAMP_URL = os.environ.get("IIA_TIMESTAMP_URL", "")
 # Notifications: printed to the server's log unless an SMTP server is configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -5,6 +5,7 @@ import os
 from .base import *  # noqa: F401,F403
 
 DEBUG = False
+IIA_PRODUCTION = True  # the production checks (iia/checks.py) refuse known secrets and demo accounts
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 IIA_DEMO = False
 IIA_SHOW_DEMO_LOGINS = False

@@ -4,6 +4,7 @@ import os
 import tempfile
 
 from .base import *  # noqa: F401,F403
+from .known import TEST_SIGNING_PASSPHRASE
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 IIA_SHOW_DEMO_LOGINS = False
@@ -14,5 +15,5 @@ STORAGES = {
 LOGGING["loggers"]["iia"]["level"] = "WARNING"  # noqa: F405
 
 IIA_SIGNING_DIR = os.environ.get("IIA_TEST_SIGNING_DIR", os.path.join(tempfile.gettempdir(), "iia-test-signing"))  # noqa: F405
-IIA_SIGNING_PASSPHRASE = "test-signing-passphrase"
+IIA_SIGNING_PASSPHRASE = TEST_SIGNING_PASSPHRASE
 IIA_SITE_URL = "http://testserver"

@@ -1,0 +1,109 @@
+"""Production checks (docs/security.md, "Secrets"): under the production settings
+(``IIA_PRODUCTION``) no secret anyone could know and no demo account anyone could sign in
+to. They fail ``manage.py check`` (the settings ones) and ``manage.py migrate`` (all, the
+demo accounts included), and the web and Celery processes run them all when they start
+(``refuse_to_start_if_insecure``), so gunicorn and the workers refuse to start."""
+
+from django.conf import settings
+from django.core import checks
+from django.core.management.base import SystemCheckError
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from .settings.known import DEMO_SIGNING_PASSPHRASE, DEV_SECRET_KEY, TEST_SIGNING_PASSPHRASE
+
+TAG = "production"
+MIN_SECRET_KEY_LENGTH = 50
+MIN_SECRET_KEY_CHARACTERS = 10  # distinct characters
+KNOWN_SECRETS = frozenset({DEV_SECRET_KEY, DEMO_SIGNING_PASSPHRASE, TEST_SIGNING_PASSPHRASE})
+
+
+def weak_secret_key(key: str) -> str:
+    """Why ``key`` is no secret ("" when it is fine)."""
+    if key in KNOWN_SECRETS or key.startswith("django-insecure-"):
+        return "it is a published value (in this repository or Django's templates)"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"it has {len(key)} characters; at least {MIN_SECRET_KEY_LENGTH} are needed"
+    if len(set(key)) < MIN_SECRET_KEY_CHARACTERS:
+        return f"it has {len(set(key))} different characters; at least {MIN_SECRET_KEY_CHARACTERS} are needed"
+    return ""
+
+
+def signing_passphrases() -> dict[str, str]:
+    """Every signing passphrase set: the default and each board's (``IIA_SIGNING_PASSPHRASE_<SLUG>``)."""
+    import os
+
+    found = {name: value for name, value in os.environ.items() if name.startswith("IIA_SIGNING_PASSPHRASE_")}
+    found["IIA_SIGNING_PASSPHRASE"] = settings.IIA_SIGNING_PASSPHRASE
+    return found
+
+
+@checks.register(TAG)
+def secret_key_check(app_configs, **kwargs):
+    if not settings.IIA_PRODUCTION:
+        return []
+    errors = []
+    for name, key in [("DJANGO_SECRET_KEY", settings.SECRET_KEY)] + [
+            (f"SECRET_KEY_FALLBACKS[{n}]", k) for n, k in enumerate(settings.SECRET_KEY_FALLBACKS)]:
+        if reason := weak_secret_key(key):
+            errors.append(checks.Error(
+                f"{name} is not a secret: {reason}.", id="iia.E001",
+                hint="Generate one: python -c 'import secrets; print(secrets.token_urlsafe(50))'"))
+    return errors
+
+
+@checks.register(TAG)
+def demo_settings_check(app_configs, **kwargs):
+    if not settings.IIA_PRODUCTION:
+        return []
+    errors = [
+        checks.Error(f"{name} is the demo's published passphrase.", id="iia.E002",
+                     hint="Give each signing key its own passphrase (make_signing_cert) and set it here.")
+        for name, value in sorted(signing_passphrases().items()) if value in KNOWN_SECRETS
+    ]
+    if settings.IIA_DEMO or settings.IIA_SHOW_DEMO_LOGINS:
+        errors.append(checks.Error("IIA_DEMO and IIA_SHOW_DEMO_LOGINS must be off under the production settings.",
+                                   id="iia.E003"))
+    return errors
+
+
+def demo_accounts() -> list[str]:
+    """The demo's user names (and the admin it makes) that sign in with the demo password here."""
+    from django.contrib.auth import get_user_model
+
+    from fixtures import demo_data
+
+    names = [username for username, *_ in demo_data.USERS] + ["admin"]
+    return sorted(user.username for user in get_user_model().objects.filter(username__in=names, is_active=True)
+                  if user.check_password(demo_data.PASSWORD))
+
+
+@checks.register(TAG, checks.Tags.database)
+def demo_accounts_check(app_configs, databases=None, **kwargs):
+    if not settings.IIA_PRODUCTION or settings.IIA_ALLOW_DEMO_ACCOUNTS or DEFAULT_DB_ALIAS not in (databases or ()):
+        return []
+    found = demo_accounts()
+    if not found:
+        return []
+    return [checks.Error(
+        f"The database holds demo accounts anyone can sign in to with the published demo password: {', '.join(found)}.",
+        id="iia.E004",
+        hint="Delete them or give them passwords of their own. Only a demo on loopback (make stack) sets "
+             "IIA_ALLOW_DEMO_ACCOUNTS=1.")]
+
+
+def refuse_to_start_if_insecure() -> None:
+    """Run the production checks (with the database) and raise ``SystemCheckError`` when
+    one fails: for the processes Django starts without its checks (gunicorn's workers,
+    Celery's). Nothing to do outside the production settings."""
+    if not settings.IIA_PRODUCTION:
+        return
+    connection = connections[DEFAULT_DB_ALIAS]
+    opened = connection.connection is None
+    try:
+        errors = [e for e in checks.run_checks(tags=[TAG], databases=[DEFAULT_DB_ALIAS]) if e.is_serious()]
+    finally:
+        if opened:  # a process forked after this opens its own
+            connection.close()
+    if errors:
+        raise SystemCheckError("iia refuses to start under the production settings:\n" +
+                               "\n".join(f"{e.id}: {e.msg} {e.hint or ''}".rstrip() for e in errors))
