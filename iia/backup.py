@@ -6,6 +6,11 @@ PostgreSQL is dumped with ``pg_dump --format=custom`` and restored with ``pg_res
 in one transaction (the audit table's append-only trigger comes back with it); SQLite
 is copied with its online backup API. Signing keys are not in the database and are not
 backed up here: keep them with the other secrets.
+
+A backup holds password hashes and every record, so it is its owner's only: its
+directory is 0700 and its files 0600, whatever the umask. It holds no credential that
+works as it is: API tokens are stored as hashes (``iia.tokens``), and the sessions'
+rows are left out (``WITHOUT_DATA``), so a restore signs everyone out.
 """
 
 import datetime
@@ -15,6 +20,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +29,8 @@ from django.apps import apps
 from django.db import connections, models
 
 MANIFEST = "manifest.json"
+# tables backed up without their rows: each session key is a sign-in that works
+WITHOUT_DATA = frozenset({"django_session"})
 
 
 class BackupError(Exception):
@@ -45,6 +53,9 @@ def manifest(cursor) -> dict:
     cursor (Django's, or a plain driver's on a database Django does not know)."""
     tables, blobs = {}, {}
     for table, pk, binary in _tables():
+        if table in WITHOUT_DATA:
+            tables[table] = 0
+            continue
         cursor.execute(f'SELECT count(*) FROM "{table}"')
         tables[table] = cursor.fetchone()[0]
         for column in binary:
@@ -80,16 +91,38 @@ def _tool(name: str) -> str:
     return str(found)
 
 
+@contextmanager
+def _owner_only():
+    """Files and directories made meanwhile, by this process or its children (pg_dump),
+    are readable by their owner only, whatever the umask was."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
 def backup(directory: Path, alias: str = "default") -> dict:
-    """Write the database and its manifest into ``directory`` (created; must not exist)."""
+    """Write the database and its manifest into ``directory`` (created, 0700; must not
+    exist), each file 0600."""
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=False)
-    connection = connections[alias]
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with _owner_only():
+        directory.mkdir(mode=0o700, exist_ok=False)
+        directory.chmod(0o700)
+        data = _write(directory, connections[alias])
+        for path in directory.iterdir():
+            path.chmod(0o600)
+    return data
+
+
+def _write(directory: Path, connection) -> dict:
     vendor = connection.vendor
     if vendor == "postgresql":
         target = directory / "database.dump"
         settings_dict = connection.settings_dict
         subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "--file", str(target),
+                        *(f"--exclude-table-data={table}" for table in sorted(WITHOUT_DATA)),
                         settings_dict["NAME"]], env=_pg_env(settings_dict), check=True, capture_output=True)
     elif vendor == "sqlite":
         target = directory / "database.sqlite3"
@@ -97,6 +130,10 @@ def backup(directory: Path, alias: str = "default") -> dict:
         destination = sqlite3.connect(target)
         try:
             connection.connection.backup(destination)
+            for table in sorted(WITHOUT_DATA):
+                destination.execute(f'DELETE FROM "{table}"')
+            destination.commit()
+            destination.execute("VACUUM")  # the deleted rows' pages too
         finally:
             destination.close()
     else:
