@@ -70,16 +70,24 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses attempts from a locked-out user and address
     "django.contrib.auth.backends.ModelBackend",
 ]
-# --- Production safety (docs/security.md, "Secrets") ---
+# --- Production safety, the client's address and sign-in throttling (docs/security.md) ---
 # Set by production.py: its checks (iia/checks.py) refuse a known or short secret key, the
 # demo signing passphrase and, unless IIA_ALLOW_DEMO_ACCOUNTS (the loopback stack only),
 # demo accounts that sign in with the published demo password.
 IIA_PRODUCTION = False
 IIA_ALLOW_DEMO_ACCOUNTS = env_bool("IIA_ALLOW_DEMO_ACCOUNTS", False)
-# Login throttling: five failures for one user name from one address lock them out for 15 minutes.
+# How many proxies (load balancers) stand in front of the web processes, each appending the
+# address it got the request from to X-Forwarded-For: the client's address is the one that
+# many from the right (iia/client_address.py). 0: REMOTE_ADDR, the header ignored.
+IIA_TRUSTED_PROXIES = int(os.environ.get("IIA_TRUSTED_PROXIES", "0"))
+# Sign-in throttling: five failures for one user name from one address lock them out for 15
+# minutes; twenty from one address, whatever the user names, lock that address out as long.
 AXES_FAILURE_LIMIT = int(os.environ.get("IIA_LOGIN_FAILURE_LIMIT", "5"))
+IIA_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("IIA_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("IIA_LOGIN_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "iia.login_throttle.LoginThrottle"  # adds the per-address limit
+AXES_CLIENT_IP_CALLABLE = "iia.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
