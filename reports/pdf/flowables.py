@@ -64,7 +64,7 @@ def bidi_wrapped(text: str, width: float, font: str, size: float) -> tuple[rtl.L
     for paragraph in text.split("\n"):
         right = rtl.right_to_left(paragraph)
         lines += [rtl.Line(line, rtl.drawn(line, right), right)
-                  for line in wrap_lines(paragraph, width, font, size, measure=rtl.width)]
+                  for line in wrap_lines(paragraph, width, font, size, measure=rtl.shaped_width)]
     return tuple(lines)
 
 

@@ -20,7 +20,7 @@ character is instead
 What a reader copies, searches or hears: each glyph's ToUnicode entry names the letter
 it is a form of, not the presentation form (``rl_patches``), so extractors that put
 right-to-left text back in typed order, as they do for the PDFs of word processors and
-browsers (pypdf, poppler, Acrobat, pdf.js), return the letters as typed; and the
+browsers (pypdf and poppler among them), return the letters as typed; and the
 structure element holding such text carries it as typed in /ActualText (ISO 32000-1,
 14.9.4), for screen readers that read the structure. Not as marked content around the
 drawn glyphs: poppler (pdftotext, Evince and Okular's copy) lays such an /ActualText out
@@ -32,6 +32,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import arabic_reshaper
+from bidi import get_base_level, get_display
+from bidi.mirror import MIRRORED
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 
@@ -54,15 +57,13 @@ def has_rtl(text: str) -> bool:
 class Line:
     """One line of text: as typed, and as drawn."""
 
-    text: str  # logical order: the /ActualText
+    text: str  # as typed
     drawn: str  # shaped, in drawing order
     right: bool  # its paragraph reads right to left: aligned right
 
 
 @functools.cache
-def _reshaper():
-    import arabic_reshaper
-
+def _reshaper() -> arabic_reshaper.ArabicReshaper:
     # harakat kept (every character of the answer is drawn); the word ligatures (Allah
     # among them) left to the letters, which every Arabic font has
     return arabic_reshaper.ArabicReshaper({"delete_harakat": False, "shift_harakat_position": False,
@@ -86,8 +87,6 @@ def shape(text: str) -> str:
 def right_to_left(paragraph: str) -> bool:
     """The direction of a paragraph: that of its first strong character (left to right
     when it has none)."""
-    from bidi import get_base_level
-
     return get_base_level(paragraph) == 1
 
 
@@ -100,8 +99,6 @@ TRAILING = {"WS", "FSI", "LRI", "RLI", "PDI", "BN", "LRE", "RLE", "LRO", "RLO", 
 def levels(line: str, right: bool) -> list[int]:
     """Each character's embedding level (UAX #9 up to I2). python-bidi gives them when
     asked for its debug output, one a byte of the line's UTF-8."""
-    from bidi import get_display
-
     found = LEVELS.search(get_display(line, base_dir="R" if right else "L", debug=True))
     by_byte = [int(level) for level in LEVEL.findall(found.group(1))]
     result, offset = [], 0
@@ -114,8 +111,6 @@ def levels(line: str, right: bool) -> list[int]:
 def drawn(line: str, right: bool) -> str:
     """A line shaped and put in drawing order (UAX #9, L1, L2 and L4), without the
     directional controls."""
-    from bidi.mirror import MIRRORED
-
     line = shape(line)
     found = levels(line, right)
     base = 1 if right else 0
@@ -139,7 +134,7 @@ def drawn(line: str, right: bool) -> str:
                    for i in order).translate(CONTROLS)
 
 
-def width(text: str, font: str, size: float) -> float:
+def shaped_width(text: str, font: str, size: float) -> float:
     """The width of the text once shaped, each run in the font that draws it."""
     return sum(stringWidth(chunk, run_font or font, size) for run_font, chunk in fonts.runs(shape(text)))
 
