@@ -131,7 +131,7 @@ def main() -> None:
     print(f"runs: {args.runs} (WeasyPrint {max(5, args.runs // 3)} each)")
     print(f"read the assessment's data (queries)           median {load_ms:7.1f} ms")
     print(f"reportlab render, tagged PDF/UA-1 + PDF/A-2a   median {rl_ms:7.1f} ms")
-    print(f"pyHanko sign (ECDSA P-256)                     median {sign_ms:7.1f} ms")
+    print(f"pyHanko sign (RSA 3072)                        median {sign_ms:7.1f} ms")
     print(f"render + sign                                  median {both_ms:7.1f} ms")
     print(f"read + render + sign (as on sign-off)          median {whole_ms:7.1f} ms")
     print(f"WeasyPrint render (HTML)                       median {weasy_ms:7.1f} ms")

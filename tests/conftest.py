@@ -30,11 +30,14 @@ def borders(db):
 
 @pytest.fixture(scope="session", autouse=True)
 def signing_certificates(django_db_setup, django_db_blocker):
-    """Local self-signed certificates for both demo boards, in the test signing directory."""
+    """Local self-signed certificates for both demo boards, in the test signing directory
+    (a key of an older kind left there by an earlier run is replaced)."""
     from reports.pdf import signing
 
-    signing.make_self_signed("dundee", "Dundee City Integration Joint Board")
-    signing.make_self_signed("scottish-borders", "Scottish Borders Integration Joint Board")
+    for slug, name in (("dundee", "Dundee City Integration Joint Board"),
+                       ("scottish-borders", "Scottish Borders Integration Joint Board")):
+        outdated = signing.p12_path(slug).exists() and not signing.key_is_rsa(slug)
+        signing.make_self_signed(slug, name, overwrite=outdated)
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ import functools
 
 from reportlab.lib import colors
 
-from .flowables import TaggedParagraph, fits_main_font, text_flowable, wrapped
+from . import rtl
+from .flowables import TaggedParagraph, bidi_wrapped, fits_main_font, text_flowable, wrapped
 from .fonts import SANS, SANS_BOLD, clean, markup
 from .layout import CONTENT_WIDTH
 from .styles import HEADER_FILL, RULE, styles
@@ -35,9 +36,13 @@ def rating_words(rating) -> str:
 
 
 def cell(text: str, width: float, bold: bool = False) -> Cell:
-    """A table cell: pre-wrapped lines when the main font has every character (fast),
-    otherwise a Paragraph that draws the rest with the fallback fonts."""
+    """A table cell: pre-wrapped lines when the main font has every character (fast) or
+    the text has right-to-left characters (``rtl``), otherwise a Paragraph that draws
+    the rest with the fallback fonts."""
     text = clean(text)
+    if rtl.has_rtl(text):
+        return Cell(bidi_wrapped(text, width - 2 * CELL_PADDING, SANS_BOLD if bold else SANS, CELL_FONT_SIZE),
+                    bold=bold, actual=text)
     if fits_main_font(text):
         return Cell(wrapped(text, width - 2 * CELL_PADDING, SANS_BOLD if bold else SANS, CELL_FONT_SIZE), bold=bold)
     # drawn inside its cell's element

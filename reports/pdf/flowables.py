@@ -1,12 +1,15 @@
 """Fast flowables for text the main font can draw: lines are wrapped once with the
-font's metrics and drawn without Paragraph's markup parser. Text that needs a fallback
-font goes through reportlab's Paragraph instead (see ``text_flowable``)."""
+font's metrics and drawn without Paragraph's markup parser. Text with right-to-left
+characters is laid out here too (``rtl``); other text that needs a fallback font goes
+through reportlab's Paragraph (see ``text_flowable``)."""
 
 import functools
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
+from . import rtl
 from .fonts import SANS, clean, markup, register
 from .styles import styles
 from .tagging import Node, Structure, structure_of
@@ -15,27 +18,27 @@ from .tagging import Node, Structure, structure_of
 HEADING_ROLES = {"title": "H1", "h1": "H2", "h2": "H3"}
 
 
-def wrap_lines(text: str, width: float, font: str, size: float) -> list[str]:
-    """Break text into lines no wider than ``width``: at spaces, and inside words too
-    long for a line. Explicit line breaks are kept."""
-    if "\n" not in text and stringWidth(text, font, size) <= width:
+def wrap_lines(text: str, width: float, font: str, size: float, measure=stringWidth) -> list[str]:
+    """Break text into lines no wider than ``width`` (as ``measure`` finds it): at spaces,
+    and inside words too long for a line. Explicit line breaks are kept."""
+    if "\n" not in text and measure(text, font, size) <= width:
         return [text]
     lines: list[str] = []
-    space = stringWidth(" ", font, size)
+    space = measure(" ", font, size)
     for paragraph in text.split("\n"):
         line, line_width = [], 0.0
         for word in paragraph.split(" "):
-            word_width = stringWidth(word, font, size)
+            word_width = measure(word, font, size)
             if word_width > width:  # longer than a line: break inside the word
                 if line:
                     lines.append(" ".join(line))
                 chunk = ""
                 for ch in word:
-                    if chunk and stringWidth(chunk + ch, font, size) > width:
+                    if chunk and measure(chunk + ch, font, size) > width:
                         lines.append(chunk)
                         chunk = ""
                     chunk += ch
-                line, line_width = [chunk], stringWidth(chunk, font, size)
+                line, line_width = [chunk], measure(chunk, font, size)
                 continue
             extra = word_width + (space if line else 0)
             if line and line_width + extra > width:
@@ -53,6 +56,18 @@ def wrapped(text: str, width: float, font: str, size: float) -> tuple[str, ...]:
     return tuple(wrap_lines(text, width, font, size))
 
 
+@functools.lru_cache(maxsize=1024)
+def bidi_wrapped(text: str, width: float, font: str, size: float) -> tuple[rtl.Line, ...]:
+    """Text with right-to-left characters as lines: broken in typed order, each paragraph
+    in its own direction, measured and drawn shaped (see ``rtl``)."""
+    lines = []
+    for paragraph in text.split("\n"):
+        right = rtl.right_to_left(paragraph)
+        lines += [rtl.Line(line, rtl.drawn(line, right), right)
+                  for line in wrap_lines(paragraph, width, font, size, measure=rtl.shaped_width)]
+    return tuple(lines)
+
+
 @functools.cache
 def _main_font_chars() -> frozenset[str]:
     return frozenset(chr(code) for code in register()[SANS]) | {"\n"}
@@ -63,15 +78,19 @@ def fits_main_font(text: str) -> bool:
 
 
 class TextBlock(Flowable):
-    """Lines of plain text in one font; splits between lines across pages. Drawn as
-    marked content of its structure element (one element even when split)."""
+    """Lines of plain text in one font, or of text with right-to-left characters (which
+    may use the fallback fonts); splits between lines across pages. Drawn as marked
+    content of its structure element (one element even when split)."""
 
-    def __init__(self, text: str, style, *, lines: tuple[str, ...] | None = None, node: Node | None = None):
+    def __init__(self, text: str, style, *, lines: tuple | None = None, node: Node | None = None):
         super().__init__()
         self.text = text
         self.style = style
+        self.bidi = rtl.has_rtl(text)
         self.lines = lines
         self.node = node or Node("P")
+        if self.bidi:
+            self.node.actual = text
         self.spaceBefore = style.spaceBefore
         self.spaceAfter = style.spaceAfter
         self.keepWithNext = getattr(style, "keepWithNext", 0)
@@ -79,7 +98,8 @@ class TextBlock(Flowable):
 
     def wrap(self, avail_width, avail_height):
         if self.lines is None:
-            self.lines = wrapped(self.text, avail_width, self.style.fontName, self.style.fontSize)
+            self.lines = (bidi_wrapped if self.bidi else wrapped)(self.text, avail_width, self.style.fontName,
+                                                                   self.style.fontSize)
         self.width = avail_width
         self.height = len(self.lines) * self.style.leading
         return avail_width, self.height
@@ -100,12 +120,18 @@ class TextBlock(Flowable):
         if structure is not None:
             structure.begin(self.canv, self.node)
         style = self.style
-        text = self.canv.beginText(0, self.height - style.fontSize)
-        text.setFont(style.fontName, style.fontSize, style.leading)
-        text.setFillColor(style.textColor)
-        for line in self.lines:
-            text.textLine(line)
-        self.canv.drawText(text)
+        if self.bidi:
+            color = style.textColor
+            rtl.draw_lines(self.canv, self.lines, x=0, y=self.height - style.fontSize, width=self.width,
+                           font=style.fontName, size=style.fontSize, leading=style.leading,
+                           ink=fp_str(color.red, color.green, color.blue))
+        else:
+            text = self.canv.beginText(0, self.height - style.fontSize)
+            text.setFont(style.fontName, style.fontSize, style.leading)
+            text.setFillColor(style.textColor)
+            for line in self.lines:
+                text.textLine(line)
+            self.canv.drawText(text)
         if structure is not None:
             Structure.end(self.canv)
 
@@ -136,7 +162,7 @@ def text_flowable(text: str, style_name: str = "body", node: Node | None = None)
     text = clean(text)
     style = styles()[style_name]
     node = node or Node(HEADING_ROLES.get(style_name, "P"))
-    if fits_main_font(text):
+    if fits_main_font(text) or rtl.has_rtl(text):
         return TextBlock(text, style, node=node)
     paragraph = TaggedParagraph(markup(text), style)
     paragraph.node = node

@@ -166,36 +166,41 @@ def clean(text: str) -> str:
     return (text or "").translate(_STRIP).replace("\t", "    ")
 
 
-def markup(text: str) -> str:
-    """User text as safe Paragraph markup: escaped, line breaks kept, and characters the
-    main font lacks wrapped in the fallback font that has them."""
+def runs(text: str) -> list[tuple[str | None, str]]:
+    """Text split into runs of characters drawn with one font: None for the main font,
+    else the fallback font that has them (loaded on first use)."""
     coverage = register()
-    text = clean(text)
     primary = coverage[SANS]
-    if _primary_chars().issuperset(text):
-        return escape(text).replace("\n", "<br/>")
     fallbacks = [(name, chars) for name, chars in coverage.items() if name != SANS]
-    out: list[str] = []
+    out: list[tuple[str | None, str]] = []
     run: list[str] = []
     run_font = None
-
-    def flush():
-        if not run:
-            return
-        chunk = escape("".join(run)).replace("\n", "<br/>")
-        if run_font is not None:
-            ensure_registered(run_font)
-        out.append(chunk if run_font is None else f'<font face="{run_font}">{chunk}</font>')
-        run.clear()
-
     for ch in text:
         code = ord(ch)
         font = None
         if code not in primary and ch != "\n":
             font = next((name for name, chars in fallbacks if code in chars), None)
-        if font != run_font:
-            flush()
-            run_font = font
+        if font != run_font and run:
+            out.append((run_font, "".join(run)))
+            run.clear()
+        run_font = font
         run.append(ch)
-    flush()
+    if run:
+        out.append((run_font, "".join(run)))
+    for font, _chunk in out:
+        if font is not None:
+            ensure_registered(font)
+    return out
+
+
+def markup(text: str) -> str:
+    """User text as safe Paragraph markup: escaped, line breaks kept, and characters the
+    main font lacks wrapped in the fallback font that has them."""
+    text = clean(text)
+    if _primary_chars().issuperset(text):
+        return escape(text).replace("\n", "<br/>")
+    out = []
+    for font, chunk in runs(text):
+        chunk = escape(chunk).replace("\n", "<br/>")
+        out.append(chunk if font is None else f'<font face="{font}">{chunk}</font>')
     return "".join(out)

@@ -10,6 +10,7 @@ the unused reserved codes out. reportlab is pinned; ``tests/reports/test_pdf.py`
 fails if a new version changes what this relies on.
 """
 
+import unicodedata
 import zlib
 
 from reportlab import rl_config
@@ -21,7 +22,13 @@ def _utf16_hex(code_point: int) -> str:
 
 
 def code_point_to_utf16(code_point: int) -> bytes:
-    return chr(code_point).encode("utf-16-be")
+    """The text a glyph stands for, in UTF-16BE: its character, or for an Arabic
+    presentation form (the shaped letters ``rtl`` draws) the letter or letters it is a
+    form of, as a reader should copy, search and speak them."""
+    char = chr(code_point)
+    if 0xFB50 <= code_point <= 0xFDFF or 0xFE70 <= code_point <= 0xFEFC:
+        char = unicodedata.normalize("NFKC", char)
+    return char.encode("utf-16-be")
 
 
 def make_to_unicode_cmap(fontname: str, subset) -> str:

@@ -1,8 +1,14 @@
-"""Signing with pyHanko (PAdES baseline, ECDSA P-256 by default) with a board's key.
+"""Signing with pyHanko (PAdES baseline, RSA 3072 with SHA-256 for new keys) with a board's key.
 
 A board's signing certificate is a PKCS#12 file in ``IIA_SIGNING_DIR`` named
 ``<board slug>.p12``; its passphrase comes from the environment
 (``IIA_SIGNING_PASSPHRASE_<SLUG>`` or ``IIA_SIGNING_PASSPHRASE``).
+
+The key is RSA because the documents are PDF/A-2 and PDF/UA-1, both on PDF 1.7: for an
+ECDSA key on the curves of ISO/TS 32002 (P-256 among them) or an EdDSA key, pyHanko
+declares that extension, which belongs to PDF 2.0, and raises the document's /Version to
+2.0. An older board key of those kinds still signs, with that result (logged), and every
+document signed with one still verifies against the certificate stored with it.
 """
 
 import asyncio
@@ -10,17 +16,22 @@ import concurrent.futures
 import datetime
 import functools
 import io
+import logging
 import os
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 
 from .tagging import SIGNATURE_FIELD
+
+logger = logging.getLogger("iia.signing")
+
+KEY_SIZE = 3072  # RSA: about the strength of P-256 (NIST SP 800-57)
 
 
 class SigningNotConfigured(RuntimeError):
@@ -44,11 +55,12 @@ def passphrase(board_slug: str) -> bytes:
 
 
 def make_self_signed(board_slug: str, board_name: str, *, years: int = 5, overwrite: bool = False) -> Path:
-    """Create a local self-signed ECDSA P-256 certificate for demo and tests."""
+    """Create a local self-signed RSA certificate for demo and tests (an existing one is
+    kept unless ``overwrite``)."""
     path = p12_path(board_slug)
     if path.exists() and not overwrite:
         return path
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
     name = x509.Name([
         x509.NameAttribute(NameOID.COUNTRY_NAME, "GB"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, board_name[:64]),
@@ -82,19 +94,29 @@ def make_self_signed(board_slug: str, board_name: str, *, years: int = 5, overwr
 def signer(board_slug: str):
     """The board's pyHanko signer (pyHanko is imported only where documents are signed:
     a worker that only builds agenda packs never loads it)."""
-    from pyhanko.sign import signers
-
-    from .cms import PadesSigner
+    from .board_key import BoardKeySigner
 
     path = p12_path(board_slug)
     if not path.exists():
         raise SigningNotConfigured(
             f"No signing certificate for {board_slug} at {path}: run `manage.py make_signing_cert --board {board_slug}`."
         )
-    result = signers.SimpleSigner.load_pkcs12(str(path), passphrase=passphrase(board_slug))
-    if result is None:
-        raise SigningNotConfigured(f"Could not open {path}: wrong passphrase?")
-    return PadesSigner.from_signer(result)
+    try:
+        key, certificate, others = pkcs12.load_key_and_certificates(path.read_bytes(), passphrase(board_slug))
+    except ValueError as error:
+        raise SigningNotConfigured(f"Could not open {path}: wrong passphrase? ({error})") from error
+    if key is None or certificate is None:
+        raise SigningNotConfigured(f"{path} holds no key and certificate.")
+    if not isinstance(key, rsa.RSAPrivateKey):
+        logger.warning("The signing key of %s is not RSA: pyHanko will declare PDF 2.0 (ISO/TS 32002) in its "
+                       "documents, outside PDF/A-2. Replace it with an RSA key (make_signing_cert --force for a "
+                       "demo key).", board_slug)
+    return BoardKeySigner(key, certificate, others)
+
+
+def key_is_rsa(board_slug: str) -> bool:
+    """Whether the board's key signs within PDF 1.7 (see the module's docstring)."""
+    return isinstance(signer(board_slug).key, rsa.RSAPrivateKey)
 
 
 def certificate_der(board_slug: str) -> bytes:
@@ -114,10 +136,14 @@ def sign(pdf: bytes, *, board_slug: str, reason: str, location: str, signer_name
     timestamper = None
     if settings.IIA_TIMESTAMP_URL:
         timestamper = timestamps.HTTPTimeStamper(settings.IIA_TIMESTAMP_URL)
-    # A fixed reservation spares pyHanko a trial signature to estimate the size:
-    # an ECDSA CMS with its certificate is under 2 KB, a timestamp token under 6 KB.
-    reserved = 16384 if timestamper else 4096
-    pdf_signer = signers.PdfSigner(meta, signer=signer(board_slug), timestamper=timestamper)
+    # A reservation worked out here spares pyHanko a trial signature to estimate the size,
+    # in hex digits (two a byte): the certificates, then the signature value, signed
+    # attributes and signer identifier (under 1.5 KB with RSA 4096), and a timestamp token
+    # (under 6 KB).
+    board = signer(board_slug)
+    certificates = sum(len(c.dump()) for c in (board.signing_cert, *board.cert_registry))
+    reserved = 2 * (certificates + 1536 + (6144 if timestamper else 0))
+    pdf_signer = signers.PdfSigner(meta, signer=board, timestamper=timestamper)
 
     def attempt(extra: int) -> bytes:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))

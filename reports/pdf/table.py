@@ -15,6 +15,7 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import Flowable
 
+from . import rtl
 from .tagging import RowTags, Structure, structure_of
 
 EPSILON = 1e-6
@@ -35,12 +36,13 @@ class Look:
 
 @dataclass(frozen=True)
 class Cell:
-    """Pre-wrapped lines in the main font, or a flowable for text that needs the
-    fallback fonts."""
+    """Pre-wrapped lines in the main font (or ``rtl.Line``s of text with right-to-left
+    characters), or a flowable for other text that needs the fallback fonts."""
 
-    lines: tuple[str, ...] = ()
+    lines: tuple = ()
     flowable: Flowable | None = None
     bold: bool = False
+    actual: str | None = None  # the text as typed, for its element (right-to-left text)
 
 
 def _rgb(colour) -> str:
@@ -63,6 +65,10 @@ class TextTable(Flowable):
         self._heights = heights
         self.width = sum(widths)
         self.height = 0
+        for row, row_tags in zip(rows, tags, strict=True):
+            for cell, node in zip(row, row_tags.cells if row_tags else (), strict=False):
+                if cell.actual:
+                    node.actual = cell.actual
 
     def _cell_height(self, cell: Cell, width: float) -> float:
         left, right, top, bottom = self.look.padding
@@ -156,7 +162,7 @@ class TextTable(Flowable):
                     _w, h = cell.flowable.wrap(width - left - look.padding[1], 1e9)
                     cell.flowable.drawOn(canvas, x + left, y - top_pad - h)
                 elif cell.lines:
-                    self._draw_lines(cell, x + left, y - top_pad - look.size, ink)
+                    self._draw_lines(cell, x + left, y - top_pad - look.size, ink, width - left - look.padding[1])
                 if structure is not None:
                     Structure.end(canvas)
                 x += width
@@ -165,10 +171,15 @@ class TextTable(Flowable):
         rules = " ".join(f"0 {fp_str(b)} m {fp_str(self.width, b)} l" for b in boundaries)
         code.append(f"/Artifact BMC q {fp_str(look.rule_width)} w {_rgb(look.rule)} RG {rules} S Q EMC")
 
-    def _draw_lines(self, cell: Cell, x: float, y: float, ink: str) -> None:
+    def _draw_lines(self, cell: Cell, x: float, y: float, ink: str, width: float) -> None:
         canvas = self.canv
+        font_name = self.look.bold_font if cell.bold else self.look.font
+        if isinstance(cell.lines[0], rtl.Line):
+            rtl.draw_lines(canvas, cell.lines, x=x, y=y, width=width, font=font_name, size=self.look.size,
+                           leading=self.look.leading, ink=ink)
+            return
         doc = canvas._doc
-        font = getFont(self.look.bold_font if cell.bold else self.look.font)
+        font = getFont(font_name)
         size = fp_str(self.look.size)
         out = [f"q {ink} rg BT 1 0 0 1 {fp_str(x, y)} Tm {fp_str(self.look.leading)} TL"]
         subset_now = None

@@ -30,6 +30,7 @@ class Node:
     attrs: dict | None = None
     title: str | None = None
     alt: str | None = None  # a Figure's text alternative
+    actual: str | None = None  # the text as typed, where it is drawn in another order (right to left)
 
     def add(self, child: "Node") -> "Node":
         child.parent = self
@@ -284,6 +285,8 @@ def finalize(canvas, structure: Structure, meta: Metadata, *, signature_name: st
             body.append("/T" + _text(node.title))
         if node.alt:
             body.append("/Alt" + _text(node.alt))
+        if node.actual:
+            body.append("/ActualText" + _text(node.actual))
         body.append(">>")
         raw.data = "".join(body).encode()
     nums = " ".join(f"{page}[{' '.join(f'{n} 0 R' if n else 'null' for n in parent_tree[page])}]"

@@ -1,9 +1,11 @@
 """Every document is a tagged PDF that passes PDF/UA-1 and PDF/A-2a in the validators
 from PyPI (page-validation's ``validate_pdf`` and ``pdfua``), before and after signing,
-made from the demo data and from a hostile-text assessment."""
+made from the demo data and from a hostile-text assessment, and stays within PDF 1.7 (the
+base of both standards) after signing."""
 
 import datetime
 import io
+import re
 
 import page
 import pdfua
@@ -16,13 +18,25 @@ from reports.pdf.agenda import AgendaPdf
 from reports.pdf.report import ReportPdf
 from tests import factories as f
 
-from .helpers import signed_off
-from .test_pdf import HOSTILE
+from .helpers import signed_off, text_of
+from .test_pdf import HOSTILE, MIXED_ANSWER, RTL_ANSWER, RTL_DRAWN
 
 pytestmark = pytest.mark.django_db
 
 
+def assert_pdf_1_7(data: bytes, name: str) -> None:
+    """The header, the catalog's /Version and every developer extension's base version are
+    at most PDF 1.7: page-validation does not check the version a file declares."""
+    assert re.match(rb"%PDF-1\.[0-7]\r?\n", data), f"{name}: header {data[:9]!r}"
+    pdf = pikepdf.open(io.BytesIO(data))
+    assert str(pdf.Root.get("/Version", "/1.7")) <= "/1.7", f"{name}: /Version {pdf.Root.Version}"
+    for prefix, value in dict(pdf.Root.get("/Extensions", {})).items():
+        for extension in value if isinstance(value, pikepdf.Array) else [value]:
+            assert str(extension.BaseVersion) <= "/1.7", f"{name}: extension {prefix} of PDF {extension.BaseVersion}"
+
+
 def assert_conforms(data: bytes, tmp_path, name: str) -> None:
+    assert_pdf_1_7(data, name)
     path = tmp_path / f"{name}.pdf"
     path.write_bytes(data)
     for profile in ("ua1", "2a"):
@@ -135,3 +149,76 @@ def test_the_demo_documents_conform(committed, tmp_path):
     assert documents.count() >= 3
     for document in documents:
         assert_conforms(bytes(document.pdf), tmp_path, document.verification_code)
+
+
+def actual_texts(data: bytes) -> list[str]:
+    """The /ActualText of every structure element."""
+    found = []
+
+    def walk(element):
+        if not isinstance(element, pikepdf.Dictionary):
+            return
+        if "/ActualText" in element:
+            found.append(str(element.ActualText))
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            walk(kid)
+
+    pdf = pikepdf.open(io.BytesIO(data))
+    walk(pdf.Root.StructTreeRoot)
+    return found
+
+
+def outline(font, glyph: str) -> tuple:
+    glyf = font["glyf"]
+    coordinates, ends, _flags = glyf[glyph].getCoordinates(glyf)
+    return tuple(map(tuple, coordinates)), tuple(ends)
+
+
+def drawn_outlines(data: bytes) -> list[tuple]:
+    """The outline of every glyph the pages draw with text operators, in drawing order
+    (the embedded subsets have no glyph names: outlines say which glyph it is); glyphs
+    without contours, such as spaces, left out."""
+    from fontTools.ttLib import TTFont
+
+    pdf = pikepdf.open(io.BytesIO(data))
+    programs, drawn = {}, []
+    for pdf_page in pdf.pages:
+        font = None
+        for operands, operator in pikepdf.parse_content_stream(pdf_page):
+            if operator == pikepdf.Operator("Tf"):
+                font = pdf_page.Resources.Font[operands[0]]
+            elif operator in (pikepdf.Operator("Tj"), pikepdf.Operator("TJ")):
+                key = font.objgen
+                if key not in programs:
+                    program = TTFont(io.BytesIO(font.FontDescriptor.FontFile2.read_bytes()))
+                    programs[key] = (program, program["cmap"].getcmap(1, 0).cmap)
+                program, cmap = programs[key]
+                strings = operands[0] if operator == pikepdf.Operator("TJ") else [operands[0]]
+                for string in (s for s in strings if isinstance(s, pikepdf.String)):
+                    drawn += [outline(program, cmap[code]) for code in bytes(string)]
+    return [shape for shape in drawn if shape[0]]
+
+
+def test_right_to_left_answers_read_in_typed_order_and_are_drawn_shaped(cast, committed, tmp_path):
+    """An Arabic and Hebrew answer, and English with an Arabic phrase and digits: the
+    signed PDF draws them right to left with the Arabic letters joined (presentation
+    forms, in visual order), and gives them back as typed to text extraction and, in
+    the structure, to screen readers; it stays PDF/UA-1 and PDF/A-2a."""
+    from fontTools.ttLib import TTFont
+
+    from reports.pdf import fonts
+
+    assessment = committed(signed_off, cast, {"PC.AGE": ({"positive"}, RTL_ANSWER),
+                                              "PC.RACE": ({"positive"}, MIXED_ANSWER)})
+    data = bytes(SignedDocument.objects.get(assessment=assessment).pdf)
+    text = " ".join(text_of(data).split())
+    assert RTL_ANSWER in text  # pypdf puts right-to-left glyphs back in typed order
+    assert "مرحبا بالعالم" in text and "الغرفة" in text
+    assert RTL_ANSWER in actual_texts(data) and MIXED_ANSWER in actual_texts(data)
+    dejavu = TTFont(str(fonts._find("DejaVuSans.ttf")))
+    expected = [outline(dejavu, dejavu.getBestCmap()[ord(ch)]) for ch in RTL_DRAWN if ch != " "]
+    drawn = drawn_outlines(data)
+    assert any(drawn[i:i + len(expected)] == expected for i in range(len(drawn))), "not drawn shaped, right to left"
+    assert_conforms(data, tmp_path, "rtl-signed")
+    assert services.document_verify(data).genuine

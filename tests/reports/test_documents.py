@@ -45,14 +45,6 @@ def test_sign_off_produces_a_signed_document_stored_once(cast, document):
         document.save()
 
 
-def test_the_signing_key_is_ecdsa_p256(cast, document):
-    from reports.pdf import signing
-
-    signer = signing.signer("dundee")
-    assert signer.signing_cert.public_key.algorithm == "ec"
-    assert signer.signing_cert.public_key.curve[1] == "secp256r1"
-
-
 def test_download_returns_exactly_the_stored_bytes(cast, document):
     client = Client()
     client.force_login(cast.officer)
@@ -265,74 +257,3 @@ def test_a_signature_whose_update_ends_a_stream_in_cr_is_written_again(cast, doc
     from reports.services.documents import _signature_intact
 
     assert _signature_intact(signed, copy) == (True, "")
-
-
-def test_signatures_from_cached_parts_match_pyhanko_and_verify(cast, document):
-    """After its first signature (made by pyHanko's own code, its template), a board's
-    signer writes the CMS container from cached DER parts: the same structure, a valid
-    signature over the new digest, and a document pyHanko validates."""
-    import hashlib as h
-
-    from asn1crypto import cms
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.hazmat.primitives.serialization import load_der_public_key
-
-    from reports.pdf import signing
-    from reports.pdf.cms import Template
-    from reports.services.documents import _signature_intact
-
-    signer = signing.signer("dundee")
-    unsigned, _pages = services.render(document)
-    first = signing.sign(unsigned, board_slug="dundee", reason="one", location="Dundee", signer_name="A Person")
-    assert signer.template is not None and signer.fast
-    second = signing.sign(unsigned, board_slug="dundee", reason="two", location="Dundee", signer_name="A Person")
-    copy = SignedDocument(certificate=signing.certificate_der("dundee"))
-    assert _signature_intact(first, copy) == (True, "") and _signature_intact(second, copy) == (True, "")
-
-    made = [PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0] for pdf in (first, second)]
-    infos = [m.signed_data["signer_infos"][0] for m in made]
-    for key in ("version", "sid", "digest_algorithm", "signature_algorithm"):
-        assert infos[0][key].dump() == infos[1][key].dump()
-    assert made[0].signed_data["certificates"].dump() == made[1].signed_data["certificates"].dump()
-    assert [a["type"].native for a in infos[1]["signed_attrs"]] == ["content_type", "message_digest",
-                                                                     "signing_certificate_v2"]
-    digest = dict((a["type"].native, a["values"][0].native) for a in infos[1]["signed_attrs"])["message_digest"]
-    start, length_1, offset_2, length_2 = made[1].sig_object["/ByteRange"]
-    assert digest == h.sha256(second[start:length_1] + second[offset_2:offset_2 + length_2]).digest()
-    public = load_der_public_key(signer.signing_cert.public_key.dump())
-    public.verify(infos[1]["signature"].native, infos[1]["signed_attrs"].untag().dump(), ec.ECDSA(hashes.SHA256()))
-
-    # a container with other signed attributes is not a template: the fast path stays off
-    import datetime
-
-    der = cms.ContentInfo({"content_type": "signed_data", "content": made[1].signed_data}).dump()
-    assert Template(der).signed_attrs(digest) == infos[1]["signed_attrs"].untag().contents
-    other = cms.ContentInfo.load(der)
-    info = other["content"]["signer_infos"][0]
-    info["signed_attrs"] = cms.CMSAttributes([*info["signed_attrs"], cms.CMSAttribute(
-        {"type": "signing_time", "values": [cms.Time({"utc_time": datetime.datetime.now(datetime.UTC)})]})])
-    with pytest.raises(ValueError):
-        Template(other.dump(force=True))
-
-
-def test_a_container_whose_length_ends_in_0x80_is_not_encoded_again(monkeypatch):
-    """asn1crypto takes a header ending in 0x80 (here the length 0x0480) for an indefinite
-    length and re-encodes the whole value on every dump (160 ms for a signature's
-    container); the signer's containers keep the bytes they were read from."""
-    from asn1crypto import cms, core
-
-    from reports.pdf.cms import container_class
-
-    der = cms.ContentInfo({"content_type": "data", "content": core.OctetString(b"x" * 1133)}).dump()
-    assert der[:4] == b"\x30\x82\x04\x80"
-    loaded = container_class().load(der)
-    assert loaded["content_type"].native == "data"  # parsed, as pyHanko reads it
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("encoded again")
-
-    monkeypatch.setattr(core.Sequence, "_set_contents", refuse)
-    assert loaded.dump() == der
-    with pytest.raises(AssertionError):
-        cms.ContentInfo.load(der).dump()  # what asn1crypto does with it

@@ -81,6 +81,47 @@ HOSTILE = {
 }
 
 
+RTL_ANSWER = "مرحبا بالعالم עברית"
+MIXED_ANSWER = "Clinic hours: مرحبا بالعالم 2024, room 12 (الغرفة)"
+# RTL_ANSWER as drawn, left to right: the Hebrew word reversed, then the Arabic words in
+# reverse order, each letter the presentation form of its place in its word
+RTL_DRAWN = ("\u05ea\u05d9\u05e8\u05d1\u05e2 \ufee2\ufedf\ufe8e\ufecc\ufedf\ufe8e\ufe91 "
+             "\ufe8e\ufe92\ufea3\ufeae\ufee3")
+
+
+def test_right_to_left_text_is_shaped_and_drawn_in_visual_order():
+    from reports.pdf.flowables import bidi_wrapped
+    from reports.pdf.fonts import SANS
+
+    def lines(text, width=400):
+        return [(line.text, line.drawn, line.right) for line in bidi_wrapped(text, width, SANS, 9.5)]
+
+    assert lines(RTL_ANSWER) == [(RTL_ANSWER, RTL_DRAWN, True)]  # a right-to-left paragraph, aligned right
+    # in an English paragraph, the Arabic phrase reads right to left with the digits after
+    # it (to its left); the bracketed Arabic word keeps its brackets around it
+    assert lines(MIXED_ANSWER) == [(MIXED_ANSWER, "Clinic hours: 2024 \ufee2\ufedf\ufe8e\ufecc\ufedf\ufe8e\ufe91 "
+                                                  "\ufe8e\ufe92\ufea3\ufeae\ufee3, room 12 "
+                                                  "(\ufe94\ufed3\ufeae\ufed0\ufedf\ufe8d)", False)]
+    assert lines("לא (סוגריים) בסוף.")[0][1] == ".ףוסב (םיירגוס) אל"  # brackets mirrored
+    assert lines("a (ש) ב")[0][1] == "a (ש) ב"  # a bracket pair takes the direction around it
+    assert lines("لا")[0][1] == "\ufefb"  # lam-alef is one ligature
+    assert lines("مَرْحَبًا")[0][1].count("\u064e") == 2  # every mark kept
+    assert [right for _text, _drawn, right in lines("Line one\nשורה שתיים\nthird")] == [False, True, False]
+    words = " ".join(f"מילה{i}" for i in range(60))
+    wrapped = lines(words, width=150)
+    assert len(wrapped) > 3 and " ".join(text for text, _drawn, _right in wrapped) == words  # broken in typed order
+    assert wrapped[0][0].startswith("מילה0 מילה1")
+
+
+def test_a_presentation_form_copies_as_the_letters_it_is_a_form_of():
+    from reports.pdf.rl_patches import make_to_unicode_cmap
+
+    cmap = make_to_unicode_cmap("F", [0, 0x41, 0xFEFB, 0xFE91, 0x5D0])
+    assert "<01> <0041>" in cmap and "<04> <05D0>" in cmap
+    assert "<02> <06440627>" in cmap  # lam-alef: lam, alef
+    assert "<03> <0628>" in cmap  # initial beh: beh
+
+
 def test_hostile_text_is_escaped_and_laid_out_without_losing_any(cast):
     plan_change = f.screen(cast, f.start(cast, "Café & <Bar> project — ☃"))
     long_answer = " ".join(f"word{i}" for i in range(8500))  # about 50,000 characters

@@ -5,7 +5,7 @@ from reports.pdf import signing
 
 
 class Command(BaseCommand):
-    help = "Create a local self-signed ECDSA P-256 signing certificate for a board (demo and tests only)."
+    help = "Create a local self-signed RSA 3072 signing certificate for a board (demo and tests only)."
 
     def add_arguments(self, parser):
         parser.add_argument("--board", required=True, help="The board's slug, e.g. dundee.")
@@ -20,3 +20,6 @@ class Command(BaseCommand):
         path = signing.make_self_signed(board, record.name, overwrite=force)
         verb = "Kept the existing" if existed and not force else "Created a"
         self.stdout.write(f"{verb} signing certificate for {record.short_name}: {path}")
+        if not signing.key_is_rsa(board):
+            self.stdout.write("Its key is not RSA: its documents declare PDF 2.0, outside PDF/A-2. "
+                              "Replace it with --force (documents it signed keep verifying).")
