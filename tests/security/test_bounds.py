@@ -113,3 +113,18 @@ def test_an_email_about_a_title_stored_with_a_line_break_is_still_sent(cast, com
     committed(to_submitted)
     subjects = [message.subject for message in mail.outbox]
     assert "IIA to review: Old title" in subjects
+
+
+def test_every_one_line_input_of_a_form_keeps_one_line_and_a_text_area_keeps_its_lines():
+    from django import forms
+
+    from assessments.forms import NamedErrorsForm
+
+    class Example(NamedErrorsForm):
+        title = forms.CharField(max_length=20)
+        text = forms.CharField(widget=forms.Textarea)
+
+    form = Example({"title": " Day\r\ncentres\u2028 open ", "text": "One.\nTwo."})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data == {"title": "Day centres open", "text": "One.\nTwo."}
+    assert 'value="Day centres open"' in str(form["title"])  # the page shows what will be stored
