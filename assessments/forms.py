@@ -10,6 +10,7 @@ from .exceptions import RuleViolation
 from .models import ChangeType, PlanChange, Role, Section, StrategicPlan
 from .models.assessment import ActionKind, ActionStatus, Rating, RiskLevel
 from .models.screening import ReviewDecision
+from .text import clean_line
 from .validation import RatingInput
 
 User = get_user_model()
@@ -20,12 +21,39 @@ RATING_CHOICES = [(r.value, r.label) for r in Rating if r != Rating.NOT_APPLICAB
 TEXT_LIMIT = 20_000  # characters in any free-text answer (about seven pages)
 
 
+def _one_line(field) -> bool:
+    """A text field typed into one ``<input>``: a title, a name, a reference."""
+    return isinstance(field, forms.CharField) and isinstance(field.widget, forms.TextInput)
+
+
 class NamedErrorsForm(forms.Form):
     """Error messages that say which field they are about ("Choose a risk level"),
     not Django's "This field is required.". A text field without its own limit gets
-    ``TEXT_LIMIT``."""
+    ``TEXT_LIMIT``. A one-line field keeps one line: its line breaks (pasted, or sent by
+    hand) become spaces (``clean_line``) before it is checked, and the page shows it so."""
+
+    def _one_line_data(self):
+        changed = {}
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            if not _one_line(field) or key not in self.data:
+                continue
+            given = self.data.getlist(key) if hasattr(self.data, "getlist") else [self.data[key]]
+            lines = [clean_line(v) if isinstance(v, str) else v for v in given]
+            if lines != given:
+                changed[key] = lines
+        if changed:
+            data = self.data.copy()
+            for key, lines in changed.items():
+                if hasattr(data, "setlist"):
+                    data.setlist(key, lines)
+                else:
+                    data[key] = lines[-1]
+            self.data = data
 
     def full_clean(self):
+        if self.is_bound:
+            self._one_line_data()
         for name, field in self.fields.items():
             if isinstance(field, forms.CharField) and field.max_length is None:
                 field.max_length = TEXT_LIMIT

@@ -18,6 +18,27 @@ def clean_text(value: str | None) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n").translate(_DROP).strip()
 
 
+def clean_line(value: str | None) -> str:
+    """One line of text (a title, a name, a reference, an email subject): ``clean_text``,
+    then every run of white space, line breaks included, becomes one space. A line break
+    in a title would otherwise reach an email's subject, which Django refuses to send."""
+    return " ".join(clean_text(value).split())
+
+
+# The largest id a column holds (PostgreSQL's bigint, SQLite's integer).
+MAX_ID = 2**63 - 1
+
+
+def whole_number(value: str | None, *, at_most: int = MAX_ID) -> int | None:
+    """``value`` as a whole number from 0 to ``at_most`` written in ASCII digits, or None.
+    (``str.isdigit`` also passes "²", which ``int`` refuses, and ``int`` refuses more than
+    4,300 digits: both are 500s waiting for a query string.)"""
+    if not value or not (value.isascii() and value.isdigit()) or len(value) > len(str(at_most)):
+        return None
+    number = int(value)
+    return number if number <= at_most else None
+
+
 def long_date(day) -> str:
     """"7 March 2027", on every platform (``%-d`` is glibc's)."""
     return f"{day.day} {day:%B %Y}"

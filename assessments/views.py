@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from . import cumulative, exports, selectors
 from .charts import chart_svg
 from .models import Board, StrategicPlan
+from .text import whole_number
 
 
 def _plan(request, pk) -> StrategicPlan:
@@ -20,10 +21,10 @@ def _plan(request, pk) -> StrategicPlan:
 
 
 def _columns_page(request) -> tuple[int, str]:
-    """The matrix page asked for (``?columns=``), and the query without it."""
+    """The matrix page asked for (``?columns=``; the matrix keeps it within its pages), and
+    the query without it."""
     query = request.GET.copy()
-    page = query.pop("columns", ["1"])[-1]
-    return (int(page) if page.isdigit() else 1), query.urlencode()
+    return (whole_number(query.pop("columns", ["1"])[-1]) or 1), query.urlencode()
 
 
 def _board(request, slug) -> Board:

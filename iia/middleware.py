@@ -1,4 +1,7 @@
-"""Security headers on every response."""
+"""Security headers on every response; request bodies within the upload limit."""
+
+from django.conf import settings
+from django.shortcuts import render
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
@@ -29,4 +32,37 @@ class SecurityHeadersMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+# Room for what a form sends around its file (the CSRF token, the other fields, the
+# multipart boundaries): a body may be this much larger than the upload limit.
+FORM_ROOM = 64 * 1024
+
+
+class RequestSizeMiddleware:
+    """A request body larger than the upload limit (``IIA_MAX_UPLOAD_BYTES`` and
+    ``FORM_ROOM``) is refused with 413 from its Content-Length, before anything reads it:
+    otherwise Django spools a whole upload to memory or disk before a view can look at its
+    size. A body without a length (chunked) is refused with 411: Django would read none of
+    it and answer as if nothing had been sent."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        length = request.META.get("CONTENT_LENGTH") or ""
+        if not length and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return self._refuse(request, 411, "Send the request with its length (a Content-Length header).")
+        limit = settings.IIA_MAX_UPLOAD_BYTES
+        if length.isascii() and length.isdigit() and (len(length) > 15 or int(length) > limit + FORM_ROOM):
+            return self._refuse(request, 413, "The file is too large to check here.")
+        return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request, status, message):
+        response = render(request, "413.html", {"message": message,
+                                                "limit_mb": settings.IIA_MAX_UPLOAD_BYTES // (1024 * 1024)},
+                          status=status)
+        response["Connection"] = "close"  # the rest of the body is never read
         return response

@@ -7,17 +7,25 @@ from assessments.forms import NamedErrorsForm
 from .models import Committee, Decision, DecisionSought, DirectionTo
 
 
+def max_upload_mb() -> int:
+    """The upload limit as the pages say it (``IIA_MAX_UPLOAD_BYTES``, in MB)."""
+    return settings.IIA_MAX_UPLOAD_BYTES // (1024 * 1024)
+
+
 class VerifyForm(NamedErrorsForm):
-    file = forms.FileField(required=False, label="A PDF document",
-                           help_text="The file stays private: it is checked and not kept.")
+    file = forms.FileField(required=False, label="A PDF document")
     code = forms.CharField(required=False, max_length=40, label="Or its verification code",
                            help_text="Printed at the foot of every page, for example IIA-ABCD-EFGH-JKLM.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = f"PDF, at most {max_upload_mb()} MB. The file stays private: it is " \
+                                        "checked and not kept."
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload is not None and upload.size > settings.IIA_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The file is larger than {settings.IIA_MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+            raise forms.ValidationError(f"The file is larger than {max_upload_mb()} MB.")
         return upload
 
     def clean(self):

@@ -58,10 +58,12 @@ def wrap_task_view(node: "TaskNode", view, permission, *, start: bool):
                 messages.info(request, "That task has already been completed.")
                 return redirect(_plan_change_url(process))
             if not permission(request.user, task):
-                if (request.method == "POST" and task.owner_id and task.owner_id != request.user.pk
-                        and node._allowed(request.user, task)):  # lost a race for a task they could take
+                if request.method == "POST" and task.owner_id and node._allowed(request.user, task):
+                    # the same answers as the API's (engine.task_claim, engine._refuse)
+                    if task.owner_id == request.user.pk:  # a claim again: a second tab, a double submit
+                        raise Conflict("You already hold this task.", next_url=_plan_change_url(process))
                     raise Conflict("Someone else has claimed this task. Nothing you sent was saved.",
-                                   next_url=_plan_change_url(process))
+                                   next_url=_plan_change_url(process))  # lost a race for a task they could take
                 raise PermissionDenied("You cannot work on this task.")
             request.activation = node.activation_class(task)
             request.process = process

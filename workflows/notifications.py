@@ -30,6 +30,7 @@ from viewflow.workflow.status import STATUS
 from assessments import rules
 from assessments.models import Assessment, Membership, Role
 from assessments.signals import assessment_changed
+from assessments.text import clean_line
 
 logger = logging.getLogger("iia.notifications")
 
@@ -117,7 +118,9 @@ class _Email:
             body += f"\n\n{heading}\n" + "\n".join(self.tasks)
         if not self.about_change and len(self.tasks) > 1:
             subject = subject.replace("Task assigned to you", f"{len(self.tasks)} tasks assigned to you")
-        return EmailMessage(subject, body + "\n\nYour tasks are in your inbox.", to=[self.to])
+        # one line: a title may hold a line break (typed before titles were kept to one line),
+        # and Django refuses a header with one, which would drop every email of the change
+        return EmailMessage(clean_line(subject), body + "\n\nYour tasks are in your inbox.", to=[self.to])
 
 
 def _action_emails(actions, emails: dict) -> None:

@@ -23,6 +23,7 @@ from viewflow.workflow.status import STATUS
 
 from assessments.models import Assessment, Board, MitigatingAction
 from assessments.models.assessment import OPEN_STATES, ActionStatus, AssessmentState
+from assessments.text import clean_line
 
 from . import selectors
 from .models import ReminderKind, ReminderPolicy, SentReminder
@@ -235,7 +236,7 @@ def _claim(reminder: Reminder) -> SentReminder | None:
 
 
 def _deliver(reminder: Reminder, connection) -> None:
-    EmailMessage(reminder.subject, reminder.body, to=[reminder.recipient.email], connection=connection).send()
+    EmailMessage(clean_line(reminder.subject), reminder.body, to=[reminder.recipient.email], connection=connection).send()
 
 
 def reminders_send(*, today: datetime.date | None = None, board: Board | None = None,

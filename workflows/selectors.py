@@ -169,8 +169,10 @@ def queue(user) -> list[Task]:
     return [task for task in tasks_primed(_unclaimed(user)) if task.flow_task.can_assign(user, task)]
 
 
-# The inbox and the queue show this many tasks a page.
+# The inbox and the queue show this many tasks a page, and have at most this many pages:
+# a number past it is answered like any page past the end (a 404), without a query.
 TASKS_PER_PAGE = 50
+LAST_PAGE = 100_000
 
 
 @dataclass
@@ -196,9 +198,12 @@ def queue_page(user, number: int = 1) -> TaskPage:
     own, so candidates are read whole in chunks, oldest first, a few more than the page
     still lacks, only until the page is full."""
     number = max(1, number)
+    start = (number - 1) * TASKS_PER_PAGE
+    candidates = _unclaimed(user)
+    if number > 1 and not candidates[start:start + 1].exists():  # fewer candidates than the pages before
+        return TaskPage([], number, False)
     wanted = number * TASKS_PER_PAGE + 1
     found = []
-    candidates = _unclaimed(user)
     offset = 0
     while len(found) < wanted:
         take = wanted - len(found) + QUEUE_SLACK
@@ -211,7 +216,6 @@ def queue_page(user, number: int = 1) -> TaskPage:
         if len(chunk) < take:  # the last of the candidates
             break
         offset += take
-    start = (number - 1) * TASKS_PER_PAGE
     return TaskPage(found[start:start + TASKS_PER_PAGE], number, len(found) == wanted)
 
 

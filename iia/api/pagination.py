@@ -1,10 +1,13 @@
 """Pages of 50; a page number that is not a positive whole number is refused (400)
-rather than silently read as the first page."""
+rather than silently read as the first page, and one past the last page is not found (404)."""
 
 from rest_framework import pagination, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from assessments.text import whole_number
+from workflows.selectors import LAST_PAGE
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -13,11 +16,17 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return super().paginate_queryset(queryset, request, view)
 
     def page_number(self, request) -> int:
-        """The page asked for (1 when none is); 400 when it is not a positive whole number."""
+        """The page asked for (1 when none is); 400 when it is not a positive whole number,
+        404 past any list's last page (no query is made for it)."""
         value = request.query_params.get(self.page_query_param)
-        if value is not None and not (value.isascii() and value.isdigit() and int(value) > 0):
+        if value is None:
+            return 1
+        if not (value.isascii() and value.isdigit() and value.strip("0")):
             raise serializers.ValidationError({self.page_query_param: ["Give a page number: 1, 2, 3..."]})
-        return int(value) if value else 1
+        number = whole_number(value, at_most=LAST_PAGE)
+        if number is None:
+            raise NotFound(self.invalid_page_message.format(page_number=value[:20], message="There is no such page"))
+        return number
 
     def read_page(self, request, number: int, results: list, count: int, has_next: bool) -> Response:
         """The same answer as a paged list, for a page its caller read itself (the queue,

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # before anything reads a body (CSRF reads the form in its process_view)
+    "iia.middleware.RequestSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "workflows.middleware.ConflictMiddleware",
@@ -166,8 +168,13 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The upload limit, one figure: the largest file the check page takes (the page says it,
+# the form checks it), and with a little room for the form around it the largest request
+# body of any page (iia.middleware.RequestSizeMiddleware refuses more before reading it).
+# A board's signed documents are far smaller (about 100 kB).
+IIA_MAX_UPLOAD_BYTES = int(os.environ.get("IIA_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = IIA_MAX_UPLOAD_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = IIA_MAX_UPLOAD_BYTES  # an upload is read in memory, never spooled to disk
 
 # Whether the login page lists the demo accounts (only ever for a demo database).
 IIA_SHOW_DEMO_LOGINS = env_bool("IIA_SHOW_DEMO_LOGINS", IIA_DEMO)
@@ -201,7 +208,6 @@ IIA_SITE_URL = os.environ.get("IIA_SITE_URL", "http://127.0.0.1:8000").rstrip("/
 # where the accessibility statement tells people to report a problem (an email address)
 IIA_ACCESSIBILITY_CONTACT = os.environ.get("IIA_ACCESSIBILITY_CONTACT", "")
 IIA_FONT_DIRS = [d for d in os.environ.get("IIA_FONT_DIRS", "").split(":") if d]
-IIA_MAX_UPLOAD_BYTES = int(os.environ.get("IIA_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 
 # The cache: shared by every web process and host through Redis when IIA_CACHE_URL is
 # set (the production shape sets it), each process's own memory otherwise. What is

@@ -1,6 +1,5 @@
 """Signed documents: download, accessible HTML twin, draft preview, public verification."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -131,6 +130,4 @@ def verify(request):
             result = services.document_verify(upload.read())
         else:
             result = services.document_by_code(form.cleaned_data["code"], user=request.user)
-    return render(request, "reports/verify.html", {
-        "form": form, "result": result, "max_mb": settings.IIA_MAX_UPLOAD_BYTES // (1024 * 1024),
-    })
+    return render(request, "reports/verify.html", {"form": form, "result": result})

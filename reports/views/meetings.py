@@ -13,6 +13,7 @@ from assessments import rules
 from assessments.exceptions import NotAllowed, RuleViolation
 from assessments.forms import apply_errors
 from assessments.models import Role
+from assessments.text import whole_number
 
 from .. import selectors, services
 from ..forms import AddReportForm, DecisionForm, MeetingForm
@@ -113,10 +114,10 @@ def meeting_detail(request, pk):
             messages.success(request, "Agenda published. " + (
                 "The agenda pack is ready." if ready else "The agenda pack is being built."))
         elif action in ("up", "down", "remove"):
-            item_id = request.POST.get("item", "")
-            if not item_id.isdigit():
+            item_id = whole_number(request.POST.get("item"))
+            if item_id is None:
                 raise Http404("No such item.")
-            item = get_object_or_404(AgendaItem, pk=int(item_id), meeting=meeting)
+            item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
             if action == "remove":
                 services.agenda_remove(item=item, by=request.user)
                 messages.success(request, f"Removed item {item.position}, “{item.title}”, from the agenda.")

@@ -1,16 +1,21 @@
-"""Hostile input on every form and POST endpoint: oversized text, control and bidi
-characters, NUL, wrong types, repeated fields. Each example is one POST inside a
+"""Hostile input on every form and POST endpoint, every query string and every integer of
+the API's JSON bodies: oversized text, control and bidi characters, NUL, wrong types,
+repeated fields, numbers no column can hold. Each example is one request inside a
 transaction that is rolled back afterwards, so every example starts from the same world.
 
 The rule for forms: input made invalid on purpose (one field is always broken) gets a
 page back, never a 5xx, and changes nothing in the database. Endpoints without fields
 (submit, report submit, document retry) ignore the body: hostile fields change nothing
-they would not have done anyway.
+they would not have done anyway. A query string is never a 5xx and a GET writes nothing.
+A JSON body with a hostile integer, or a hostile id in an API path, is never a 5xx.
 """
 
+import datetime
+import json
 import os
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -18,12 +23,15 @@ from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from assessments.forms import TEXT_LIMIT
 from workflows.engine import claim
 from workflows.selectors import task_url
 
-from .world import World
+from .test_role_matrix import urls
+from .world import PERSONAS, World
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 EXAMPLES = int(os.environ.get("IIA_FUZZ_EXAMPLES", "300"))
@@ -106,7 +114,8 @@ def endpoints(w: World):
         ("complete_part", "officer", execute["complete_part"],
          form(["action", "evidence", "consultation", *rows], {"revision": not_int}), False),
         ("actions", "officer", execute["actions"],
-         form(["action", "revision", "form-TOTAL_FORMS", "form-INITIAL_FORMS", "form-0-description"],
+         form(["action", "revision", "form-TOTAL_FORMS", "form-INITIAL_FORMS", "form-0-description", "form-0-id",
+               "form-0-owner", "form-0-rows"],
               {"review_date": junk(set())}), False),
         ("review", "lead", execute["review"], st.one_of(
             form(["risk_level", "comments", "parts"], {"decision": junk({"approve", "return"})}),
@@ -203,5 +212,226 @@ def test_hostile_input_never_fails_the_server_and_invalid_input_changes_nothing(
     with capsys.disabled():
         print(f"\nI1 hostile input: {len(summary)} POST endpoints, {total} examples "
               f"(>= {EXAMPLES} each), 0 server errors, 0 changes from invalid input")
+        for line in summary:
+            print("   ", line)
+
+
+# --- query strings ---------------------------------------------------------------------------
+
+# Numbers a query string may carry: past any column (2**63), past Python's 4,300-digit
+# int() limit, signed, decimal, hexadecimal, Unicode digits (superscript two passes
+# str.isdigit() and fails int()), spaced.
+NUMBER = st.one_of(
+    st.integers(-2**70, 2**70).map(str),
+    st.sampled_from(["9223372036854775807", "9223372036854775808", "9" * 25, "9" * 5000, "0", "-1", "+1", "1.5",
+                     "1e3", "0x10", "\u00b2", "\u0663", "\uff11", " 1", "1 ", "01", ""]),
+)
+query_value = st.one_of(NUMBER, st.sampled_from(NASTY), st.text(max_size=60))
+query_values = st.one_of(query_value, st.lists(query_value, min_size=2, max_size=3))  # ?page=1&page=2
+# what any page or list might read (``format`` picks the API's renderer: most values are a 404)
+COMMON = ["page", "q", "format", "board", "version", "columns", "ordering"]
+
+
+def query(names=COMMON):
+    """Any of ``names``, hostile."""
+    return st.fixed_dictionaries({}, optional={name: query_values for name in names})
+
+
+def queried_pages(w: World):
+    """(name, persona, url, parameters) for every page and API list that reads its query string."""
+    matrix = ["plan", "section", "state", "columns"]
+    register = ["q", "priority", "characteristic", "meeting", "date_from", "date_to"]
+    return [
+        ("inbox", "officer", reverse("inbox"), ["page"]),
+        ("queue", "lead", reverse("queue"), ["page"]),
+        ("plan_detail", "officer", reverse("plan_detail", args=[w.plan.pk]), matrix),
+        ("board_dashboard", "lead", reverse("board_dashboard", args=["dundee"]), matrix),
+        ("board_matrix_csv", "lead", reverse("board_matrix_csv", args=["dundee"]), matrix),
+        ("plan_matrix_xlsx", "lead", reverse("plan_matrix_xlsx", args=[w.plan.pk]), matrix),
+        ("plan_change_detail", "officer", reverse("plan_change_detail", args=[w.signed.plan_change.pk]), ["version"]),
+        ("plan_change_comments", "officer", reverse("plan_change_comments", args=[w.submitted.pk]),
+         ["part", "next"]),
+        ("register_board", "anonymous", reverse("register_board", args=["dundee"]), register),
+        ("register_csv", "anonymous", reverse("register_csv", args=["dundee"]), register),
+        ("register_json", "anonymous", reverse("register_json", args=["dundee"]), register),
+        ("api:task-inbox", "officer", "/api/tasks/inbox/", ["page"]),
+        ("api:task-queue", "lead", "/api/tasks/queue/", ["page"]),
+        ("api:plan-change-list", "officer", "/api/plan-changes/", ["page", "board"]),
+        ("api:assessment-list", "officer", "/api/assessments/", ["page", "board"]),
+        ("api:report-list", "clerk", "/api/reports/", ["page", "board"]),
+        ("api:meeting-list", "clerk", "/api/meetings/", ["page", "board"]),
+        ("api:board-list", "officer", "/api/boards/", ["page"]),
+        ("api:register-documents", "anonymous", "/api/register/dundee/documents/", ["page", "q", "date_from",
+                                                                                    "date_to"]),
+        ("api:register-meetings", "anonymous", "/api/register/dundee/meetings/", ["page"]),
+    ]
+
+
+def every_page(w: World):
+    """(name, persona, url) for every URL some persona may read (a 200 in the role matrix),
+    read by the first such persona."""
+    from django.urls import reverse as url_for
+
+    expected = json.loads((Path(__file__).with_name("role_matrix.json")).read_text())
+    found = []
+    for name, route in urls():
+        readers = [p for p in PERSONAS if expected.get(name, {}).get(p, [0])[0] == 200]
+        if readers:
+            found.append((name, readers[0], url_for(name, kwargs=w.kwargs(name, route))))
+    return found
+
+
+def fuzz_get(client, user, name, url, strategy, examples, failures) -> Counter:
+    """GET ``url`` with ``examples`` query strings drawn from ``strategy`` as ``user``."""
+    statuses = Counter()
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(params=strategy)
+    def run(params):
+        writes = Writes()
+        with transaction.atomic(), connection.execute_wrapper(writes):
+            response = client.get(url, params)
+            transaction.set_rollback(True)
+        statuses[response.status_code] += 1
+        shown = {k: (v[:40] if isinstance(v, str) else [x[:40] for x in v]) for k, v in params.items()}
+        if response.status_code >= 500:
+            failures.append(f"GET {name}: {response.status_code} for {shown}")
+        elif writes.tables:
+            failures.append(f"GET {name}: wrote to {sorted(set(writes.tables))} for {shown}")
+
+    run()
+    return statuses
+
+
+def test_hostile_query_strings_never_fail_the_server_and_write_nothing(world, capsys):
+    client = Client(raise_request_exception=False)
+    summary, failures = [], []
+    for name, persona, url, names in queried_pages(world):
+        statuses = fuzz_get(client, world.people[persona], name, url, query(names), EXAMPLES, failures)
+        summary.append(f"{name} {sum(statuses.values())} {dict(sorted(statuses.items()))}")
+    sweep = every_page(world)
+    swept = Counter()
+    for name, persona, url in sweep:  # every other page and list: its common parameters, fewer examples
+        swept += fuzz_get(client, world.people[persona], name, url, query(), max(3, EXAMPLES // 10), failures)
+    assert not failures, "\n".join(failures[:10])
+    total = sum(int(s.split(" ")[1]) for s in summary)
+    with capsys.disabled():
+        print(f"\nI2 hostile query strings: {len(summary)} pages and API lists, {total} examples (>= {EXAMPLES} "
+              f"each); every readable URL ({len(sweep)}) swept with {sum(swept.values())} more "
+              f"{dict(sorted(swept.items()))}; 0 server errors, 0 writes")
+        for line in summary:
+            print("   ", line)
+
+
+# --- integers in the API's JSON bodies -----------------------------------------------------------
+
+# What a JSON integer may be instead: past any column, negative, a float, a string, a
+# boolean, nothing, a list or an object.
+JSON_INTEGER = st.one_of(
+    st.sampled_from([2**63, 2**63 - 1, 10**19, 10**100, -2**63 - 1, -1, 0, 1.5, 1e308, -0.0, True, False, None,
+                     "1", "9" * 25, "9" * 5000, "x", "", [], {}, [1]]),
+    st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+)
+
+
+def integers_in(body: dict, paths: list[tuple]) -> st.SearchStrategy:
+    """``body`` with one or more of its integers (at ``paths``) replaced by hostile values."""
+
+    def place(replacements):
+        data = json.loads(json.dumps(body))
+        for path, value in replacements:
+            target = data
+            try:
+                for key in path[:-1]:
+                    target = target[key]
+                target[path[-1]] = value
+            except (TypeError, KeyError, IndexError):  # an earlier replacement took the container
+                pass
+        return data
+
+    return st.lists(st.tuples(st.sampled_from(paths), JSON_INTEGER), min_size=1, max_size=3).map(place)
+
+
+def json_endpoints(w: World):
+    """(name, persona, url, valid body, where its integers are) for every API endpoint whose
+    body holds integers."""
+    from assessments.models import ImpactRating, MitigatingAction
+    from workflows.selectors import process_assessment
+
+    part = w.tasks["complete_part"]
+    section = w.parts_assessment.template.sections.get(code=part.data["part"])
+    row, question = section.rows.first(), section.questions.first()
+    assessment = process_assessment(w.tasks["actions"].process.coerced)
+    negative = ImpactRating.objects.filter(assessment=assessment).first()
+    plan_change = {"board": "dundee", "plan": w.plan.pk, "title": "Fuzz", "description": "x",
+                   "change_type": "service_redesign", "director": w.people["senior"].username,
+                   "priorities": [w.plan.priorities.first().pk], "actions": [w.plan.priorities.first().actions.first().pk]}
+    part_body = {"ratings": [{"row": row.pk, "ratings": ["no_impact"]}], "answers": [
+        {"question": question.pk, "value": "x"}], "revision": 0}
+    action = MitigatingAction.objects.create(assessment=assessment, description="Before", owner="x",
+                                             due_date=datetime.date(2099, 1, 31))
+    actions_body = {"actions": [{"id": action.pk, "description": "x", "owner": "x", "due_date": "2099-01-31",
+                                 "rows": [negative.row_id]}],
+                    "justifications": [{"row": negative.row_id, "text": "x"}], "revision": None}
+    return [
+        ("api:plan-change-create", "officer", "/api/plan-changes/", plan_change,
+         [("plan",), ("priorities", 0), ("actions", 0), ("priorities",)]),
+        ("api:task-part", "officer", f"/api/tasks/{part.pk}/part/", part_body,
+         [("ratings", 0, "row"), ("answers", 0, "question"), ("revision",)]),
+        ("api:task-actions", "officer", f"/api/tasks/{w.tasks['actions'].pk}/actions/", actions_body,
+         [("actions", 0, "id"), ("actions", 0, "rows", 0), ("justifications", 0, "row"), ("revision",)]),
+    ]
+
+
+def fuzz_json(client, name, url, strategy, failures) -> Counter:
+    statuses = Counter()
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(body=strategy)
+    def run(body):
+        with transaction.atomic():
+            response = client.post(url, json.dumps(body), content_type="application/json")
+            transaction.set_rollback(True)
+        statuses[response.status_code] += 1
+        if response.status_code >= 500:
+            failures.append(f"{name}: {response.status_code} for {json.dumps(body)[:300]}")
+
+    run()
+    return statuses
+
+
+def test_hostile_integers_in_json_bodies_never_fail_the_server(world, capsys):
+    summary, failures = [], []
+    for name, persona, url, body, paths in json_endpoints(world):
+        client = APIClient(raise_request_exception=False)
+        token, _ = Token.objects.get_or_create(user=world.people[persona])
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        with transaction.atomic():  # the body before its integers are spoilt is valid
+            valid = client.post(url, json.dumps(body), content_type="application/json")
+            transaction.set_rollback(True)
+        assert valid.status_code in (200, 201), (name, valid.status_code, valid.content[:300])
+        statuses = fuzz_json(client, name, url, integers_in(body, paths), failures)
+        summary.append(f"{name} {sum(statuses.values())} {dict(sorted(statuses.items()))}")
+    # ids in the path: claim a task, read a record
+    client = APIClient(raise_request_exception=False)
+    client.force_login(world.people["officer"])
+    paths = Counter()
+    for bad in ("9223372036854775808", "9" * 25, "-1", "1.5", "0x1", "\u00b2", "9" * 5000):
+        for url, method in ((f"/api/tasks/{bad}/claim/", "post"), (f"/api/plan-changes/{bad}/", "get"),
+                            (f"/api/tasks/{bad}/", "get"), (f"/plan-changes/{bad}/", "get")):
+            response = getattr(client, method)(url)
+            paths[response.status_code] += 1
+            if response.status_code >= 500:
+                failures.append(f"{method.upper()} {url[:80]}: {response.status_code}")
+    assert not failures, "\n".join(failures[:10])
+    total = sum(int(s.split(" ")[1]) for s in summary)
+    with capsys.disabled():
+        print(f"\nI3 hostile JSON integers: {len(summary)} API endpoints, {total} examples (>= {EXAMPLES} each), "
+              f"and {sum(paths.values())} ids in paths {dict(sorted(paths.items()))}; 0 server errors")
         for line in summary:
             print("   ", line)

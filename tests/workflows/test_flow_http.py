@@ -1,15 +1,18 @@
 """The whole workflow driven through its pages, as each role would use it."""
 
 import pytest
+from rest_framework.test import APIClient
 
+from assessments import services
 from assessments.models import AssessmentState, AuditEvent, PlanChange, Row
 from tests import factories as f
-from workflows.engine import active_task, active_tasks
+from workflows.engine import active_task, active_tasks, run_task
 from workflows.flows import IIAFlow
 from workflows.selectors import task_url
 
 from .http import (
     actions_post,
+    assign_url,
     claim_and_open,
     client_for,
     execute_url,
@@ -260,6 +263,23 @@ def test_a_claimed_task_cannot_be_taken_by_a_colleague(cast):
     task = active_task(plan_change, IIAFlow.review_screening)
     assert second.post(execute_url(task), {"decision": "concur"}).status_code == 409
     assert second.get(execute_url(task)).status_code == 403
+
+
+def test_claiming_again_a_task_you_hold_is_a_conflict_on_the_page_as_in_the_api(cast):
+    plan_change = f.start(cast)
+    run_task(active_task(plan_change, IIAFlow.screening), cast.officer, lambda: services.screening_submit(
+        screening=plan_change.screenings.get(), by=cast.officer, answers=f.answers()))
+    task = active_task(plan_change, IIAFlow.review_screening)
+    first, second = client_for(cast.lead), client_for(cast.lead)  # the same person, signed in twice
+    assert first.post(assign_url(task)).status_code == 302
+    response = second.post(assign_url(task))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "You already hold this task." in page and f'href="/plan-changes/{plan_change.pk}/"' in page
+    api = APIClient()
+    api.force_login(cast.lead)
+    response = api.post(f"/api/tasks/{task.pk}/claim/")
+    assert response.status_code == 409 and response.json()["detail"] == "You already hold this task."
 
 
 def test_an_id_too_large_for_any_column_is_an_invalid_choice_not_a_server_error(cast):

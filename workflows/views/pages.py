@@ -13,6 +13,7 @@ from assessments import selectors as assessment_selectors
 from assessments.exceptions import NotAllowed, RuleViolation
 from assessments.forms import NewVersionForm, PlanChangeForm, WithdrawForm, apply_errors
 from assessments.models import Assessment, Board, PlanChange, Role
+from assessments.text import whole_number
 from reports import selectors as report_selectors
 
 from .. import engine, selectors
@@ -39,14 +40,27 @@ def home(request):
 
 
 def _page_number(request) -> int:
-    page = request.GET.get("page", "1")
-    return int(page) if page.isdigit() else 1
+    """The page asked for: the first when none is or it is not a whole number (a link
+    edited by hand); a 404 for a number past any list's last page."""
+    value = request.GET.get("page", "")
+    if not (value.isascii() and value.isdigit()):
+        return 1
+    number = whole_number(value, at_most=selectors.LAST_PAGE)
+    if number is None:
+        raise Http404("There is no such page.")
+    return max(1, number)
+
+
+def _existing(page: selectors.TaskPage) -> selectors.TaskPage:
+    if page.number > 1 and not page.tasks:
+        raise Http404("There is no such page.")
+    return page
 
 
 @login_required
 @require_safe
 def inbox(request):
-    page = selectors.inbox_page(request.user, _page_number(request))
+    page = _existing(selectors.inbox_page(request.user, _page_number(request)))
     tasks = selectors.describe_all(page.tasks, request.user)
     return render(request, "workflows/task_list.html", {
         "tasks": tasks, "page": page, "heading": "Your inbox",
@@ -60,7 +74,7 @@ def inbox(request):
 @login_required
 @require_safe
 def queue(request):
-    page = selectors.queue_page(request.user, _page_number(request))
+    page = _existing(selectors.queue_page(request.user, _page_number(request)))
     tasks = selectors.describe_all(page.tasks, request.user)
     return render(request, "workflows/task_list.html", {
         "tasks": tasks, "page": page, "heading": "Queue",
@@ -114,9 +128,9 @@ def plan_change_detail(request, pk):
         raise Http404("No such plan change.") from None
     assessments = sorted(plan_change.assessments.all(), key=lambda a: -a.version)
     chosen = assessments[0] if assessments else None
-    version = request.GET.get("version")
-    if version and version.isdigit():
-        chosen = next((a for a in assessments if a.version == int(version)), chosen)
+    version = whole_number(request.GET.get("version"))
+    if version is not None:
+        chosen = next((a for a in assessments if a.version == version), chosen)
     screening = assessment_selectors.current_screening(plan_change)
     newest = assessments[0] if assessments else None  # parts are of the newest
     open_tasks = [

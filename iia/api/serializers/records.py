@@ -11,6 +11,8 @@ from assessments.models.plan_change import ChangeType
 from assessments.selectors import current_screening, plan_change_status
 from reports.models import AgendaItem, Meeting, Report
 
+from .fields import LineField, record_id
+
 
 @extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "10:00"})
 class LocalTime(serializers.TimeField):
@@ -187,13 +189,13 @@ class PlanChangeInput(serializers.Serializer):
     """A new plan change; the service checks every id belongs to the board and its plan."""
 
     board = serializers.SlugField(help_text="The board's slug: one where you are an officer.")
-    plan = serializers.IntegerField(min_value=1)
-    title = serializers.CharField(max_length=250)
+    plan = record_id()
+    title = LineField(max_length=250)
     description = serializers.CharField(max_length=TEXT_LIMIT)
     change_type = serializers.ChoiceField(choices=ChangeType.choices)
     is_revision = serializers.BooleanField(default=False)
-    priorities = serializers.ListField(child=serializers.IntegerField(min_value=1), default=list, max_length=100)
-    actions = serializers.ListField(child=serializers.IntegerField(min_value=1), default=list, max_length=200)
+    priorities = serializers.ListField(child=record_id(), default=list, max_length=100)
+    actions = serializers.ListField(child=record_id(), default=list, max_length=200)
     lead_officer = serializers.CharField(max_length=150, required=False,
                                          help_text="User name of an officer of the board; you if left out.")
     director = serializers.CharField(max_length=150, help_text="User name of a senior officer of the board.")

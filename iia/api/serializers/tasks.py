@@ -9,6 +9,8 @@ from assessments.models.assessment import ActionKind, ActionStatus, Rating
 from assessments.models.screening import ReviewDecision
 from workflows import selectors
 
+from .fields import LineField, part_revision, record_id
+
 REVIEW_DECISIONS = [("approve", "Approve"), ("return", "Return to the officer")]
 SIGN_OFF_DECISIONS = [("sign_off", "Sign off"), ("return", "Return to the officer")]
 
@@ -65,13 +67,13 @@ class SignOffInput(serializers.Serializer):
 
 
 class RatingInput(serializers.Serializer):
-    row = serializers.IntegerField(min_value=1)
+    row = record_id()
     ratings = serializers.ListField(child=serializers.ChoiceField(choices=Rating.choices), max_length=5)
     explanation = text(required=False, default="")
 
 
 class AnswerInput(serializers.Serializer):
-    question = serializers.IntegerField(min_value=1)
+    question = record_id()
     value = text()
 
 
@@ -84,9 +86,9 @@ class PartInput(serializers.Serializer):
     consultation = text(required=False, default="")
     complete = serializers.BooleanField(default=False, help_text="Complete the part (checks it and completes "
                                         "the task); otherwise a draft is saved and the task stays open.")
-    revision = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0,
-                                        help_text="The part's revision you last read: a save over someone "
-                                        "else's newer one is refused with 409.")
+    revision = part_revision(required=False, allow_null=True, default=None,
+                             help_text="The part's revision you last read: a save over someone else's newer one is "
+                             "refused with 409.")
 
 
 class ScreeningAnswerInput(serializers.Serializer):
@@ -108,20 +110,20 @@ class ScreeningInput(serializers.Serializer):
 
 
 class ActionItemInput(serializers.Serializer):
-    id = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
-                                  help_text="An existing action of this assessment; leave out for a new one.")
+    id = record_id(required=False, allow_null=True, default=None,
+                   help_text="An existing action of this assessment; leave out for a new one.")
     kind = serializers.ChoiceField(choices=ActionKind.choices, default=ActionKind.MITIGATION)
     description = text(required=False, default="")
-    owner = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
+    owner = LineField(max_length=200, allow_blank=True, required=False, default="")
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
-    rows = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list,
+    rows = serializers.ListField(child=record_id(), required=False, default=list,
                                  max_length=500, help_text="The rows it mitigates or gathers evidence for.")
     status = serializers.ChoiceField(choices=ActionStatus.choices, default=ActionStatus.PLANNED)
     delete = serializers.BooleanField(default=False)
 
 
 class JustificationInput(serializers.Serializer):
-    row = serializers.IntegerField(min_value=1)
+    row = record_id()
     text = text()
 
 
@@ -133,4 +135,4 @@ class ActionsInput(serializers.Serializer):
     justifications = JustificationInput(many=True, required=False, default=list, max_length=500)
     review_date = serializers.DateField(required=False, allow_null=True, default=None)
     complete = serializers.BooleanField(default=False)
-    revision = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
+    revision = part_revision(required=False, allow_null=True, default=None)
