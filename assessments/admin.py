@@ -121,6 +121,14 @@ class BoardScopedAdmin(BoardScopedChoices, admin.ModelAdmin):
             request.user.is_superuser or bool(lead_board_ids(request.user))
         )
 
+    def history_view(self, request, object_id, extra_context=None):
+        # Django looks the record up before it checks the permission: without this, someone
+        # with no permission on the model would tell another board's records (not found)
+        # from their own (refused) by the answer
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
     def save_model(self, request, obj, form, change):
         # the form's choices are scoped already; this is the last word, whatever the form
         if not request.user.is_superuser and board_id_of(obj) not in lead_board_ids(request.user):
