@@ -93,21 +93,27 @@ def template_of(obj) -> Template:
 
 
 class BoardScopedChoices:
-    """Every foreign key of the form offers only the user's boards' records; the parent of
-    a template's part (its template, or its section) only those of templates not in use."""
+    """Every relation of the form offers only the user's boards' records; the parent of a
+    template's part (its template, or its section) only those of templates not in use."""
+
+    def _scoped_choices(self, db_field, request, using):
+        queryset = self.get_field_queryset(using, db_field, request)
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.using(using)
+        queryset = board_scoped(queryset, request.user)
+        if issubclass(self.model, TemplatePart) and db_field.name == self.model.parent_field:
+            editable = Template.objects.editable()
+            queryset = queryset.filter(**({"pk__in": editable} if db_field.name == "template" else
+                                          {"template__in": editable}))
+        return queryset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if "queryset" not in kwargs:
-            queryset = self.get_field_queryset(kwargs.get("using"), db_field, request)
-            if queryset is None:
-                queryset = db_field.remote_field.model._default_manager.using(kwargs.get("using"))
-            queryset = board_scoped(queryset, request.user)
-            if issubclass(self.model, TemplatePart) and db_field.name == self.model.parent_field:
-                editable = Template.objects.editable()
-                queryset = queryset.filter(**({"pk__in": editable} if db_field.name == "template" else
-                                              {"template__in": editable}))
-            kwargs["queryset"] = queryset
+        kwargs.setdefault("queryset", self._scoped_choices(db_field, request, kwargs.get("using")))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", self._scoped_choices(db_field, request, kwargs.get("using")))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class BoardScopedAdmin(BoardScopedChoices, admin.ModelAdmin):
