@@ -23,3 +23,8 @@ class StaleEdit(Exception):
         self.current_by = current_by
         self.current_at = current_at
         super().__init__(message)
+
+
+class TemplateInUse(NotAllowed):
+    """Something was to be added to, or moved into, a template that screenings or
+    assessments use: such a template is copied as a new version instead."""

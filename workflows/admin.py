@@ -3,24 +3,9 @@ reminders sent is read-only (it is what stops a reminder being sent twice)."""
 
 from django.contrib import admin
 
+from assessments.admin import SuperuserOnly
+
 from .models import ReminderPolicy, SentReminder
-
-
-class SuperuserOnly:
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request, *args):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
 
 
 @admin.register(ReminderPolicy)

@@ -5,14 +5,37 @@ sections of the full IIA with their rows and questions. Labels in the domain
 specification are partly unconfirmed, so boards edit them here rather than in code.
 A template that any screening or assessment uses is frozen: a change is made on a
 copy with the next version number (see ``catalogue.template_copy_as_new_version``).
+Nothing is added to a template in use, or moved into one, whatever the path (the admin,
+a script, the shell): ``TemplatePart`` refuses it on ``clean`` and on ``save``.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
 
+from ..exceptions import TemplateInUse
 from .boards import Board, Locality
 
 # Parts of an assessment that are not template sections; their codes are reserved.
 RESERVED_PART_CODES = ("evidence", "actions")
+
+
+class TemplateQuerySet(models.QuerySet):
+    def _used(self) -> Exists:
+        screening = self.model._meta.get_field("screenings").related_model
+        assessment = self.model._meta.get_field("assessments").related_model
+        return Exists(screening.objects.filter(template=OuterRef("pk"))) | Exists(
+            assessment.objects.filter(template=OuterRef("pk"))
+        )
+
+    def in_use(self) -> "TemplateQuerySet":
+        """Templates that a screening or an assessment uses: frozen."""
+        return self.filter(self._used())
+
+    def editable(self) -> "TemplateQuerySet":
+        """Templates that no screening or assessment uses yet: the only ones whose
+        contents may change."""
+        return self.exclude(self._used())
 
 
 class Template(models.Model):
@@ -33,6 +56,8 @@ class Template(models.Model):
     revision = models.PositiveIntegerField(
         default=0, editable=False, help_text="Bumped on every change to the template's contents (cache key)."
     )
+
+    objects = TemplateQuerySet.as_manager()
 
     class Meta:
         ordering = ["board", "-version"]
@@ -64,7 +89,51 @@ ANSWER_CHOICES = {
 }
 
 
-class ScreeningQuestion(models.Model):
+class TemplatePart:
+    """Something a template holds: a pre-screening question, a section, a row or a
+    question. Nothing is added to a template in use, moved into one or moved out of one:
+    that would change what its screenings and assessments ask for (a part task for every
+    new plan change, a row to rate in every assessment in progress). An edit in place is
+    not refused here: the admin freezes those, and a site administrator may still correct
+    a typo from the shell. A deletion is refused by the records that point at the part
+    (``on_delete=PROTECT``) and, in the admin, by the freeze."""
+
+    parent_field = "template"  # or "section"
+
+    def _frozen_template(self) -> Template | None:
+        """The template in use this save would add to, move into or move out of, if any."""
+        parent_id = getattr(self, f"{self.parent_field}_id")
+        if parent_id is None:
+            return None
+        parents = {parent_id}
+        if self.pk is not None and not self._state.adding:
+            stored = type(self)._default_manager.filter(pk=self.pk).values_list(f"{self.parent_field}_id", flat=True)
+            stored = stored.first()
+            if stored == parent_id:
+                return None  # stays where it is
+            if stored is not None:
+                parents.add(stored)
+        lookup = {"pk__in": parents} if self.parent_field == "template" else {"sections__in": parents}
+        return Template.objects.in_use().filter(**lookup).first()
+
+    def _refusal(self, template: Template) -> str:
+        return (f"{template.code} is in use by screenings or assessments: nothing is added to it or taken "
+                "out of it. Copy it as a new version and change the copy.")
+
+    def clean(self):
+        super().clean()
+        template = self._frozen_template()
+        if template is not None:
+            raise ValidationError(self._refusal(template))  # not the parent's field: a form may not show it
+
+    def save(self, *args, **kwargs):
+        template = self._frozen_template()
+        if template is not None:
+            raise TemplateInUse(self._refusal(template))
+        super().save(*args, **kwargs)
+
+
+class ScreeningQuestion(TemplatePart, models.Model):
     """A pre-screening question. The outcome rule reads the codes ``asks_agreement``,
     ``information_only`` and ``affects_people``."""
 
@@ -89,7 +158,7 @@ class ScreeningQuestion(models.Model):
         return ANSWER_CHOICES[self.answer_set]
 
 
-class Section(models.Model):
+class Section(TemplatePart, models.Model):
     """A section of the full IIA (Equality & Diversity, Fairness & Poverty, ...).
     Each section is completed as its own task."""
 
@@ -107,8 +176,10 @@ class Section(models.Model):
         return self.title
 
 
-class Row(models.Model):
+class Row(TemplatePart, models.Model):
     """A rated row: a protected characteristic, a locality, a household group, ..."""
+
+    parent_field = "section"
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="rows")
     code = models.CharField(max_length=60, help_text="Stable code, e.g. PC.AGE or GEO.LCPP6.")
@@ -127,14 +198,23 @@ class Row(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def clean(self):
+        super().clean()
+        if self.locality_id and self.section_id:
+            board_id = Section.objects.filter(pk=self.section_id).values_list("template__board_id", flat=True).first()
+            if self.locality.board_id != board_id:
+                raise ValidationError({"locality": "Choose a locality of the board whose form this is."})
+
 
 class QuestionKind(models.TextChoices):
     TEXT = "text", "Written answer"
     CHOICE = "choice", "One of a list"
 
 
-class Question(models.Model):
+class Question(TemplatePart, models.Model):
     """A written or multiple-choice question of a section (FSD summary, SEA determination, ...)."""
+
+    parent_field = "section"
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
     code = models.SlugField(max_length=60)

@@ -5,7 +5,7 @@ from django.db.models import Max
 
 from .. import rules
 from ..exceptions import NotAllowed
-from ..models import Role, Template
+from ..models import Role, Row, Template
 from .audit import audit_record
 
 
@@ -53,3 +53,30 @@ def template_activate(*, template: Template, by) -> Template:
                      message=f"{template.code} is now the active template.")
     template.refresh_from_db()
     return template
+
+
+def row_removable(*, row: Row, by) -> bool:
+    """Whether ``by`` may remove the row: an equality lead of the board from a template not
+    in use; from a template in use, only a superuser, and only a row that no assessment has
+    rated (a row added by mistake: the freeze must not keep it for ever)."""
+    template = row.section.template
+    if not template.in_use:
+        return by.is_superuser or rules.has_role(by, template.board_id, Role.EQUALITY_LEAD)
+    return by.is_superuser and not row.ratings.exists()
+
+
+def row_remove(*, row: Row, by) -> None:
+    """Remove a row from its template. From a template in use (a repair by a superuser,
+    see ``row_removable``) the removal is audited on the board."""
+    with transaction.atomic():
+        template = Template.objects.select_for_update().get(pk=row.section.template_id)
+        row = Row.objects.select_related("section__template").get(pk=row.pk)
+        if not row_removable(row=row, by=by):
+            raise NotAllowed(f"“{row.label}” cannot be removed: {template.code} is in use and the row is rated, "
+                             "or you are not an equality lead of its board.")
+        in_use = template.in_use
+        row.delete()
+        if in_use:
+            audit_record(board=template.board_id, actor=by, action="template.row_remove",
+                         message=f"Removed the row {row.code} “{row.label}” ({row.section.title}) from {template.code}, "
+                                 "which is in use; nothing had been rated on it.")

@@ -12,14 +12,19 @@ from tests.reports.helpers import signed_off
 from workflows.engine import active_task
 from workflows.flows import IIAFlow
 
+from . import admin_world
+
 PERSONAS = ("anonymous", "officer", "contributor", "lead", "other_lead", "senior", "clerk", "superuser")
 
 
 class World:
-    """Everything is on Dundee's board; ``other_lead`` is Scottish Borders' equality lead."""
+    """Everything is on Dundee's board; ``other_lead`` is Scottish Borders' equality lead.
+    ``admin_records`` adds what the admin's URLs need: a record of every registered model
+    on both boards, draft forms, and the equality leads as staff (as ``load_demo`` makes them)."""
 
     def __init__(self, committed):
         dundee, borders = f.Cast(), f.Cast("scottish-borders")
+        self.casts = {"dundee": dundee, "scottish-borders": borders}
         self.people = {
             "anonymous": None,
             "officer": dundee.officer,
@@ -107,6 +112,18 @@ class World:
             delegator=dundee.officer, delegate=dundee.officer2, board=f.board(), role="officer",
             starts_on=starts_on, ends_on=starts_on + datetime.timedelta(days=7),
         )
+
+    def cases(self, name: str, route: str) -> list[tuple[str, dict, dict | None]]:
+        """The requests the matrix makes of a URL, each ``(key, path arguments, POST body)``:
+        one, keyed by the URL's name; or, for an admin URL of a model that belongs to a board
+        (once ``admin_records`` has run), one per board's record, keyed ``name@board``
+        (``@dundee-draft``: a form not in use). An add URL's POST body names that board's
+        board, template or section."""
+        admin_cases = admin_world.cases(self, name, route) if getattr(self, "admin", None) else None
+        return admin_cases or [(name, self.kwargs(name, route), None)]
+
+    def admin_records(self, committed) -> None:
+        admin_world.build(self, committed)
 
     def kwargs(self, name: str, route: str) -> dict:
         """Path arguments for a URL name."""
