@@ -110,9 +110,12 @@ def agenda_remove(*, item: AgendaItem, by) -> None:
         _require_clerk(by, meeting.board_id)
         if meeting.status != MeetingStatus.DRAFT:
             raise RuleViolation("Items cannot be removed from a published agenda.")
-        item = AgendaItem.objects.select_related("report").get(pk=item.pk)
+        item = AgendaItem.objects.select_related("report__plan_change").get(pk=item.pk)
         if item.report_id:
             Report.objects.filter(pk=item.report_id).update(status=ReportStatus.SUBMITTED)
+            audit_record(board=meeting.board_id, actor=by, action="agenda.remove", plan_change=item.report.plan_change,
+                         from_state=ReportStatus.ON_AGENDA, to_state=ReportStatus.SUBMITTED,
+                         message=f"Took “{item.report.title}” off the agenda of {meeting.title}.")
         item.delete()
         for position, it in enumerate(meeting.items.order_by("position", "pk"), 1):
             AgendaItem.objects.filter(pk=it.pk).update(position=position)
@@ -192,9 +195,11 @@ def item_decide(*, item: AgendaItem, by, decision: str, text: str = "") -> Agend
         item.decided_at = timezone.now()
         item.save()
         plan_change = item.report.plan_change if item.report_id else None
+        report_status = item.report.status if item.report_id else ""
         if item.report_id:
             Report.objects.filter(pk=item.report_id).update(status=ReportStatus.DECIDED)
         audit_record(board=meeting.board_id, actor=by, action="agenda.decide", plan_change=plan_change,
+                     from_state=report_status, to_state=ReportStatus.DECIDED if item.report_id else "",
                      message=f"{meeting.title}, item {item.position}: {item.get_decision_display()}"
                              + (f": {item.decision_text}" if item.decision_text else ""))
         if decision == Decision.AMENDED and plan_change is not None:
@@ -207,6 +212,8 @@ def item_decide(*, item: AgendaItem, by, decision: str, text: str = "") -> Agend
         if not undecided:
             meeting.status = MeetingStatus.HELD
             meeting.save(update_fields=["status"])
+            audit_record(board=meeting.board_id, actor=by, action="meeting.held", from_state=MeetingStatus.PUBLISHED,
+                         to_state=meeting.status, message=f"Recorded every decision of {meeting.title}.")
     return item
 
 
