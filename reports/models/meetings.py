@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from assessments.models import Board
 
@@ -71,6 +72,15 @@ class Meeting(models.Model):
     @property
     def board_id(self) -> int:
         return self.committee.board_id
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        """When the meeting starts: its date and time in the boards' time zone (Europe/London)."""
+        return datetime.datetime.combine(self.date, self.time, tzinfo=timezone.get_default_timezone())
+
+    @property
+    def has_started(self) -> bool:
+        return timezone.now() >= self.starts_at
 
     @property
     def agenda_publication_date(self) -> datetime.date:

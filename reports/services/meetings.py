@@ -1,12 +1,14 @@
 """Meetings, agendas, publication and decisions (the clerk's work)."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from assessments import rules
 from assessments.exceptions import NotAllowed, RuleViolation
-from assessments.models import Role
+from assessments.models import Assessment, Role
 from assessments.selectors import current_assessment
 from assessments.services import assessment_new_version, audit_record
 from assessments.text import clean_text
@@ -174,14 +176,26 @@ def meeting_publish(*, meeting: Meeting, by) -> Meeting:
     return meeting
 
 
-def item_decide(*, item: AgendaItem, by, decision: str, text: str = "") -> AgendaItem:
-    """Record the board's decision on an item. "Agreed as amended" reopens the plan
-    change's assessment as a new version that supersedes it when signed off."""
+@dataclass(frozen=True)
+class DecisionRecorded:
+    item: AgendaItem
+    new_version: Assessment | None  # the version "agreed as amended" opened, if it opened one
+
+
+def item_decide(*, item: AgendaItem, by, decision: str, text: str = "") -> DecisionRecorded:
+    """Record the board's decision on an item, once the meeting has started. "Agreed as
+    amended" reopens the plan change's assessment as a new version, for its lead officer,
+    that supersedes it when signed off."""
     with transaction.atomic():
         meeting = _locked_meeting(item.meeting)
         _require_clerk(by, meeting.board_id)
         if meeting.status == MeetingStatus.DRAFT:
             raise RuleViolation("Publish the agenda before recording decisions.")
+        if not meeting.has_started:
+            starts = meeting.starts_at
+            raise RuleViolation({"decision": [
+                f"The meeting starts on {starts:%A %-d %B %Y} at {starts:%H:%M}: record its decisions once it has "
+                "started."]})
         if decision not in Decision.values:
             raise RuleViolation({"decision": ["Choose the decision."]})
         if decision in (Decision.AMENDED, Decision.REMITTED) and not clean_text(text):
@@ -202,19 +216,21 @@ def item_decide(*, item: AgendaItem, by, decision: str, text: str = "") -> Agend
                      from_state=report_status, to_state=ReportStatus.DECIDED if item.report_id else "",
                      message=f"{meeting.title}, item {item.position}: {item.get_decision_display()}"
                              + (f": {item.decision_text}" if item.decision_text else ""))
+        new_version = None
         if decision == Decision.AMENDED and plan_change is not None:
             assessment = current_assessment(plan_change)
             if assessment is not None and assessment.state == "signed_off":
-                assessment_new_version(assessment=assessment, by=by, board_decision=True,
-                                       reason=f"{meeting.committee.name} agreed the proposal as amended on "
-                                              f"{meeting.date:%-d %B %Y}: {item.decision_text}")
+                new_version = assessment_new_version(
+                    assessment=assessment, by=by, board_decision=True,
+                    reason=f"{meeting.committee.name} agreed the proposal as amended on {meeting.date:%-d %B %Y}: "
+                           f"{item.decision_text}")
         undecided = meeting.items.filter(kind=ItemKind.REPORT, decision="").exists()
         if not undecided:
             meeting.status = MeetingStatus.HELD
             meeting.save(update_fields=["status"])
             audit_record(board=meeting.board_id, actor=by, action="meeting.held", from_state=MeetingStatus.PUBLISHED,
                          to_state=meeting.status, message=f"Recorded every decision of {meeting.title}.")
-    return item
+    return DecisionRecorded(item, new_version)
 
 
 def pack_rebuild(*, meeting: Meeting, by) -> AgendaPack:

@@ -74,8 +74,9 @@ def _page(request, meeting, *, add_form=None, decision_forms=None, errors=(), st
     items = list(meeting.items.select_related("report__plan_change", "report__committee").order_by("position", "pk"))
     if add_form is None and is_clerk and meeting.status != MeetingStatus.HELD:
         add_form = AddReportForm(meeting=meeting)
+    # decisions are recorded once the meeting has started; a refused form comes back with its errors
     forms = {item.pk: DecisionForm(prefix=f"d{item.pk}") for item in items
-             if item.kind == ItemKind.REPORT and not item.decision}
+             if item.kind == ItemKind.REPORT and not item.decision} if meeting.has_started else {}
     forms.update(decision_forms or {})
     pack = AgendaPack.objects.filter(meeting=meeting).defer("pdf").first()
     return render(request, "reports/meeting_detail.html", {
@@ -146,18 +147,29 @@ def item_decide(request, pk):
     form = DecisionForm(request.POST, prefix=f"d{item.pk}")
     if form.is_valid():
         try:
-            services.item_decide(item=item, by=request.user, decision=form.cleaned_data["decision"],
-                                 text=form.cleaned_data["text"])
+            recorded = services.item_decide(item=item, by=request.user, decision=form.cleaned_data["decision"],
+                                            text=form.cleaned_data["text"])
         except RuleViolation as violation:
             apply_errors(form, violation)
         else:
-            messages.success(request, f"Decision recorded for item {item.position}.")
+            messages.success(request, f"Decision recorded for item {item.position}." + _reopened(recorded.new_version))
             return redirect(reverse("meeting_detail", args=[item.meeting_id]) + "#decisions")
     errors = [(f"d{item.pk}-{name}" if name != "__all__" else "", f"Item {item.position}: {message}")
               for name, problems in form.errors.items() for message in problems]
     errors = [(f"id_{anchor}" + ("_0" if anchor.endswith("decision") else "") if anchor else "", message)
               for anchor, message in errors]
     return _page(request, item.meeting, decision_forms={item.pk: form}, errors=errors, status=200)
+
+
+def _reopened(version) -> str:
+    """What the clerk is told when "agreed as amended" opened a new version of the assessment."""
+    if version is None:
+        return ""
+    author = version.author
+    name = author.get_full_name() or author.get_username()
+    told = "has been told by email" if author.email else "has no email address here, so tell them yourself"
+    return (f" Version {version.version} of the IIA of {version.plan_change.reference} is open for {name}, "
+            f"its author, who {told}; its tasks are in their inbox.")
 
 
 @login_required
