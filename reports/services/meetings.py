@@ -56,9 +56,29 @@ def meeting_create(*, committee: Committee, by, date, time=None, venue: str = ""
     return meeting
 
 
-def agenda_add_report(*, meeting: Meeting, report: Report, by) -> AgendaItem:
+def _today():
+    """Today in the boards' time zone (Europe/London), whatever the request's."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
+def _late(meeting: Meeting, reason: str, *, what: str) -> str:
+    """The reason for publishing later than the committee's period ("" when on time);
+    refused without one."""
+    if not meeting.is_late_on(_today()):
+        return ""
+    reason = clean_text(reason)
+    if not reason:
+        due = meeting.agenda_publication_date
+        raise RuleViolation({"late_reason": [
+            f"The agenda of this meeting was due by {due:%A %-d %B %Y}, {meeting.committee.publication_days} days "
+            f"before it: say why {what} late."]})
+    return reason
+
+
+def agenda_add_report(*, meeting: Meeting, report: Report, by, late_reason: str = "") -> AgendaItem:
     """Put a report waiting with the clerk on the agenda, after the items already there.
-    On a published agenda the report must pass the agenda gate first."""
+    On a published agenda the report must pass the agenda gate first, and, later than the
+    committee's publication period, comes with the reason."""
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         _require_clerk(by, meeting.board_id)
@@ -71,18 +91,22 @@ def agenda_add_report(*, meeting: Meeting, report: Report, by) -> AgendaItem:
             raise RuleViolation("The meeting has been held.")
         if meeting.items.filter(report__plan_change_id=report.plan_change_id).exists():
             raise RuleViolation({"report": ["A report on this plan change is already on this agenda."]})
+        late = ""
         if meeting.status == MeetingStatus.PUBLISHED:
             reason = agenda_gate(report)
             if reason:
                 raise RuleViolation({"report": [f"“{report.title}” cannot join a published agenda: {reason}"]})
+            late = _late(meeting, late_reason, what="this report joins it")
         position = (meeting.items.aggregate(p=Max("position"))["p"] or 0) + 1
         item = AgendaItem.objects.create(meeting=meeting, position=position, kind=ItemKind.REPORT,
-                                         title=report.title, report=report)
+                                         title=report.title, report=report, late_reason=late)
         report.status = ReportStatus.ON_AGENDA
         report.save(update_fields=["status", "updated_at"])
         audit_record(board=meeting.board_id, actor=by, action="agenda.add", plan_change=report.plan_change,
                      from_state=ReportStatus.SUBMITTED, to_state=report.status,
-                     message=f"Added “{report.title}” to the agenda of {meeting.title} as item {position}.")
+                     message=f"Added “{report.title}” to the agenda of {meeting.title} as item {position}."
+                             + (f" Added late: {late}" if late else ""),
+                     data={"late_reason": late} if late else None)
         if meeting.status == MeetingStatus.PUBLISHED:
             _publish_report(meeting, report, by)
             pack_request(meeting=meeting)
@@ -150,10 +174,11 @@ def _publish_report(meeting: Meeting, report: Report, by) -> None:
                  message=f"Published report {report.number} with the agenda of {meeting.title}.")
 
 
-def meeting_publish(*, meeting: Meeting, by) -> Meeting:
+def meeting_publish(*, meeting: Meeting, by, late_reason: str = "") -> Meeting:
     """Publish the agenda: every report passes the gate, gets its number, its signed
     assessment or screening record joins the public register, and the agenda pack is
-    built in the background."""
+    built in the background. Later than the committee's publication period, the agenda
+    is published only with the reason, kept on the meeting and shown with it."""
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         _require_clerk(by, meeting.board_id)
@@ -161,17 +186,27 @@ def meeting_publish(*, meeting: Meeting, by) -> Meeting:
             raise RuleViolation("The agenda has already been published.")
         if not meeting.items.filter(kind=ItemKind.REPORT).exists():
             raise RuleViolation("Add at least one report before publishing the agenda.")
-        blocked = meeting_gate(meeting)
-        if blocked:
-            raise RuleViolation({f"item-{pk}": [reason] for pk, reason in blocked.items()})
+        errors = {f"item-{pk}": [reason] for pk, reason in meeting_gate(meeting).items()}
+        try:
+            late = _late(meeting, late_reason, what="it is published")
+        except RuleViolation as violation:
+            errors.update(violation.errors)
+        if errors:
+            raise RuleViolation(errors)
         for item in meeting.items.filter(kind=ItemKind.REPORT).select_related("report__committee", "report__plan_change"):
             _publish_report(meeting, item.report, by)
         meeting.status = MeetingStatus.PUBLISHED
         meeting.published_at = timezone.now()
         meeting.published_by = by
+        meeting.late_reason = late
         meeting.save()
+        message = f"Published the agenda of {meeting.title}."
+        if late:
+            message += (f" Published late, {meeting.published_when} "
+                        f"(due by {meeting.agenda_publication_date:%-d %B %Y}): {late}")
         audit_record(board=meeting.board_id, actor=by, action="meeting.publish", from_state=MeetingStatus.DRAFT,
-                     to_state=meeting.status, message=f"Published the agenda of {meeting.title}.")
+                     to_state=meeting.status, message=message,
+                     data={"late_reason": late, "due": meeting.agenda_publication_date.isoformat()} if late else None)
         pack_request(meeting=meeting)
     return meeting
 

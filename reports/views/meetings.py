@@ -15,7 +15,7 @@ from assessments.forms import apply_errors
 from assessments.models import Role
 
 from .. import selectors, services
-from ..forms import AddReportForm, DecisionForm, MeetingForm
+from ..forms import AddReportForm, DecisionForm, MeetingForm, PublishForm
 from ..models import AgendaItem, AgendaPack, ItemKind, Meeting, MeetingStatus
 
 
@@ -69,11 +69,13 @@ def meeting_new(request):
     return render(request, "reports/meeting_form.html", {"form": form})
 
 
-def _page(request, meeting, *, add_form=None, decision_forms=None, errors=(), status=200):
+def _page(request, meeting, *, add_form=None, publish_form=None, decision_forms=None, errors=(), status=200):
     is_clerk = rules.has_role(request.user, meeting.board_id, Role.CLERK)
     items = list(meeting.items.select_related("report__plan_change", "report__committee").order_by("position", "pk"))
     if add_form is None and is_clerk and meeting.status != MeetingStatus.HELD:
         add_form = AddReportForm(meeting=meeting)
+    if publish_form is None and is_clerk and meeting.status == MeetingStatus.DRAFT:
+        publish_form = PublishForm(meeting=meeting)
     # decisions are recorded once the meeting has started; a refused form comes back with its errors
     forms = {item.pk: DecisionForm(prefix=f"d{item.pk}") for item in items
              if item.kind == ItemKind.REPORT and not item.decision} if meeting.has_started else {}
@@ -81,7 +83,8 @@ def _page(request, meeting, *, add_form=None, decision_forms=None, errors=(), st
     pack = AgendaPack.objects.filter(meeting=meeting).defer("pdf").first()
     return render(request, "reports/meeting_detail.html", {
         "meeting": meeting, "items": items, "gate": services.meeting_gate(meeting), "is_clerk": is_clerk,
-        "add_form": add_form if is_clerk else None, "extra_errors": list(errors), "pack": pack,
+        "add_form": add_form if is_clerk else None, "publish_form": publish_form if is_clerk else None,
+        "extra_errors": list(errors), "pack": pack,
         "building": pack is not None and pack.status in ("pending", "building"),
         "decision_forms": forms if is_clerk else {},
     }, status=status)
@@ -102,13 +105,21 @@ def meeting_detail(request, pk):
             if not add_form.is_valid():
                 return _page(request, meeting, add_form=add_form)
             try:
-                services.agenda_add_report(meeting=meeting, report=add_form.cleaned_data["report"], by=request.user)
+                services.agenda_add_report(meeting=meeting, report=add_form.cleaned_data["report"], by=request.user,
+                                           late_reason=add_form.cleaned_data["late_reason"])
             except RuleViolation as violation:
                 apply_errors(add_form, violation)
                 return _page(request, meeting, add_form=add_form)
             messages.success(request, "Report added to the agenda.")
         elif action == "publish":
-            meeting = services.meeting_publish(meeting=meeting, by=request.user)
+            publish_form = PublishForm(request.POST, meeting=meeting)
+            try:
+                if not publish_form.is_valid():
+                    raise RuleViolation(publish_form.errors)
+                meeting = services.meeting_publish(meeting=meeting, by=request.user,
+                                                   late_reason=publish_form.cleaned_data["late_reason"])
+            except RuleViolation as violation:
+                return _publish_refused(request, meeting, publish_form, violation)
             pack = AgendaPack.objects.filter(meeting=meeting).defer("pdf").first()
             ready = pack is not None and pack.is_ready
             messages.success(request, "Agenda published. " + (
@@ -134,6 +145,21 @@ def meeting_detail(request, pk):
                   for key, problems in violation.errors.items() for problem in problems]
         return _page(request, meeting, errors=errors)
     return redirect("meeting_detail", pk=meeting.pk)
+
+
+def _publish_refused(request, meeting, publish_form, violation):
+    """The page again: each report the gate holds back named at its item, the late
+    reason's message beside its field, both in the error summary."""
+    errors = []
+    for key, problems in violation.errors.items():
+        for problem in problems:
+            if key == "late_reason":
+                if problem not in publish_form.errors.get("late_reason", []):
+                    publish_form.add_error("late_reason", problem)
+                errors.append((publish_form["late_reason"].auto_id, problem))
+            else:
+                errors.append((key if key.startswith("item-") else "", problem))
+    return _page(request, meeting, publish_form=publish_form, errors=errors)
 
 
 @login_required
