@@ -211,9 +211,9 @@ def _plan_overview(plan: StrategicPlan, visible: QuerySet[PlanChange], shown: in
 
 def history(plan_change: PlanChange) -> QuerySet[AuditEvent]:
     """The plan change's audit events, oldest first, with what its history table shows
-    (``state_change_label`` needs only the assessment's id, not the assessment)."""
+    (``state_change_label`` needs the action and the assessment's id, not the assessment)."""
     return AuditEvent.objects.filter(plan_change_id=plan_change.pk).only(
-        "assessment_id", "at", "actor_name", "message", "from_state", "to_state",
+        "assessment_id", "action", "at", "actor_name", "message", "from_state", "to_state",
     ).order_by("at", "pk")
 
 

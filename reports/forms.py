@@ -5,6 +5,7 @@ from django.utils import timezone
 from assessments.forms import NamedErrorsForm
 
 from .models import Committee, Decision, DecisionSought, DirectionTo
+from .models.meetings import FEWEST_CLEAR_DAYS
 
 
 def max_upload_mb() -> int:
@@ -96,16 +97,41 @@ class MeetingForm(NamedErrorsForm):
         return date
 
 
+def _late_hint(meeting) -> str:
+    due = meeting.agenda_publication_date
+    return (f"The agenda was due by {due:%A %-d %B %Y}, {meeting.committee.publication_days} days before the meeting "
+            f"(the committee's publication period; the law asks for at least {FEWEST_CLEAR_DAYS} clear days, Local "
+            "Government (Scotland) Act 1973 s.50B). The reason is shown with the agenda on the meeting page and the "
+            "public register.")
+
+
 class AddReportForm(NamedErrorsForm):
     report = forms.ModelChoiceField(queryset=None, label="Report waiting for a meeting")
+    late_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                                  label="Why does this report join the published agenda late?")
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import Report, ReportStatus
+        from .models import MeetingStatus, Report, ReportStatus
 
         self.fields["report"].queryset = Report.objects.filter(
             committee=meeting.committee, status=ReportStatus.SUBMITTED).order_by("submitted_at")
         self.fields["report"].label_from_instance = lambda r: f"{r.title} ({r.plan_change.reference})"
+        # asked for only when the service needs it (a published agenda, later than its period)
+        self.asks_late_reason = meeting.status == MeetingStatus.PUBLISHED and meeting.publication_is_late
+        self.fields["late_reason"].help_text = _late_hint(meeting)
+
+
+class PublishForm(NamedErrorsForm):
+    """Publishing the agenda: a reason, asked for only later than the committee's period."""
+
+    late_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                                  label="Why is the agenda published late?")
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, prefix="publish", **kwargs)
+        self.asks_late_reason = meeting.publication_is_late
+        self.fields["late_reason"].help_text = _late_hint(meeting)
 
 
 class DecisionForm(NamedErrorsForm):

@@ -4,6 +4,8 @@ Who hears about what:
 - submitted: the board's equality leads who can approve it;
 - approved: the board's senior officers who can sign it off;
 - returned, signed off, withdrawn: the author and everyone who contributed;
+- a new version opened by someone else (a board decision "agreed as amended", recorded by
+  the clerk): the new version's author, with the decision and its tasks;
 - a task assigned to someone (by a return, a screening decision, a colleague finishing the
   last part, a reassignment): its new holder;
 - a task put in a queue (a screening to review, a task released by its holder): the people
@@ -28,7 +30,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from assessments import rules
-from assessments.models import Assessment, Membership, Role
+from assessments.models import Assessment, AuditEvent, Membership, Role
 from assessments.signals import assessment_changed
 from assessments.text import clean_line
 
@@ -40,6 +42,7 @@ SUBJECTS = {
     "assessment.return": "IIA returned for changes: {title}",
     "assessment.sign_off": "IIA signed off: {title}",
     "assessment.withdraw": "IIA withdrawn: {title}",
+    "assessment.new_version": "IIA version {version} open for you: {title}",
 }
 BODIES = {
     "assessment.submit": "{actor} submitted the integrated impact assessment of “{title}” ({reference}) for review.",
@@ -48,6 +51,9 @@ BODIES = {
     "assessment.return": "{actor} returned the integrated impact assessment of “{title}” ({reference}) for changes.",
     "assessment.sign_off": "{actor} signed off the integrated impact assessment of “{title}” ({reference}).",
     "assessment.withdraw": "{actor} withdrew the integrated impact assessment of “{title}” ({reference}).",
+    "assessment.new_version": "{actor} recorded a decision that reopens the integrated impact assessment of "
+                              "“{title}” ({reference}): {reason}\n\nVersion {version} is open for you to update; "
+                              "once signed off, it replaces version {previous}.",
 }
 ASSIGNED, QUEUED = "assigned", "queued"
 NOBODY = -1  # the actor of an event is known to be none of the recipients
@@ -65,7 +71,10 @@ def _reachable(people, actor_id) -> list:
 def recipients(assessment: Assessment, action: str, actor) -> list:
     """The people to tell about ``action`` on the assessment."""
     board_id = assessment.plan_change.board_id
-    if action in ("assessment.submit", "assessment.approve"):
+    if action == "assessment.new_version":
+        new = _opened_version(assessment)
+        people = [new.author] if new is not None else []
+    elif action in ("assessment.submit", "assessment.approve"):
         role, may = ((Role.EQUALITY_LEAD, rules.can_approve) if action == "assessment.submit"
                      else (Role.SENIOR_OFFICER, rules.can_sign_off))
         people = [person for person in role_holders(board_id, role) if may(person, assessment)]
@@ -74,6 +83,19 @@ def recipients(assessment: Assessment, action: str, actor) -> list:
         if assessment.plan_change.lead_officer_id:
             people.append(assessment.plan_change.lead_officer)
     return _reachable(people, actor.pk)
+
+
+def _opened_version(assessment: Assessment) -> Assessment | None:
+    """The version opened from ``assessment`` (``assessment.new_version``)."""
+    return Assessment.objects.select_related("author").filter(supersedes=assessment).first()
+
+
+def _new_version_words(assessment: Assessment) -> dict:
+    new = _opened_version(assessment)
+    event = (AuditEvent.objects.filter(assessment=assessment, action="assessment.new_version")
+             .order_by("-pk").only("data").first())
+    return {"version": new.version if new else assessment.version + 1, "previous": assessment.version,
+            "reason": (event.data or {}).get("reason", "") if event else ""}
 
 
 def role_holders(board_id: int, role: str) -> list:
@@ -132,6 +154,8 @@ def _action_emails(actions, emails: dict) -> None:
             continue
         plan_change = assessment.plan_change
         words = {"title": plan_change.title, "reference": plan_change.reference, "actor": _name(actor)}
+        if action == "assessment.new_version":
+            words.update(_new_version_words(assessment))
         link = _link(reverse("plan_change_detail", args=[plan_change.pk]))
         for person in recipients(assessment, action, actor):
             emails[(person.pk, plan_change.pk)] = _Email(

@@ -6,6 +6,31 @@ from django.utils import timezone
 
 from .boards import Board
 
+# The words of the states of each kind of record events are about, by subject (the first
+# word of the action). Apps with records of their own register theirs when they load
+# (``reports``: reports, agendas, meetings), as this app imports none of them.
+_STATE_WORDS: dict[str, tuple[dict[str, str], str]] = {}
+
+
+def register_state_words(subject: str, choices: type[models.TextChoices], noun: str = "") -> None:
+    """Events whose action starts with ``subject`` show their states in ``choices``' words,
+    after ``noun`` when the words alone would not say which record they are of."""
+    _STATE_WORDS[subject] = (dict(choices.choices), noun)
+
+
+def state_words(subject: str, *, on_assessment: bool) -> tuple[dict[str, str], str]:
+    """The state words of an event's subject, and its noun. The assessments app's own:
+    an assessment's states; a screening's (also for the plan change that starts one); a
+    comment's, those of the assessment or screening it is on."""
+    from .assessment import AssessmentState
+    from .screening import ScreeningState
+
+    if subject in _STATE_WORDS:
+        return _STATE_WORDS[subject]
+    if subject == "assessment" or (subject == "comment" and on_assessment):
+        return dict(AssessmentState.choices), ""
+    return dict(ScreeningState.choices), ""
+
 
 class AuditTampering(Exception):
     """Raised on any attempt to change or delete an audit event."""
@@ -72,16 +97,22 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
 
-    def state_change_label(self) -> str:
-        """The state change in the UI's words, e.g. "Submitted for review → Approved"."""
-        from .assessment import AssessmentState
-        from .screening import ScreeningState
+    @property
+    def subject(self) -> str:
+        """What the event is about: the first word of its action ("report.submit" is
+        about a report)."""
+        return self.action.partition(".")[0]
 
-        labels = dict((AssessmentState if self.assessment_id else ScreeningState).choices)
-        before, after = labels.get(self.from_state, self.from_state), labels.get(self.to_state, self.to_state)
-        if not self.from_state:
-            return after
-        return after if before == after else f"{before} → {after}"
+    def state_change_label(self) -> str:
+        """The state change in the words of the record the event is about, e.g.
+        "Submitted for review → Approved" for an assessment or "Report: Draft → With the
+        clerk" for an IJB report."""
+        words, noun = state_words(self.subject, on_assessment=bool(self.assessment_id))
+        before, after = words.get(self.from_state, self.from_state), words.get(self.to_state, self.to_state)
+        if not self.to_state:
+            return ""
+        label = after if not self.from_state or before == after else f"{before} → {after}"
+        return f"{noun}: {label}" if noun else label
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

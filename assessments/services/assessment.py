@@ -130,7 +130,10 @@ def assessment_open(
         author=author or plan_change.created_by,
         supersedes=supersedes,
     )
-    _audit(assessment, by, "assessment.open", f"Opened version {assessment.version} of the full IIA.")
+    opened = f"Opened version {assessment.version} of the full IIA"
+    if assessment.author_id != by.pk:
+        opened += f" for {assessment.author.get_full_name() or assessment.author.get_username()}, its author"
+    _audit(assessment, by, "assessment.open", f"{opened}.")
     return assessment
 
 
@@ -435,7 +438,8 @@ def assessment_new_version(*, assessment: Assessment, by, reason: str, board_dec
     """Start a new version of a signed-off assessment, copying its answers for editing.
     It supersedes the signed-off version when it is signed off in turn. An officer
     starts one and becomes its author; a board decision ("agreed as amended", recorded
-    by the clerk) starts one for the plan change's lead officer."""
+    by the clerk) starts one for the plan change's officer (``_reopened_author``), never
+    in the clerk's name."""
     with transaction.atomic():
         assessment = _locked(assessment)
         if board_decision:
@@ -449,15 +453,27 @@ def assessment_new_version(*, assessment: Assessment, by, reason: str, board_dec
         if assessment.plan_change.assessments.filter(state__in=OPEN_STATES).exists():
             raise RuleViolation("A newer version of this assessment is already open.")
         template = active_template(assessment.plan_change.board)
-        author = assessment.plan_change.lead_officer if board_decision else by
+        author = _reopened_author(assessment) if board_decision else by
         new = assessment_open(
             plan_change=assessment.plan_change, template=template, by=by, author=author, supersedes=assessment
         )
         _copy_answers(assessment, new)
         assessment_version_opened.send(sender=Assessment, assessment=new, by=by)
-        _audit(assessment, by, "assessment.new_version",
-               f"Version {new.version} started: {clean_text(reason)}", data={"new_version": new.version})
+        _audit(assessment, by, "assessment.new_version", f"Version {new.version} started: {clean_text(reason)}",
+               data={"new_version": new.version, "author": new.author_id, "reason": clean_text(reason)})
     return new
+
+
+def _reopened_author(assessment: Assessment):
+    """Who writes the version a board decision reopens: the plan change's lead officer,
+    who answers for the proposal; if they are no longer an active officer of the board,
+    the author of the version the board decided on; failing both, the lead officer still
+    (their tasks can be delegated or reassigned)."""
+    plan_change = assessment.plan_change
+    for person in (plan_change.lead_officer, assessment.author):
+        if person.is_active and rules.has_role(person, plan_change.board_id, Role.OFFICER):
+            return person
+    return plan_change.lead_officer
 
 
 def _copy_answers(old: Assessment, new: Assessment) -> None:

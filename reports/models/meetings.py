@@ -3,9 +3,18 @@
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from assessments.models import Board
+
+# Local Government (Scotland) Act 1973 s.50B: the agenda is open to the public at least
+# three clear days before the meeting. Clear days leave out the day of publication and the
+# day of the meeting, so the agenda is out four days before it at the latest.
+FEWEST_CLEAR_DAYS = 3
+FEWEST_PUBLICATION_DAYS = FEWEST_CLEAR_DAYS + 1
+MOST_PUBLICATION_DAYS = 90
 
 
 class CommitteeKind(models.TextChoices):
@@ -21,12 +30,28 @@ class Committee(models.Model):
     name = models.CharField(max_length=200)
     report_prefix = models.CharField(max_length=12, help_text="e.g. DIJB gives report numbers DIJB12-2025.")
     publication_days = models.PositiveIntegerField(
-        default=7, help_text="The agenda is published this many days before the meeting."
+        default=7,
+        validators=[
+            MinValueValidator(FEWEST_PUBLICATION_DAYS, message=(
+                f"Publish the agenda at least {FEWEST_PUBLICATION_DAYS} days before the meeting: the law asks for "
+                f"{FEWEST_CLEAR_DAYS} clear days between the two (Local Government (Scotland) Act 1973 s.50B).")),
+            MaxValueValidator(MOST_PUBLICATION_DAYS, message=(
+                f"Give a publication period of at most {MOST_PUBLICATION_DAYS} days.")),
+        ],
+        help_text=f"The agenda is published this many days before the meeting: {FEWEST_PUBLICATION_DAYS} at least "
+                  f"({FEWEST_CLEAR_DAYS} clear days, s.50B of the 1973 Act). Publishing later needs a reason.",
     )
 
     class Meta:
         ordering = ["board", "kind"]
-        constraints = [models.UniqueConstraint(fields=["board", "kind"], name="one_committee_of_each_kind")]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "kind"], name="one_committee_of_each_kind"),
+            models.CheckConstraint(
+                condition=models.Q(publication_days__gte=FEWEST_PUBLICATION_DAYS,
+                                   publication_days__lte=MOST_PUBLICATION_DAYS),
+                name="publication_days_three_clear_days_at_least",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -54,6 +79,8 @@ class Meeting(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    late_reason = models.TextField(
+        blank=True, help_text="Why the agenda was published later than the committee's publication period.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -73,8 +100,45 @@ class Meeting(models.Model):
         return self.committee.board_id
 
     @property
+    def starts_at(self) -> datetime.datetime:
+        """When the meeting starts: its date and time in the boards' time zone (Europe/London)."""
+        return datetime.datetime.combine(self.date, self.time, tzinfo=timezone.get_default_timezone())
+
+    @property
+    def has_started(self) -> bool:
+        return timezone.now() >= self.starts_at
+
+    @property
     def agenda_publication_date(self) -> datetime.date:
+        """The day the agenda is due out, by the committee's publication period."""
         return self.date - datetime.timedelta(days=self.committee.publication_days)
+
+    def is_late_on(self, day: datetime.date) -> bool:
+        """Publishing on ``day`` (a date in Europe/London) is later than the committee's period."""
+        return day > self.agenda_publication_date
+
+    @property
+    def publication_is_late(self) -> bool:
+        """Publishing the agenda today would be late."""
+        return self.is_late_on(timezone.localdate(timezone=timezone.get_default_timezone()))
+
+    @property
+    def published_days_before(self) -> int | None:
+        """How many days before the meeting the agenda was published."""
+        if self.published_at is None:
+            return None
+        return (self.date - timezone.localdate(self.published_at, timezone.get_default_timezone())).days
+
+    @property
+    def published_when(self) -> str:
+        """When the agenda was published, against the meeting: "5 days before the meeting"."""
+        days = self.published_days_before
+        if days is None:
+            return ""
+        if days == 0:
+            return "on the day of the meeting"
+        count = f"{abs(days)} day{'' if abs(days) == 1 else 's'}"
+        return f"{count} before the meeting" if days > 0 else f"{count} after the meeting"
 
     @property
     def where(self) -> str:
@@ -111,6 +175,8 @@ class AgendaItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    late_reason = models.TextField(
+        blank=True, help_text="Why the report joined the published agenda later than the publication period.")
 
     class Meta:
         ordering = ["meeting", "position", "pk"]

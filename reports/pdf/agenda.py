@@ -34,6 +34,8 @@ class AgendaPdf:
                  f"{m.where}."),
             para(f"Agenda published on {(localdate(m.published_at) if m.published_at else m.agenda_publication_date):%-d %B %Y}. "
                  "Apologies to the clerk."),
+            *([para(f"This agenda was published later than the committee's publication period. Why: {m.late_reason}")]
+              if m.late_reason else []),
             Spacer(1, 6),
             para(f"{self.clerk_name}, Clerk", "label"),
             PageBreak(),
@@ -45,6 +47,8 @@ class AgendaPdf:
             if item.report_id:
                 report = item.report
                 detail = f"{item.title}\nReport No {report.number} by the {report.report_by}"
+                if item.late_reason:
+                    detail += f"\nJoined the published agenda late: {item.late_reason}"
             page = self.item_pages.get(item.pk)
             rows.append([str(item.position), detail, f"Page {page}" if page else ""])
         story.append(table(["Item", "Business", "Page in pack"], rows, [1, 8, 2]))

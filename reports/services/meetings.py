@@ -1,12 +1,14 @@
 """Meetings, agendas, publication and decisions (the clerk's work)."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from assessments import rules
 from assessments.exceptions import NotAllowed, RuleViolation
-from assessments.models import Role
+from assessments.models import Assessment, Role
 from assessments.selectors import current_assessment
 from assessments.services import assessment_new_version, audit_record
 from assessments.text import clean_text
@@ -54,9 +56,29 @@ def meeting_create(*, committee: Committee, by, date, time=None, venue: str = ""
     return meeting
 
 
-def agenda_add_report(*, meeting: Meeting, report: Report, by) -> AgendaItem:
+def _today():
+    """Today in the boards' time zone (Europe/London), whatever the request's."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
+def _late(meeting: Meeting, reason: str, *, what: str) -> str:
+    """The reason for publishing later than the committee's period ("" when on time);
+    refused without one."""
+    if not meeting.is_late_on(_today()):
+        return ""
+    reason = clean_text(reason)
+    if not reason:
+        due = meeting.agenda_publication_date
+        raise RuleViolation({"late_reason": [
+            f"The agenda of this meeting was due by {due:%A %-d %B %Y}, {meeting.committee.publication_days} days "
+            f"before it: say why {what} late."]})
+    return reason
+
+
+def agenda_add_report(*, meeting: Meeting, report: Report, by, late_reason: str = "") -> AgendaItem:
     """Put a report waiting with the clerk on the agenda, after the items already there.
-    On a published agenda the report must pass the agenda gate first."""
+    On a published agenda the report must pass the agenda gate first, and, later than the
+    committee's publication period, comes with the reason."""
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         _require_clerk(by, meeting.board_id)
@@ -69,18 +91,22 @@ def agenda_add_report(*, meeting: Meeting, report: Report, by) -> AgendaItem:
             raise RuleViolation("The meeting has been held.")
         if meeting.items.filter(report__plan_change_id=report.plan_change_id).exists():
             raise RuleViolation({"report": ["A report on this plan change is already on this agenda."]})
+        late = ""
         if meeting.status == MeetingStatus.PUBLISHED:
             reason = agenda_gate(report)
             if reason:
                 raise RuleViolation({"report": [f"“{report.title}” cannot join a published agenda: {reason}"]})
+            late = _late(meeting, late_reason, what="this report joins it")
         position = (meeting.items.aggregate(p=Max("position"))["p"] or 0) + 1
         item = AgendaItem.objects.create(meeting=meeting, position=position, kind=ItemKind.REPORT,
-                                         title=report.title, report=report)
+                                         title=report.title, report=report, late_reason=late)
         report.status = ReportStatus.ON_AGENDA
         report.save(update_fields=["status", "updated_at"])
         audit_record(board=meeting.board_id, actor=by, action="agenda.add", plan_change=report.plan_change,
                      from_state=ReportStatus.SUBMITTED, to_state=report.status,
-                     message=f"Added “{report.title}” to the agenda of {meeting.title} as item {position}.")
+                     message=f"Added “{report.title}” to the agenda of {meeting.title} as item {position}."
+                             + (f" Added late: {late}" if late else ""),
+                     data={"late_reason": late} if late else None)
         if meeting.status == MeetingStatus.PUBLISHED:
             _publish_report(meeting, report, by)
             pack_request(meeting=meeting)
@@ -110,9 +136,12 @@ def agenda_remove(*, item: AgendaItem, by) -> None:
         _require_clerk(by, meeting.board_id)
         if meeting.status != MeetingStatus.DRAFT:
             raise RuleViolation("Items cannot be removed from a published agenda.")
-        item = AgendaItem.objects.select_related("report").get(pk=item.pk)
+        item = AgendaItem.objects.select_related("report__plan_change").get(pk=item.pk)
         if item.report_id:
             Report.objects.filter(pk=item.report_id).update(status=ReportStatus.SUBMITTED)
+            audit_record(board=meeting.board_id, actor=by, action="agenda.remove", plan_change=item.report.plan_change,
+                         from_state=ReportStatus.ON_AGENDA, to_state=ReportStatus.SUBMITTED,
+                         message=f"Took “{item.report.title}” off the agenda of {meeting.title}.")
         item.delete()
         for position, it in enumerate(meeting.items.order_by("position", "pk"), 1):
             AgendaItem.objects.filter(pk=it.pk).update(position=position)
@@ -145,10 +174,11 @@ def _publish_report(meeting: Meeting, report: Report, by) -> None:
                  message=f"Published report {report.number} with the agenda of {meeting.title}.")
 
 
-def meeting_publish(*, meeting: Meeting, by) -> Meeting:
+def meeting_publish(*, meeting: Meeting, by, late_reason: str = "") -> Meeting:
     """Publish the agenda: every report passes the gate, gets its number, its signed
     assessment or screening record joins the public register, and the agenda pack is
-    built in the background."""
+    built in the background. Later than the committee's publication period, the agenda
+    is published only with the reason, kept on the meeting and shown with it."""
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         _require_clerk(by, meeting.board_id)
@@ -156,29 +186,51 @@ def meeting_publish(*, meeting: Meeting, by) -> Meeting:
             raise RuleViolation("The agenda has already been published.")
         if not meeting.items.filter(kind=ItemKind.REPORT).exists():
             raise RuleViolation("Add at least one report before publishing the agenda.")
-        blocked = meeting_gate(meeting)
-        if blocked:
-            raise RuleViolation({f"item-{pk}": [reason] for pk, reason in blocked.items()})
+        errors = {f"item-{pk}": [reason] for pk, reason in meeting_gate(meeting).items()}
+        try:
+            late = _late(meeting, late_reason, what="it is published")
+        except RuleViolation as violation:
+            errors.update(violation.errors)
+        if errors:
+            raise RuleViolation(errors)
         for item in meeting.items.filter(kind=ItemKind.REPORT).select_related("report__committee", "report__plan_change"):
             _publish_report(meeting, item.report, by)
         meeting.status = MeetingStatus.PUBLISHED
         meeting.published_at = timezone.now()
         meeting.published_by = by
+        meeting.late_reason = late
         meeting.save()
+        message = f"Published the agenda of {meeting.title}."
+        if late:
+            message += (f" Published late, {meeting.published_when} "
+                        f"(due by {meeting.agenda_publication_date:%-d %B %Y}): {late}")
         audit_record(board=meeting.board_id, actor=by, action="meeting.publish", from_state=MeetingStatus.DRAFT,
-                     to_state=meeting.status, message=f"Published the agenda of {meeting.title}.")
+                     to_state=meeting.status, message=message,
+                     data={"late_reason": late, "due": meeting.agenda_publication_date.isoformat()} if late else None)
         pack_request(meeting=meeting)
     return meeting
 
 
-def item_decide(*, item: AgendaItem, by, decision: str, text: str = "") -> AgendaItem:
-    """Record the board's decision on an item. "Agreed as amended" reopens the plan
-    change's assessment as a new version that supersedes it when signed off."""
+@dataclass(frozen=True)
+class DecisionRecorded:
+    item: AgendaItem
+    new_version: Assessment | None  # the version "agreed as amended" opened, if it opened one
+
+
+def item_decide(*, item: AgendaItem, by, decision: str, text: str = "") -> DecisionRecorded:
+    """Record the board's decision on an item, once the meeting has started. "Agreed as
+    amended" reopens the plan change's assessment as a new version, for its lead officer,
+    that supersedes it when signed off."""
     with transaction.atomic():
         meeting = _locked_meeting(item.meeting)
         _require_clerk(by, meeting.board_id)
         if meeting.status == MeetingStatus.DRAFT:
             raise RuleViolation("Publish the agenda before recording decisions.")
+        if not meeting.has_started:
+            starts = meeting.starts_at
+            raise RuleViolation({"decision": [
+                f"The meeting starts on {starts:%A %-d %B %Y} at {starts:%H:%M}: record its decisions once it has "
+                "started."]})
         if decision not in Decision.values:
             raise RuleViolation({"decision": ["Choose the decision."]})
         if decision in (Decision.AMENDED, Decision.REMITTED) and not clean_text(text):
@@ -192,22 +244,28 @@ def item_decide(*, item: AgendaItem, by, decision: str, text: str = "") -> Agend
         item.decided_at = timezone.now()
         item.save()
         plan_change = item.report.plan_change if item.report_id else None
+        report_status = item.report.status if item.report_id else ""
         if item.report_id:
             Report.objects.filter(pk=item.report_id).update(status=ReportStatus.DECIDED)
         audit_record(board=meeting.board_id, actor=by, action="agenda.decide", plan_change=plan_change,
+                     from_state=report_status, to_state=ReportStatus.DECIDED if item.report_id else "",
                      message=f"{meeting.title}, item {item.position}: {item.get_decision_display()}"
                              + (f": {item.decision_text}" if item.decision_text else ""))
+        new_version = None
         if decision == Decision.AMENDED and plan_change is not None:
             assessment = current_assessment(plan_change)
             if assessment is not None and assessment.state == "signed_off":
-                assessment_new_version(assessment=assessment, by=by, board_decision=True,
-                                       reason=f"{meeting.committee.name} agreed the proposal as amended on "
-                                              f"{meeting.date:%-d %B %Y}: {item.decision_text}")
+                new_version = assessment_new_version(
+                    assessment=assessment, by=by, board_decision=True,
+                    reason=f"{meeting.committee.name} agreed the proposal as amended on {meeting.date:%-d %B %Y}: "
+                           f"{item.decision_text}")
         undecided = meeting.items.filter(kind=ItemKind.REPORT, decision="").exists()
         if not undecided:
             meeting.status = MeetingStatus.HELD
             meeting.save(update_fields=["status"])
-    return item
+            audit_record(board=meeting.board_id, actor=by, action="meeting.held", from_state=MeetingStatus.PUBLISHED,
+                         to_state=meeting.status, message=f"Recorded every decision of {meeting.title}.")
+    return DecisionRecorded(item, new_version)
 
 
 def pack_rebuild(*, meeting: Meeting, by) -> AgendaPack:

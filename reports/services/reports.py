@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from assessments import rules
 from assessments.exceptions import NotAllowed, RuleViolation
-from assessments.models import PlanChange, Role
+from assessments.models import Outcome, PlanChange, Role
 from assessments.selectors import current_assessment, current_screening, signed_off_assessment
 from assessments.services import audit_record
 from assessments.text import clean_text
@@ -23,6 +23,8 @@ from ..models import (
     ReportStatus,
     ReportWording,
 )
+
+ASKS_AGREEMENT = "asks_agreement"  # the screening question "Does the report ask the IJB to agree something?"
 
 REPORT_FIELDS = ("title", "report_by", "decision_sought", "purpose", "recommendations", "financial_implications",
                  "main_text", "risk_assessment", "consultations", "direction_to", "background_papers")
@@ -159,22 +161,46 @@ def policy_implications(report: Report, appendix: str = "Appendix 1") -> str:
     return template.replace("{appendix}", appendix)
 
 
+def asks_agreement(plan_change: PlanChange) -> str:
+    """Why the plan change's own record says a report on it asks the board to agree
+    something ("" when it does not), whatever the report says of itself: a full IIA was
+    opened, or its screening's outcome (or, before review, its proposed outcome) is a full
+    IIA, or the officer answered that it asks the board to agree something."""
+    if current_assessment(plan_change) is not None:
+        return "its screening requires a full Integrated Impact Assessment"
+    screening = current_screening(plan_change)
+    if screening is None:
+        return ""
+    if screening.outcome == Outcome.FULL_IIA or (not screening.outcome and screening.proposed_outcome == Outcome.FULL_IIA):
+        return "its screening requires a full Integrated Impact Assessment"
+    if ((screening.answers or {}).get(ASKS_AGREEMENT) or {}).get("answer") == "yes":
+        return "its screening says it asks the board to agree something"
+    return ""
+
+
 def agenda_gate(report: Report) -> str:
     """Why the report cannot join a published agenda ("" when it can). A report that asks
     the board to agree something needs a signed-off assessment, or a screening record
-    that screened it out and was approved by an equality lead."""
+    that screened it out and was approved by an equality lead. A report "for noting"
+    needs the same when its plan change's screening says it asks for agreement or
+    requires a full IIA (``asks_agreement``): the report's own label is no way round."""
+    noting = ""
     if report.decision_sought != DecisionSought.AGREE:
-        return ""
+        why = asks_agreement(report.plan_change)
+        if not why:
+            return ""
+        noting = f"It is marked for noting, but {why}. "
     assessment = current_assessment(report.plan_change)
     if assessment is not None:
         if assessment.state == "signed_off":
             return ""
-        return f"Its Integrated Impact Assessment is “{assessment.get_state_display()}”, not signed off."
+        return f"{noting}Its Integrated Impact Assessment is “{assessment.get_state_display()}”, not signed off."
     screening = current_screening(report.plan_change)
     if screening is not None and screening.state == "screened_out":
         return ""
     state = screening.get_state_display() if screening else "not started"
-    return f"Its screening is “{state}”: neither a signed-off assessment nor an approved screening-out record."
+    return (f"{noting}Its screening is “{state}”: neither a signed-off assessment nor an approved "
+            "screening-out record.")
 
 
 def report_number_allocate(*, report: Report, year: int) -> Report:

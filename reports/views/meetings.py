@@ -16,7 +16,7 @@ from assessments.models import Role
 from assessments.text import whole_number
 
 from .. import selectors, services
-from ..forms import AddReportForm, DecisionForm, MeetingForm
+from ..forms import AddReportForm, DecisionForm, MeetingForm, PublishForm
 from ..models import AgendaItem, AgendaPack, ItemKind, Meeting, MeetingStatus
 
 
@@ -70,18 +70,22 @@ def meeting_new(request):
     return render(request, "reports/meeting_form.html", {"form": form})
 
 
-def _page(request, meeting, *, add_form=None, decision_forms=None, errors=(), status=200):
+def _page(request, meeting, *, add_form=None, publish_form=None, decision_forms=None, errors=(), status=200):
     is_clerk = rules.has_role(request.user, meeting.board_id, Role.CLERK)
     items = list(meeting.items.select_related("report__plan_change", "report__committee").order_by("position", "pk"))
     if add_form is None and is_clerk and meeting.status != MeetingStatus.HELD:
         add_form = AddReportForm(meeting=meeting)
+    if publish_form is None and is_clerk and meeting.status == MeetingStatus.DRAFT:
+        publish_form = PublishForm(meeting=meeting)
+    # decisions are recorded once the meeting has started; a refused form comes back with its errors
     forms = {item.pk: DecisionForm(prefix=f"d{item.pk}") for item in items
-             if item.kind == ItemKind.REPORT and not item.decision}
+             if item.kind == ItemKind.REPORT and not item.decision} if meeting.has_started else {}
     forms.update(decision_forms or {})
     pack = AgendaPack.objects.filter(meeting=meeting).defer("pdf").first()
     return render(request, "reports/meeting_detail.html", {
         "meeting": meeting, "items": items, "gate": services.meeting_gate(meeting), "is_clerk": is_clerk,
-        "add_form": add_form if is_clerk else None, "extra_errors": list(errors), "pack": pack,
+        "add_form": add_form if is_clerk else None, "publish_form": publish_form if is_clerk else None,
+        "extra_errors": list(errors), "pack": pack,
         "building": pack is not None and pack.status in ("pending", "building"),
         "decision_forms": forms if is_clerk else {},
     }, status=status)
@@ -102,13 +106,21 @@ def meeting_detail(request, pk):
             if not add_form.is_valid():
                 return _page(request, meeting, add_form=add_form)
             try:
-                services.agenda_add_report(meeting=meeting, report=add_form.cleaned_data["report"], by=request.user)
+                services.agenda_add_report(meeting=meeting, report=add_form.cleaned_data["report"], by=request.user,
+                                           late_reason=add_form.cleaned_data["late_reason"])
             except RuleViolation as violation:
                 apply_errors(add_form, violation)
                 return _page(request, meeting, add_form=add_form)
             messages.success(request, "Report added to the agenda.")
         elif action == "publish":
-            meeting = services.meeting_publish(meeting=meeting, by=request.user)
+            publish_form = PublishForm(request.POST, meeting=meeting)
+            try:
+                if not publish_form.is_valid():
+                    raise RuleViolation(publish_form.errors)
+                meeting = services.meeting_publish(meeting=meeting, by=request.user,
+                                                   late_reason=publish_form.cleaned_data["late_reason"])
+            except RuleViolation as violation:
+                return _publish_refused(request, meeting, publish_form, violation)
             pack = AgendaPack.objects.filter(meeting=meeting).defer("pdf").first()
             ready = pack is not None and pack.is_ready
             messages.success(request, "Agenda published. " + (
@@ -136,6 +148,21 @@ def meeting_detail(request, pk):
     return redirect("meeting_detail", pk=meeting.pk)
 
 
+def _publish_refused(request, meeting, publish_form, violation):
+    """The page again: each report the gate holds back named at its item, the late
+    reason's message beside its field, both in the error summary."""
+    errors = []
+    for key, problems in violation.errors.items():
+        for problem in problems:
+            if key == "late_reason":
+                if problem not in publish_form.errors.get("late_reason", []):
+                    publish_form.add_error("late_reason", problem)
+                errors.append((publish_form["late_reason"].auto_id, problem))
+            else:
+                errors.append((key if key.startswith("item-") else "", problem))
+    return _page(request, meeting, publish_form=publish_form, errors=errors)
+
+
 @login_required
 @_guard
 @require_POST
@@ -147,18 +174,29 @@ def item_decide(request, pk):
     form = DecisionForm(request.POST, prefix=f"d{item.pk}")
     if form.is_valid():
         try:
-            services.item_decide(item=item, by=request.user, decision=form.cleaned_data["decision"],
-                                 text=form.cleaned_data["text"])
+            recorded = services.item_decide(item=item, by=request.user, decision=form.cleaned_data["decision"],
+                                            text=form.cleaned_data["text"])
         except RuleViolation as violation:
             apply_errors(form, violation)
         else:
-            messages.success(request, f"Decision recorded for item {item.position}.")
+            messages.success(request, f"Decision recorded for item {item.position}." + _reopened(recorded.new_version))
             return redirect(reverse("meeting_detail", args=[item.meeting_id]) + "#decisions")
     errors = [(f"d{item.pk}-{name}" if name != "__all__" else "", f"Item {item.position}: {message}")
               for name, problems in form.errors.items() for message in problems]
     errors = [(f"id_{anchor}" + ("_0" if anchor.endswith("decision") else "") if anchor else "", message)
               for anchor, message in errors]
     return _page(request, item.meeting, decision_forms={item.pk: form}, errors=errors, status=200)
+
+
+def _reopened(version) -> str:
+    """What the clerk is told when "agreed as amended" opened a new version of the assessment."""
+    if version is None:
+        return ""
+    author = version.author
+    name = author.get_full_name() or author.get_username()
+    told = "has been told by email" if author.email else "has no email address here, so tell them yourself"
+    return (f" Version {version.version} of the IIA of {version.plan_change.reference} is open for {name}, "
+            f"its author, who {told}; its tasks are in their inbox.")
 
 
 @login_required

@@ -51,6 +51,10 @@ def test_clerk_builds_and_publishes_an_agenda(live_server, page):
     pack = AgendaPack.objects.get(meeting=meeting)
     assert pack.status == "ready" and pack.item_pages[str(item.pk)] >= 3
 
+    # the meeting takes place: decisions are recorded once it has started
+    page.get_by_text("Record its decisions here once it has started").wait_for()
+    Meeting.objects.filter(pk=meeting.pk).update(date=datetime.date.today() - datetime.timedelta(days=1))
+    page.reload()
     page.locator(f"input[name='d{item.pk}-decision'][value='agreed']").check()
     page.locator("button", has_text="Record the decision on item 4").click()
     page.get_by_text("Decision recorded for item 4").wait_for()

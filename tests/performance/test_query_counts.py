@@ -239,7 +239,8 @@ class CountingWorld(World):
                 direction_to="none")
             if target == signed.plan_change:
                 report_services.report_submit(report=report, by=officer)
-                committed(report_services.agenda_add_report, meeting=self.meeting, report=report, by=clerk)
+                committed(report_services.agenda_add_report, meeting=self.meeting, report=report, by=clerk,
+                          late_reason=f"Grown late {round_}.")
         report_services.report_create(
             plan_change=self.submitted, by=officer, committee=committee, title=f"Grown draft report {round_}",
             report_by="Chief Officer", decision_sought="agree", purpose="P", recommendations="R",

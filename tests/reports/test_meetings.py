@@ -51,6 +51,13 @@ def meeting(cast, date=None, kind="ijb") -> Meeting:
                                    venue="Council Chamber")
 
 
+def took_place(m: Meeting) -> Meeting:
+    """Time passes: the meeting (its agenda published on time) was held yesterday."""
+    Meeting.objects.filter(pk=m.pk).update(date=datetime.date.today() - datetime.timedelta(days=1))
+    m.refresh_from_db()
+    return m
+
+
 def test_a_meeting_starts_with_its_standing_items(cast):
     m = meeting(cast)
     assert [i.title for i in m.items.order_by("position")] == [
@@ -82,8 +89,11 @@ def test_the_agenda_gate(cast, committed):
     for report in (blocked, noting, cleared, screened):
         services.agenda_add_report(meeting=m, report=report, by=cast.clerk)  # a draft agenda takes anything
     gate = services.meeting_gate(m)
-    assert list(gate) == [m.items.get(report=blocked).pk] and "not signed off" in gate[m.items.get(report=blocked).pk]
+    # a report "for noting" on a plan change whose screening requires a full IIA is held back too
+    assert list(gate) == [m.items.get(report=blocked).pk, m.items.get(report=noting).pk]
+    assert "not signed off" in gate[m.items.get(report=blocked).pk]
     assert gate[m.items.get(report=blocked).pk].startswith(f"Item 5, “{blocked.title}”")
+    services.agenda_remove(item=m.items.get(report=noting), by=cast.clerk)
     with pytest.raises(RuleViolation):  # one report per plan change on an agenda
         services.agenda_add_report(meeting=m, report=report_for(cast, blocked_change, decision_sought="note"), by=cast.clerk)
     with pytest.raises(RuleViolation) as error:
@@ -165,12 +175,13 @@ def test_directions_are_recorded_and_checked(cast):
 
 def test_an_amended_decision_reopens_the_assessment_as_a_new_version(cast, committed):
     signed = committed(signed_off, cast)
-    m = meeting(cast, date=datetime.date.today())
+    m = meeting(cast)
     report = report_for(cast, signed.plan_change)
     item = services.agenda_add_report(meeting=m, report=report, by=cast.clerk)
     with pytest.raises(RuleViolation):
         services.item_decide(item=item, by=cast.clerk, decision="agreed")  # not yet published
     committed(services.meeting_publish, meeting=m, by=cast.clerk)
+    took_place(m)
     with pytest.raises(RuleViolation):
         services.item_decide(item=item, by=cast.clerk, decision="amended", text="")
     services.item_decide(item=item, by=cast.clerk, decision="amended", text="Phase the reduction over two years.")
@@ -313,13 +324,14 @@ def test_published_text_and_links_stay_as_published(cast, committed):
     """After an "amended" decision reopens the assessment, the published report still
     says what it said, and the register links each document to the reports it went with."""
     signed = committed(signed_off, cast)
-    m = meeting(cast, date=datetime.date.today())
+    m = meeting(cast)
     report = report_for(cast, signed.plan_change)
     item = services.agenda_add_report(meeting=m, report=report, by=cast.clerk)
     committed(services.meeting_publish, meeting=m, by=cast.clerk)
     report.refresh_from_db()
     published_text = report.published_policy_implications
     assert "Appendix 1" in published_text
+    took_place(m)
     services.item_decide(item=item, by=cast.clerk, decision="amended", text="Phase it.")
     report.refresh_from_db()
     assert services.policy_implications(report) == published_text
@@ -344,7 +356,7 @@ def test_pages_that_show_a_signed_document_never_read_its_bytes(cast, committed)
     from django.test.utils import CaptureQueriesContext
 
     signed = committed(signed_off, cast)
-    m = meeting(cast, date=datetime.date.today())
+    m = meeting(cast)
     report = report_for(cast, signed.plan_change)
     services.agenda_add_report(meeting=m, report=report, by=cast.clerk)
     committed(services.meeting_publish, meeting=m, by=cast.clerk)
@@ -381,7 +393,7 @@ def test_clerk_mistakes_are_reported_where_they_happen(cast, committed):
     response = clerk.post("/meetings/new/", {"committee": committee().pk, "date": "0001-01-01", "time": "10:00",
                                             "remote": "on"})
     assert response.status_code == 200 and "within a year before" in response.content.decode()
-    m = meeting(cast, date=datetime.date.today())
+    m = meeting(cast)
     response = clerk.post(f"/meetings/{m.pk}/", {"action": "publish"})
     assert "Add at least one report" in response.content.decode()
     with pytest.raises(RuleViolation):
@@ -389,6 +401,7 @@ def test_clerk_mistakes_are_reported_where_they_happen(cast, committed):
     signed = committed(signed_off, cast)
     item = services.agenda_add_report(meeting=m, report=report_for(cast, signed.plan_change), by=cast.clerk)
     committed(services.meeting_publish, meeting=m, by=cast.clerk)
+    took_place(m)
     response = clerk.post(f"/agenda-items/{item.pk}/decision/", {f"d{item.pk}-decision": "remitted",
                                                                  f"d{item.pk}-text": ""})
     page = response.content.decode()

@@ -59,8 +59,8 @@ class World:
         f.approve(dundee, approved)
         self.signed = committed(signed_off, dundee)
         committee = Committee.objects.get(board__slug="dundee", kind="ijb")
-        self.meeting = report_services.meeting_create(
-            committee=committee, by=dundee.clerk, date=datetime.date.today(), venue="Chamber"
+        self.meeting = report_services.meeting_create(  # held yesterday: its decisions can be recorded
+            committee=committee, by=dundee.clerk, date=datetime.date.today() - datetime.timedelta(days=1), venue="Chamber"
         )
         published = report_services.report_create(
             plan_change=self.signed.plan_change,
@@ -75,7 +75,8 @@ class World:
         )
         report_services.report_submit(report=published, by=dundee.officer)
         report_services.agenda_add_report(meeting=self.meeting, report=published, by=dundee.clerk)
-        committed(report_services.meeting_publish, meeting=self.meeting, by=dundee.clerk)
+        committed(report_services.meeting_publish, meeting=self.meeting, by=dundee.clerk,
+                  late_reason="Published after the meeting, for the tests.")
         self.published_report = Report.objects.get(pk=published.pk)
         self.draft_report = report_services.report_create(
             plan_change=self.submitted,

@@ -253,4 +253,5 @@ def test_a_new_version_tells_its_author_only_when_someone_else_opened_it(committ
               board_decision=True)
     (message,) = mail.outbox
     assert message.to == [cast.officer.email]  # the lead officer, author of the new version
-    assert message.subject.endswith("tasks assigned to you: Second change")
+    assert message.subject == "IIA version 2 open for you: Second change"
+    assert "Agreed as amended." in message.body and "Your tasks on it:" in message.body

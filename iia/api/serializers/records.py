@@ -154,8 +154,8 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AgendaItem
-        fields = ["id", "position", "kind", "title", "report", "report_number", "decision", "decision_text",
-                  "decided_at"]
+        fields = ["id", "position", "kind", "title", "report", "report_number", "late_reason", "decision",
+                  "decision_text", "decided_at"]
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -168,7 +168,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Meeting
         fields = ["id", "title", "board", "committee", "date", "time", "venue", "remote", "status", "published_at",
-                  "items"]
+                  "late_reason", "items"]
 
 
 class ReportSerializer(serializers.ModelSerializer):

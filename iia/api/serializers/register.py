@@ -59,7 +59,7 @@ class PublicAgendaItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AgendaItem
-        fields = ["position", "kind", "title", "report_number", "decision", "decision_text"]
+        fields = ["position", "kind", "title", "report_number", "late_reason", "decision", "decision_text"]
 
 
 class PublicMeetingSerializer(serializers.ModelSerializer):
@@ -70,4 +70,5 @@ class PublicMeetingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Meeting
-        fields = ["id", "title", "committee", "date", "time", "venue", "remote", "status", "published_at", "items"]
+        fields = ["id", "title", "committee", "date", "time", "venue", "remote", "status", "published_at",
+                  "late_reason", "items"]
