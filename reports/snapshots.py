@@ -135,6 +135,7 @@ def assessment_snapshot(assessment: Assessment) -> dict:
             "by": person(a.signed_off_by),
             "role": a.signed_off_role,
             "date": day(a.signed_off_at),
+            "comments": a.sign_off_comments,
             "declaration": a.sign_off_declaration or a.template.sign_off_declaration,
         },
     }
@@ -222,6 +223,8 @@ def sign_off_facts(snap: dict) -> list[tuple[str, str]]:
         ("Senior officer sign-off", sign_off["by"] or "Not yet signed off"),
         ("Role", sign_off["role"]),
         ("Date", sign_off["date"]),
+        # only when given: a document without them reads as documents always have
+        *([("Comments", sign_off["comments"])] if sign_off.get("comments") else []),
         ("Declaration", sign_off["declaration"]),
     ]
 
