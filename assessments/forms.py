@@ -305,7 +305,8 @@ class ReviewForm(NamedErrorsForm):
         choices=RiskLevel.choices, widget=forms.RadioSelect, required=False, help_text="Required to approve."
     )
     comments = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), required=False, help_text="Required to return."
+        widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        help_text="Required to return. When you approve, they are printed on the signed assessment.",
     )
     parts = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
