@@ -333,7 +333,8 @@ class ReviewForm(NamedErrorsForm):
         choices=RiskLevel.choices, widget=forms.RadioSelect, required=False, help_text="Required to approve."
     )
     comments = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), required=False, help_text="Required to return."
+        widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        help_text="Required to return. When you approve, they are printed on the signed assessment.",
     )
     parts = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
@@ -357,7 +358,8 @@ class SignOffForm(NamedErrorsForm):
     DECISIONS = [("sign_off", "Sign off"), ("return", "Return to the officer with comments")]
     decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect, label="Your decision")
     comments = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), required=False, help_text="Required to return."
+        widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        help_text="Required to return. When you sign off, they are printed on the signed assessment.",
     )
     parts = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,

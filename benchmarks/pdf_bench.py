@@ -59,8 +59,7 @@ def main() -> None:
 
     from django.template.loader import render_to_string
 
-    from assessments.models import Role
-    from assessments.selectors import assessment_summary, current_screening, job_title
+    from reports import snapshots
     from reports.models import SignedDocument
     from reports.pdf import signing
     from reports.pdf.assessment import AssessmentPdf
@@ -79,7 +78,7 @@ def main() -> None:
     loaded = load()
 
     def render() -> bytes:
-        # the data is read once (timed apart, as WeasyPrint gets its HTML ready-made)
+        # the data is read once (its snapshot taken) (timed apart, as WeasyPrint gets its HTML ready-made)
         buffer = io.BytesIO()
         loaded.render(buffer)
         return buffer.getvalue()
@@ -93,10 +92,10 @@ def main() -> None:
         return signing.sign(pdf, board_slug=a.plan_change.board.slug, reason="Signed off by bench",
                             location=a.plan_change.board.name, signer_name="Bench")
 
+    snap = loaded.snapshot
     html = render_to_string("reports/assessment_document.html", {
-        "document": document, "summary": assessment_summary(a), "a": a, "pc": a.plan_change,
-        "screening": current_screening(a.plan_change), "verify_url": verify_url,
-        "approver_title": job_title(a.approved_by, a.plan_change.board_id, Role.EQUALITY_LEAD),
+        "document": document, "snap": snap, "verify_url": verify_url,
+        "summary_facts": snapshots.summary_facts(snap), "sign_off_facts": snapshots.sign_off_facts(snap),
     })
     css = (ROOT / "iia" / "static" / "iia" / "iia.css").as_uri()
     html = html.replace('href="/static/iia/iia.css"', f'href="{css}"')

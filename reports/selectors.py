@@ -14,9 +14,10 @@ from assessments.selectors import plan_change_status
 from .models import AgendaItem, Meeting, MeetingStatus, Publication, Report, ReportStatus, SignedDocument
 from .services.reports import agenda_gate
 
-# A signed document's bytes (the PDF, ~100 KB, and its certificate): pages that list or
-# describe documents leave them out; they only go out with the PDF itself.
-DOCUMENT_BYTES = ("pdf", "certificate")
+# A signed document's bytes (the PDF, ~100 KB, its certificate, and the snapshot the PDF was
+# rendered from): pages that list or describe documents leave them out; they only go out
+# with the PDF itself or its HTML version.
+DOCUMENT_BYTES = ("pdf", "certificate", "snapshot")
 
 
 def reports_for(user) -> QuerySet[Report]:

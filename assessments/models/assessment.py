@@ -50,8 +50,10 @@ class Assessment(ConcurrentTransitionMixin, models.Model):
     plan_change = models.ForeignKey(PlanChange, on_delete=models.PROTECT, related_name="assessments")
     version = models.PositiveIntegerField(default=1)
     template = models.ForeignKey(Template, on_delete=models.PROTECT, related_name="assessments")
-    supersedes = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    # a version a withdrawn new version named may be named again by the next (one at a time:
+    # see the constraint below)
+    supersedes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="successors"
     )
     state = FSMField(default=AssessmentState.IN_PROGRESS, choices=AssessmentState.choices, protected=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -75,6 +77,7 @@ class Assessment(ConcurrentTransitionMixin, models.Model):
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
     signed_off_role = models.CharField(max_length=120, blank=True)
+    sign_off_comments = models.TextField(blank=True, help_text="The senior officer's comments on signing off.")
     sign_off_declaration = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -87,6 +90,11 @@ class Assessment(ConcurrentTransitionMixin, models.Model):
                 fields=["plan_change"],
                 condition=models.Q(state__in=[s.value for s in OPEN_STATES]),
                 name="one_open_assessment_per_plan_change",
+            ),
+            models.UniqueConstraint(
+                fields=["supersedes"],
+                condition=~models.Q(state=AssessmentState.WITHDRAWN),
+                name="one_successor_not_withdrawn",
             ),
             # Behind the service rule: the database itself refuses self-approval.
             models.CheckConstraint(

@@ -356,8 +356,9 @@ def assessment_approve(*, assessment: Assessment, by, risk_level: str, comments:
         assessment.approved_by = by
         assessment.approved_at = timezone.now()
         assessment.save()
+        said = f" Comments: {assessment.approval_comments}" if assessment.approval_comments else ""
         _audit(assessment, by, "assessment.approve",
-               f"Approved; risk level {assessment.get_risk_level_display().lower()}.", from_state=from_state)
+               f"Approved; risk level {assessment.get_risk_level_display().lower()}.{said}", from_state=from_state)
     return assessment
 
 
@@ -391,9 +392,10 @@ def assessment_return(*, assessment: Assessment, by, comments: str, parts: list[
     return assessment
 
 
-def assessment_sign_off(*, assessment: Assessment, by) -> Assessment:
-    """A senior officer who took no part in it signs the assessment off; it is then locked.
-    A version that supersedes an earlier one retires that one now."""
+def assessment_sign_off(*, assessment: Assessment, by, comments: str = "") -> Assessment:
+    """A senior officer who took no part in it signs the assessment off, with any comments
+    (kept on the assessment, in its history and on the signed document); it is then
+    locked. A version that supersedes an earlier one retires that one now."""
     with transaction.atomic():
         assessment = _locked(assessment)
         if not rules.can_sign_off(by, assessment):
@@ -405,8 +407,10 @@ def assessment_sign_off(*, assessment: Assessment, by) -> Assessment:
         assessment.signed_off_at = timezone.now()
         assessment.signed_off_role = membership.job_title if membership and membership.job_title else "Senior officer"
         assessment.sign_off_declaration = assessment.template.sign_off_declaration
+        assessment.sign_off_comments = clean_text(comments)
         assessment.save()
-        _audit(assessment, by, "assessment.sign_off", f"Signed off as {assessment.signed_off_role}.",
+        said = f" Comments: {assessment.sign_off_comments}" if assessment.sign_off_comments else ""
+        _audit(assessment, by, "assessment.sign_off", f"Signed off as {assessment.signed_off_role}.{said}",
                from_state=from_state)
         if assessment.supersedes_id:
             previous = _locked(assessment.supersedes)

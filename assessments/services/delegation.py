@@ -75,7 +75,8 @@ def delegation_create(
         audit_record(
             board=board, actor=delegator, action="delegation.create",
             message=(f"Delegated {Role(role).label.lower()} tasks to {actor_name(delegate)} from "
-                     f"{long_date(starts_on)} to {long_date(ends_on)}."),
+                     f"{long_date(starts_on)} to {long_date(ends_on)}."
+                     + (f" Reason: {delegation.reason}" if delegation.reason else "")),
             data={"delegation": delegation.pk, "delegate": delegate.pk, "role": role,
                   "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()},
         )

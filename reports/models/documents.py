@@ -32,7 +32,13 @@ class ImmutableDocument(Exception):
 class SignedDocument(models.Model):
     """The signed PDF of a signed-off assessment or of a screened-out plan change's
     screening record. Its bytes are written once, with their SHA-256 and size; a
-    download returns exactly those bytes, and they are never re-rendered."""
+    download returns exactly those bytes, and they are never re-rendered.
+
+    ``snapshot`` is what the PDF was rendered from (``reports.snapshots``), stored with it
+    as canonical JSON, with its SHA-256 (also written into the signed PDF's keywords); the
+    accessible HTML version is rendered from it alone. A document signed before snapshots
+    were kept has none until ``manage.py rebuild_document_snapshots`` rebuilds one that
+    renders to the signed PDF's very text (``snapshot_rebuilt_at`` then says when)."""
 
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="documents")
@@ -56,6 +62,12 @@ class SignedDocument(models.Model):
     pages = models.PositiveIntegerField(null=True, blank=True)
     certificate = models.BinaryField(null=True, blank=True, editable=False, help_text="DER of the signing certificate.")
     published_at = models.DateTimeField(null=True, blank=True, help_text="When it joined the public register.")
+    snapshot = models.TextField(blank=True, editable=False,
+                                help_text="What the PDF was rendered from, as canonical JSON (reports.snapshots).")
+    snapshot_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    snapshot_rebuilt_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="Set when the snapshot was rebuilt after signing (a document signed before snapshots were kept).")
 
     class Meta:
         ordering = ["-requested_at"]
@@ -81,7 +93,10 @@ class SignedDocument(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            stored = SignedDocument.objects.filter(pk=self.pk, sha256__isnull=False).values_list("sha256", flat=True)
+            stored = SignedDocument.objects.filter(pk=self.pk, sha256__isnull=False).values_list(
+                "sha256", "snapshot_sha256").first()
             if stored and stored[0] != self.sha256:
                 raise ImmutableDocument("A signed document's bytes are written once.")
+            if stored and stored[1] and stored[1] != self.snapshot_sha256:
+                raise ImmutableDocument("A signed document's snapshot is written once.")
         super().save(*args, **kwargs)

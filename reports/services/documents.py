@@ -8,6 +8,7 @@ sign-off itself is never undone by it.
 
 import hashlib
 import io
+import json
 import logging
 import re
 import traceback
@@ -21,6 +22,7 @@ from django.utils import timezone
 from assessments.models import Assessment, Role, Screening
 from assessments.selectors import job_title
 
+from .. import snapshots
 from ..models import DocumentKind, DocumentStatus, SignedDocument
 from ..pdf import probe, signing
 from ..pdf.assessment import AssessmentPdf
@@ -65,17 +67,25 @@ def public_urls(code: str) -> tuple[str, str]:
     return base + reverse("document_html", args=[code]), base + reverse("verify")
 
 
-def render(document: SignedDocument, *, draft: bool = False) -> tuple[bytes, int]:
-    """The unsigned PDF of the document's record."""
+def _renderer(document: SignedDocument, snapshot: dict, *, snapshot_sha256: str = "", draft: bool = False):
     html_url, verify_url = public_urls(document.verification_code)
+    kind = AssessmentPdf if document.kind == DocumentKind.ASSESSMENT else ScreeningRecordPdf
+    return kind(snapshot, verification_code=document.verification_code, html_url=html_url, verify_url=verify_url,
+                draft=draft, snapshot_sha256=snapshot_sha256)
+
+
+def render(document: SignedDocument, *, draft: bool = False) -> tuple[bytes, int]:
+    """The unsigned PDF of the document: from its stored snapshot once it has one (the
+    same content as the signed PDF), otherwise from a snapshot of its record taken now."""
+    if document.snapshot:
+        return _render(document, json.loads(document.snapshot), snapshot_sha256=document.snapshot_sha256, draft=draft)
+    return _render(document, snapshots.snapshot_of(document.assessment or document.screening), draft=draft)
+
+
+def _render(document: SignedDocument, snapshot: dict, *, snapshot_sha256: str = "",
+            draft: bool = False) -> tuple[bytes, int]:
     buffer = io.BytesIO()
-    if document.kind == DocumentKind.ASSESSMENT:
-        renderer = AssessmentPdf(document.assessment, verification_code=document.verification_code,
-                                 html_url=html_url, verify_url=verify_url, draft=draft)
-    else:
-        renderer = ScreeningRecordPdf(document.screening, verification_code=document.verification_code,
-                                      html_url=html_url, verify_url=verify_url, draft=draft)
-    pages = renderer.render(buffer)
+    pages = _renderer(document, snapshot, snapshot_sha256=snapshot_sha256, draft=draft).render(buffer)
     return buffer.getvalue(), pages
 
 
@@ -99,17 +109,21 @@ def document_issue(*, document_id: int) -> SignedDocument:
         return document
     try:
         name, role = _signatory(document)
-        pdf, pages = render(document)
+        # what the PDF shows, taken once: the HTML version is rendered from the same snapshot
+        snapshot = snapshots.snapshot_of(document.assessment or document.screening)
+        content = snapshots.canonical(snapshot)
+        content_sha256 = snapshots.digest(content)
+        pdf, pages = _render(document, snapshot, snapshot_sha256=content_sha256)
         what = "assessment" if document.kind == DocumentKind.ASSESSMENT else "screening record"
         signed = signing.sign(
             pdf, board_slug=document.board.slug, reason=f"{what.capitalize()} signed off by {name}, {role}",
             location=document.board.name, signer_name=name,
         )
-        digest = hashlib.sha256(signed).hexdigest()
         stored = SignedDocument.objects.filter(pk=document.pk, sha256__isnull=True).update(
-            pdf=signed, sha256=digest, size=len(signed), pages=pages, status=DocumentStatus.READY,
-            signed_at=timezone.now(), signer_name=name, signer_role=role, last_error="",
+            pdf=signed, sha256=hashlib.sha256(signed).hexdigest(), size=len(signed), pages=pages,
+            status=DocumentStatus.READY, signed_at=timezone.now(), signer_name=name, signer_role=role, last_error="",
             certificate=signing.certificate_der(document.board.slug), attempts=document.attempts + 1,
+            snapshot=content, snapshot_sha256=content_sha256,
         )
         if not stored:
             logger.info("document %s was stored by another worker", document.pk)
@@ -124,6 +138,65 @@ def document_issue(*, document_id: int) -> SignedDocument:
     return document
 
 
+class AlteredSnapshot(Exception):
+    """A stored snapshot that fails its check: it is not what the document was signed with."""
+
+
+def document_snapshot(document: SignedDocument) -> dict | None:
+    """What the document's HTML version shows: its stored snapshot, checked (None when it
+    has none). The snapshot must match its stored SHA-256 and, when it was taken at signing,
+    the signed PDF must carry that SHA-256 in its keywords (the signature covers them);
+    otherwise ``AlteredSnapshot``: altered data is never shown."""
+    if not document.snapshot:
+        return None
+    if snapshots.digest(document.snapshot) != document.snapshot_sha256:
+        raise AlteredSnapshot(f"The snapshot of {document.verification_code} does not match its SHA-256.")
+    if document.snapshot_rebuilt_at is None and f"content SHA-256 {document.snapshot_sha256}".encode() not in bytes(
+            document.pdf or b""):
+        raise AlteredSnapshot(f"The signed PDF of {document.verification_code} does not carry its snapshot's SHA-256.")
+    return json.loads(document.snapshot)
+
+
+def _page_texts(pdf: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def document_snapshot_rebuild(*, document: SignedDocument) -> bool:
+    """Give a document signed before snapshots were kept the snapshot its HTML version needs,
+    if that can be done honestly: a snapshot of its record is taken now and kept only when
+    the PDF rendered from it has exactly the signed PDF's text, page by page (so the form,
+    the record and the wording have not changed since it was signed). It is marked as
+    rebuilt (``snapshot_rebuilt_at``) and audited. False, and nothing stored, otherwise: the
+    HTML version then offers the signed PDF only."""
+    document = SignedDocument.objects.select_related(
+        "board", "assessment__plan_change__board", "assessment__template", "screening__plan_change__board",
+    ).get(pk=document.pk)
+    if not document.is_ready or document.snapshot:
+        return False
+    record = document.assessment or document.screening
+    snapshot = snapshots.snapshot_of(record)
+    rendered, _pages = _render(document, snapshot)
+    if _page_texts(rendered) != _page_texts(bytes(document.pdf)):
+        logger.warning("document %s: its record no longer renders to the signed PDF's text; no snapshot rebuilt",
+                       document.verification_code)
+        return False
+    content = snapshots.canonical(snapshot)
+    with transaction.atomic():
+        stored = SignedDocument.objects.filter(pk=document.pk, snapshot="").update(
+            snapshot=content, snapshot_sha256=snapshots.digest(content), snapshot_rebuilt_at=timezone.now())
+        if stored:
+            from assessments.services import audit_record
+
+            audit_record(board=document.board_id, actor=None, action="document.snapshot_rebuild",
+                         plan_change=record.plan_change, message=(
+                             f"Rebuilt the accessible HTML version of the signed {document.get_kind_display().lower()} "
+                             f"{document.verification_code} from the record; it renders to the signed PDF's text."),
+                         data={"document": document.pk, "snapshot_sha256": snapshots.digest(content)})
+    return bool(stored)
+
+
 def preview(record: Assessment | Screening) -> bytes:
     """A draft preview, watermarked DRAFT, of a record that is not yet signed off."""
     if isinstance(record, Assessment):
@@ -132,7 +205,7 @@ def preview(record: Assessment | Screening) -> bytes:
     else:
         document = SignedDocument(kind=DocumentKind.SCREENING_RECORD, screening=record, verification_code="DRAFT",
                                   board=record.plan_change.board)
-    return render(document, draft=True)[0]
+    return _render(document, snapshots.snapshot_of(record), draft=True)[0]
 
 
 @dataclass

@@ -1,5 +1,7 @@
 """Signed documents: download, accessible HTML twin, draft preview, public verification."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -10,11 +12,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessments import rules
 from assessments.models import Assessment, Role
-from assessments.selectors import assessment_summary, current_screening, job_title
 
-from .. import services
+from .. import services, snapshots
 from ..forms import VerifyForm
 from ..models import DocumentKind, SignedDocument
+
+logger = logging.getLogger("iia.documents")
 
 
 class SignInFirst(Exception):
@@ -68,20 +71,27 @@ def document_pdf(request, code):
 @_public_or_sign_in
 @require_safe
 def document_html(request, code):
-    """The accessible HTML version: the same content as the PDF."""
+    """The accessible HTML version, rendered from the snapshot stored with the signed PDF
+    (``services.document_snapshot``): the same content as the PDF, whatever has changed since."""
     document = _visible_document(request, code)
-    html_url, verify_url = services.public_urls(document.verification_code)
+    if not document.is_ready:
+        return render(request, "reports/document_unavailable.html", {"document": document, "reason": "pending"})
+    try:
+        snap = services.document_snapshot(document)
+    except services.AlteredSnapshot as error:
+        logger.error("document %s: %s", document.verification_code, error)
+        return render(request, "reports/document_unavailable.html", {"document": document, "reason": "altered"},
+                      status=500)
+    if snap is None:
+        return render(request, "reports/document_unavailable.html", {"document": document, "reason": "no_snapshot"})
+    _html_url, verify_url = services.public_urls(document.verification_code)
+    context = {"document": document, "snap": snap, "verify_url": verify_url}
     if document.kind == DocumentKind.ASSESSMENT:
-        a = document.assessment
         return render(request, "reports/assessment_document.html", {
-            "document": document, "summary": assessment_summary(a), "a": a, "pc": a.plan_change,
-            "screening": current_screening(a.plan_change), "verify_url": verify_url,
-            "approver_title": job_title(a.approved_by, a.plan_change.board_id, Role.EQUALITY_LEAD),
+            **context, "summary_facts": snapshots.summary_facts(snap), "sign_off_facts": snapshots.sign_off_facts(snap),
         })
-    s = document.screening
     return render(request, "reports/screening_document.html", {
-        "document": document, "s": s, "pc": s.plan_change, "verify_url": verify_url,
-        "reviewer_title": job_title(s.reviewed_by, s.plan_change.board_id, Role.EQUALITY_LEAD),
+        **context, "screening_facts": snapshots.screening_facts(snap),
     })
 
 

@@ -306,3 +306,19 @@ def test_the_queue_is_read_a_page_at_a_time_and_counted_exactly(cast, api, monke
     assert api(cast.lead).get("/api/tasks/queue/?page=0").status_code == 400
     for person in (cast.officer, cast.senior):
         assert api(person).get("/api/tasks/queue/").json() == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+def test_the_senior_officers_sign_off_comments_are_kept(cast, api):
+    plan_change = f.to_submitted(cast)
+    f.approve(cast, plan_change)
+    sign_off = active_task(plan_change, IIAFlow.sign_off)
+    assert _claim(api, cast.senior, sign_off).status_code == 200
+    response = api(cast.senior).post(f"/api/tasks/{sign_off.pk}/sign-off/",
+                                     {"decision": "sign_off", "comments": "Revisit once the pilot ends."}, format="json")
+    assert response.status_code == 200, response.content
+    assessment = f.current(plan_change)
+    assert assessment.sign_off_comments == "Revisit once the pilot ends."
+    record = api(cast.officer).get(f"/api/assessments/{assessment.pk}/").json()
+    assert record["sign_off_comments"] == "Revisit once the pilot ends."
+    event = AuditEvent.objects.get(assessment=assessment, action="assessment.sign_off")
+    assert "Revisit once the pilot ends." in event.message

@@ -106,7 +106,7 @@ PAGES = [
     Page("iia:sign_off:assign", "senior", 7, before=(8, 8)),
     Page("iia:sign_off:execute", "senior", 17, before=(20, 20)),
     Page("iia:sign_off:unassign", "senior", 6),
-    Page("document_html", "officer", 17),
+    Page("document_html", "officer", 4, before=(17, 17)),  # rendered from the stored snapshot alone
     Page("document_pdf", "officer", 5),
     Page("verify", "anonymous", 0),
     Page("report_new", "officer", 11),

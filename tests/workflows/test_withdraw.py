@@ -76,3 +76,25 @@ def test_withdraw_from_the_plan_change_page(cast):
     assert f.current(plan_change).state == AssessmentState.WITHDRAWN
     assert "Your tasks" not in officer.get("/tasks/inbox/").content.decode() or not Task.objects.filter(
         process__iiaprocess__plan_change=plan_change, status__in=OPEN).exists()
+
+
+def test_after_a_new_version_is_withdrawn_another_can_be_started(cast, committed):
+    """Withdrawing a new version leaves the signed-off one in force, and a later new version
+    of it can still be started (it used to fail: each version could supersede only once)."""
+    from assessments import services
+
+    v1 = committed(lambda: f.sign_off(cast, _approved(cast)))
+    v2 = services.assessment_new_version(assessment=v1, by=cast.officer, reason="The scope grew.")
+    engine.withdraw(v2, cast.officer, "Dropped that idea.")
+    response = client_for(cast.officer).post(f"/assessments/{v1.pk}/new-version/", {"reason": "A smaller change."})
+    assert response.status_code == 302
+    v3 = f.current(v1.plan_change)
+    assert v3.version == 3 and v3.supersedes_id == v1.pk and v3.state == AssessmentState.IN_PROGRESS
+    v1.refresh_from_db()
+    assert v1.state == AssessmentState.SIGNED_OFF
+
+
+def _approved(cast):
+    plan_change = f.to_submitted(cast)
+    f.approve(cast, plan_change)
+    return plan_change

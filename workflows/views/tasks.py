@@ -323,7 +323,7 @@ class SignOffTaskView(TaskPage):
             data = form.cleaned_data
             try:
                 if data["decision"] == "sign_off":
-                    services.assessment_sign_off(assessment=assessment, by=request.user)
+                    services.assessment_sign_off(assessment=assessment, by=request.user, comments=data["comments"])
                     return self.finish("IIA signed off. It is now locked; any change needs a new version.")
                 services.assessment_return(assessment=assessment, by=request.user, comments=data["comments"],
                                            parts=data["parts"])

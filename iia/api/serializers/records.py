@@ -137,8 +137,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
         fields = ["id", "reference", "board", "plan_change", "version", "state", "template", "author",
                   "evidence", "consultation", "review_date", "rework_parts", "return_comments", "submitted_at",
                   "risk_level", "approval_comments", "approved_by", "approved_at", "signed_off_by", "signed_off_at",
-                  "signed_off_role", "supersedes", "created_at", "updated_at", "parts", "ratings", "answers",
-                  "actions"]
+                  "signed_off_role", "sign_off_comments", "supersedes", "created_at", "updated_at", "parts", "ratings",
+                  "answers", "actions"]
 
     @extend_schema_field(PartSerializer(many=True))
     def get_parts(self, assessment) -> list[dict]:

@@ -61,7 +61,8 @@ class ReviewInput(serializers.Serializer):
 
 class SignOffInput(serializers.Serializer):
     decision = serializers.ChoiceField(choices=SIGN_OFF_DECISIONS)
-    comments = text(required=False, default="", help_text="Required to return.")
+    comments = text(required=False, default="",
+                    help_text="Required to return; on sign-off, kept and printed on the signed assessment.")
     parts = serializers.ListField(child=serializers.CharField(max_length=40), required=False, default=list,
                                   max_length=50, help_text="Required to return: the codes of the parts to change.")
 

@@ -145,7 +145,8 @@ class TaskViewSet(viewsets.GenericViewSet):
         def work():
             assessment = _record(task, "assessment")
             if data["decision"] == "sign_off":
-                return services.assessment_sign_off(assessment=assessment, by=request.user)
+                return services.assessment_sign_off(assessment=assessment, by=request.user,
+                                                    comments=data["comments"])
             return services.assessment_return(assessment=assessment, by=request.user, comments=data["comments"],
                                               parts=data["parts"])
 
