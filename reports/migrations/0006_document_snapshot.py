@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0004_meeting_time_default'),
+        ('reports', '0005_agenda_late_reason_and_publication_floor'),
     ]
 
     operations = [
