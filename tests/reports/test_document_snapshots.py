@@ -104,8 +104,8 @@ def test_the_html_version_stays_as_signed_when_the_form_and_the_record_change(ca
     assert "Not rated" not in before and "Older people lose the evening service." in before
     assessment = signed.assessment
     section = assessment.template.sections.get(code="equality")
-    # the form changes: a row added, a label and a question reworded
-    Row.objects.create(section=section, code="PC.ADDED", label="Added after signing", order=999)
+    # the form changes under it, in the database (the models refuse a row added to a form in use)
+    Row.objects.bulk_create([Row(section=section, code="PC.ADDED", label="Added after signing", order=999)])
     Row.objects.filter(section=section, code="PC.AGE").update(label="Age (reworded)")
     Question.objects.filter(section__template=assessment.template).update(label="A reworded question")
     # the record changes under it: an answer, the title, the people's names and titles
@@ -136,7 +136,9 @@ def test_the_screening_record_stays_as_signed(cast, committed):
     assert "Because." in before and "Annual performance report" in before
     screening = document.screening
     ScreeningQuestion.objects.filter(template=screening.template).update(text="A reworded screening question")
-    ScreeningQuestion.objects.create(template=screening.template, code="added", text="Added after signing", order=99)
+    ScreeningQuestion.objects.bulk_create(
+        [ScreeningQuestion(template=screening.template, code="added", text="Added after signing", order=99)]
+    )
     type(screening).objects.filter(pk=screening.pk).update(officer_reason="Changed after signing.")
     from assessments.catalogue import catalogue_cache_clear
 
