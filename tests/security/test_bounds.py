@@ -4,10 +4,10 @@ database could offset by, an id no column could hold, a line break in a one-line
 import pytest
 from django.core import mail
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from assessments.models import PlanChange
+from iia.tokens import api_token_issue
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +24,7 @@ def signed_in(person) -> Client:
 
 def api_for(person) -> APIClient:
     client = APIClient(raise_request_exception=False)
-    token, _ = Token.objects.get_or_create(user=person)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=person)}")
     return client
 
 
