@@ -3,7 +3,7 @@
 from reportlab.platypus import Spacer
 
 from ..snapshots import assessment_snapshot, explanation, sign_off_facts, summary_facts
-from .common import facts, para, table
+from .common import facts, keywords, para, table
 from .flowables import Heading
 from .layout import DocumentTemplate
 
@@ -39,15 +39,12 @@ class AssessmentPdf:
         snap = self.snapshot
         pc = snap["plan_change"]
         board = snap["board"]
-        keywords = f"IIA verification code {self.code}"
-        if self.snapshot_sha256:
-            keywords += f"; content SHA-256 {self.snapshot_sha256}"
         doc = DocumentTemplate(
             fileobj,
             title=f"Integrated Impact Assessment {snap['reference']}: {pc['title']}",
             author=board["name"],
             subject=f"Integrated Impact Assessment of {pc['title']}, version {snap['version']}",
-            keywords=keywords,
+            keywords=keywords(self.code, self.snapshot_sha256),
             header_left=f"{board['short_name']} · Integrated Impact Assessment",
             header_right=f"{snap['reference']} · version {snap['version']}",
             footer_code=self.code,

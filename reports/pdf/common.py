@@ -25,6 +25,13 @@ RATING_WORDS = {
 }
 
 
+def keywords(code: str, snapshot_sha256: str | None) -> str:
+    """The PDF's keywords: its verification code, and the SHA-256 of the snapshot it was
+    rendered from once it has one (under the signature, so a reader can check the HTML twin)."""
+    words = f"IIA verification code {code}"
+    return f"{words}; content SHA-256 {snapshot_sha256}" if snapshot_sha256 else words
+
+
 def para(text: str, style: str = "body"):
     return text_flowable(text, style)
 

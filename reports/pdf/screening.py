@@ -1,7 +1,7 @@
 """The screening record: the short document of a plan change that needs no IIA."""
 
 from ..snapshots import screening_facts, screening_snapshot
-from .common import facts, para, table
+from .common import facts, keywords, para, table
 from .flowables import Heading
 from .layout import DocumentTemplate
 
@@ -31,15 +31,12 @@ class ScreeningRecordPdf:
         snap = self.snapshot
         pc = snap["plan_change"]
         board = snap["board"]
-        keywords = f"IIA verification code {self.code}"
-        if self.snapshot_sha256:
-            keywords += f"; content SHA-256 {self.snapshot_sha256}"
         doc = DocumentTemplate(
             fileobj,
             title=f"Screening record {pc['reference']}: {pc['title']}",
             author=board["name"],
             subject=f"Pre-screening record of {pc['title']}: {snap['outcome'] or 'in progress'}",
-            keywords=keywords,
+            keywords=keywords(self.code, self.snapshot_sha256),
             header_left=f"{board['short_name']} · Screening record",
             header_right=f"{pc['reference']} · screening record",
             footer_code=self.code,
