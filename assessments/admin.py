@@ -21,6 +21,7 @@ from .models import (
     AuditEvent,
     Board,
     Locality,
+    LocalityPlanningGroup,
     Membership,
     PlanAction,
     PlanChange,
@@ -41,6 +42,7 @@ from .services.catalogue import row_removable, row_remove, template_activate, te
 BOARD_PATHS: dict[type, str] = {
     Board: "pk",
     Locality: "board",
+    LocalityPlanningGroup: "board",
     Membership: "board",
     Template: "board",
     ScreeningQuestion: "template__board",
@@ -281,7 +283,7 @@ class QuestionInline(CatalogueInline):
 
 @admin.register(Section)
 class SectionAdmin(FrozenWhenInUse, BoardScopedAdmin):
-    list_display = ("title", "template", "order")
+    list_display = ("title", "template", "order", "opened_by")
     list_filter = (("template", ScopedFilter),)
     inlines = [RowInline, QuestionInline]
 
@@ -310,10 +312,17 @@ class LocalityInline(LabelledTabularInline):
     extra = 0
 
 
+class LocalityPlanningGroupInline(LabelledTabularInline):
+    """The groups a locality row rated negative names as consulted (s.41 of the 2014 Act)."""
+
+    model = LocalityPlanningGroup
+    extra = 0
+
+
 @admin.register(Board)
 class BoardAdmin(SuperuserOnly, admin.ModelAdmin):
-    list_display = ("short_name", "name", "slug", "reference_prefix")
-    inlines = [LocalityInline]
+    list_display = ("short_name", "name", "slug", "reference_prefix", "decision_publication_days")
+    inlines = [LocalityInline, LocalityPlanningGroupInline]
 
 
 @admin.register(Membership)

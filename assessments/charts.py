@@ -1,9 +1,12 @@
 """Bar charts drawn on the server as SVG: titled and described for screen readers, every
 bar labelled with its value in text (never colour alone), and a data table beside each in
-the page (see templates/assessments/_chart.html)."""
+the page (see templates/assessments/_chart.html). Here the geometry; the markup is in
+``assessments/_chart_svg.html``."""
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from .cumulative import Chart
 
@@ -16,34 +19,30 @@ BAR_COLOUR = "#1d4f91"  # 8.6:1 against white
 TEXT_COLOUR = "#0b0c0c"
 
 
+@dataclass(frozen=True)
+class Bar:
+    """One bar as drawn: its label (shortened), value, top edge, length and text baseline."""
+
+    label: str
+    value: int
+    y: int
+    length: int
+    middle: float
+
+
 def chart_svg(chart: Chart) -> SafeString:
     """The chart as an inline SVG element."""
-    ident = f"chart-{chart.slug}"
     peak = max((value for _label, value in chart.bars), default=0) or 1
     room = WIDTH - LABEL_WIDTH - 60
-    height = TOP * 2 + len(chart.bars) * (BAR_HEIGHT + GAP)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" aria-labelledby="{ident}-title {ident}-desc">',
-        f'<title id="{ident}-title">{escape(chart.title)}</title>',
-        f'<desc id="{ident}-desc">{escape(_describe(chart))}</desc>',
-    ]
+    bars = []
     for i, (label, value) in enumerate(chart.bars):
         y = TOP + i * (BAR_HEIGHT + GAP)
-        length = round(room * value / peak)
-        middle = y + BAR_HEIGHT / 2 + 5
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{middle}" text-anchor="end" font-size="14" fill="{TEXT_COLOUR}">'
-            f"{escape(_shorten(label))}</text>"
-        )
-        if length:
-            parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR_HEIGHT}" fill="{BAR_COLOUR}"/>')
-        parts.append(
-            f'<text x="{LABEL_WIDTH + length + 6}" y="{middle}" font-size="14" font-weight="bold" '
-            f'fill="{TEXT_COLOUR}">{value}</text>'
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # every piece of text above is escaped
+        bars.append(Bar(_shorten(label), value, y, round(room * value / peak), y + BAR_HEIGHT / 2 + 5))
+    return render_to_string("assessments/_chart_svg.html", {
+        "chart": chart, "bars": bars, "description": _describe(chart),
+        "width": WIDTH, "height": TOP * 2 + len(chart.bars) * (BAR_HEIGHT + GAP), "label_width": LABEL_WIDTH,
+        "bar_height": BAR_HEIGHT, "bar_colour": BAR_COLOUR, "text_colour": TEXT_COLOUR,
+    })
 
 
 def _describe(chart: Chart) -> str:

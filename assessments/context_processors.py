@@ -15,5 +15,6 @@ def navigation(request):
         "user_board_names": rules.board_names(user),
         "is_officer": any(rules.has_role(user, b, Role.OFFICER) for b in board_ids),
         "is_clerk": any(rules.has_role(user, b, Role.CLERK) for b in board_ids),
+        "is_equality_lead": any(rules.has_role(user, b, Role.EQUALITY_LEAD) for b in board_ids),
         "show_demo_logins": settings.IIA_SHOW_DEMO_LOGINS,
     }

@@ -10,7 +10,7 @@ import datetime
 from array import array
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -27,7 +27,7 @@ from .models import (
     Section,
     Template,
 )
-from .models.assessment import ActionStatus, Rating
+from .models.assessment import CLOSED_ACTION_STATUSES, ActionStatus, Rating
 
 # A row is flagged when at least this many plan changes rate it negative.
 FLAG_AT = 2
@@ -95,6 +95,7 @@ class Matrix:
     total_columns: int = 0  # columns in scope; ``columns`` is one page of them when paged
     page: int = 1
     pages: int = 1
+    stamp: str = ""  # a page kept in the cache: its key and version (the template keeps its table under it)
 
     @property
     def rows(self) -> list[MatrixRow]:
@@ -159,7 +160,8 @@ def cumulative_matrix(
         return _matrix(plan_changes, sections, states, None, per_page)
     sql, params = plan_changes.values("pk").query.sql_with_params()
     return until_next_change("matrix-page", (sql, params, sorted(sections), sorted(states), page, per_page),
-                             lambda: _matrix(plan_changes, sections, states, page, per_page), seconds=SCOPE_CACHE_SECONDS)
+                             lambda stamp: replace(_matrix(plan_changes, sections, states, page, per_page), stamp=stamp),
+                             seconds=SCOPE_CACHE_SECONDS)
 
 
 def _matrix(plan_changes: QuerySet[PlanChange], sections: set[str], states: set[str], page: int | None,
@@ -250,7 +252,7 @@ def _scope(plan_changes: QuerySet[PlanChange], states: set[str], *, totals: bool
     """The figures that read every plan change in scope (the part of a matrix page that
     grows with the board), kept in the cache until the next audited change."""
 
-    def compute() -> Scope:
+    def compute(_stamp: str) -> Scope:
         # the newest version of each plan change's IIA, as plain tuples: cheap for thousands
         newest: dict[int, tuple[int, int, str, int]] = {}
         for pk, pc_id, version, state, template_id in Assessment.objects.filter(
@@ -327,17 +329,19 @@ def mitigation_chart(plan_changes: QuerySet[PlanChange], today: datetime.date | 
     current = current_assessments(plan_changes) if current is None else current
     ids = [a.pk for a in current.values() if a.state != AssessmentState.WITHDRAWN]
     soon = today + datetime.timedelta(days=30)
-    undone = ~Q(status=ActionStatus.DONE)
-    counts = MitigatingAction.objects.filter(assessment_id__in=ids).aggregate(  # one query for the four bars
+    undone = ~Q(status__in=CLOSED_ACTION_STATUSES)
+    counts = MitigatingAction.objects.filter(assessment_id__in=ids).aggregate(  # one query for the five bars
         overdue=Count("pk", filter=undone & Q(due_date__lt=today)),
         soon=Count("pk", filter=undone & Q(due_date__gte=today, due_date__lte=soon)),
         later=Count("pk", filter=undone & Q(due_date__gt=soon)),
         done=Count("pk", filter=Q(status=ActionStatus.DONE)),
+        dropped=Count("pk", filter=Q(status=ActionStatus.DROPPED)),
     )
     bars = [("Overdue", counts["overdue"]), ("Due in the next 30 days", counts["soon"]),
-            ("Due later", counts["later"]), ("Done", counts["done"])]
+            ("Due later", counts["later"]), ("Done", counts["done"]), ("Dropped", counts["dropped"])]
     return Chart("mitigations", "Mitigating actions due and overdue",
-                 "Actions of the current assessments, by due date; done actions apart.", "actions", bars)
+                 "Actions of the current assessments, by due date; done and dropped actions apart "
+                 "(progress recorded since sign-off).", "actions", bars)
 
 
 def review_chart(plan_changes: QuerySet[PlanChange], today: datetime.date | None = None, *,

@@ -7,6 +7,11 @@ import csv
 import io
 import unicodedata
 
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
 from .cumulative import Matrix
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -80,9 +85,6 @@ def matrix_table(matrix: Matrix) -> list[list]:
 
 def download(table: list[list], fmt: str, name: str, sheet: str):
     """The table as a CSV or XLSX attachment named ``<name>-<today>.<fmt>``."""
-    from django.http import HttpResponse
-    from django.utils import timezone
-
     if fmt == "csv":
         response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
     else:
@@ -101,9 +103,6 @@ def to_csv(table: list[list]) -> bytes:
 
 
 def to_xlsx(table: list[list], title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     book = Workbook(write_only=False)
     sheet = book.active
     sheet.title = _sheet_title(title)

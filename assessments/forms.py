@@ -1,15 +1,30 @@
 """Forms of the assessment pages. They collect input; the services decide what is valid.
 ``apply_errors`` puts a service's ``RuleViolation`` beside the fields it names."""
 
+import datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
+from .cumulative import COLUMN_STATES
 from .exceptions import RuleViolation
-from .models import ChangeType, PlanChange, Role, Section, StrategicPlan
+from .models import (
+    ChangeType,
+    LocalityPlanningGroup,
+    PlanAction,
+    PlanChange,
+    PlanPriority,
+    Role,
+    Section,
+    StrategicPlan,
+)
 from .models.assessment import ActionKind, ActionStatus, Rating, RiskLevel
+from .models.catalogue import QuestionKind
+from .models.review import ActualImpact, ReviewOutcome
 from .models.screening import ReviewDecision
+from .services.review import ImpactInput, impact_field
 from .text import clean_line
 from .validation import RatingInput
 
@@ -30,7 +45,10 @@ class NamedErrorsForm(forms.Form):
     """Error messages that say which field they are about ("Choose a risk level"),
     not Django's "This field is required.". A text field without its own limit gets
     ``TEXT_LIMIT``. A one-line field keeps one line: its line breaks (pasted, or sent by
-    hand) become spaces (``clean_line``) before it is checked, and the page shows it so."""
+    hand) become spaces (``clean_line``) before it is checked, and the page shows it so.
+    ``required_messages`` words a field's message where its label, a question, reads badly in one."""
+
+    required_messages: dict[str, str] = {}
 
     def _one_line_data(self):
         changed = {}
@@ -60,7 +78,8 @@ class NamedErrorsForm(forms.Form):
                 field.validators.append(MaxLengthValidator(TEXT_LIMIT))
             label = str(field.label or name.replace("_", " ")).rstrip(":").lower()
             choose = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField))
-            field.error_messages["required"] = f"{'Choose' if choose else 'Enter'} {label}."
+            field.error_messages["required"] = self.required_messages.get(
+                name, f"{'Choose' if choose else 'Enter'} {label}.")
             if isinstance(field, forms.DateField):
                 field.error_messages["invalid"] = f"Enter {label} as a real date, for example 31/03/2027."
             if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)):
@@ -116,8 +135,6 @@ class PlanChangeForm(NamedErrorsForm):
 
     def __init__(self, *args, board, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import PlanAction, PlanPriority
-
         plans = StrategicPlan.objects.filter(board=board)
         self.fields["plan"].queryset = plans
         self.fields["priorities"].queryset = PlanPriority.objects.filter(plan__board=board).select_related("plan")
@@ -139,10 +156,21 @@ class ScreeningForm(NamedErrorsForm):
         help_text="Anything the reviewer should know about the outcome.",
     )
 
-    def __init__(self, *args, questions, answers=None, **kwargs):
+    def __init__(self, *args, questions, answers=None, earlier=(), relies_on=None, follows="", **kwargs):
+        """``earlier``: the assessments the screening may rely on, offered after the question
+        ``follows`` (the "already assessed" question); ``relies_on``: the one it names."""
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
+        self.follows = follows
         answers = answers or {}
+        if follows:
+            self.fields["relies_on"] = forms.TypedChoiceField(
+                label="The earlier assessment it relies on",
+                help_text="If you answered Yes: choose the signed-off assessment of this board that already covers "
+                          "the proposal. The equality lead checks it.",
+                choices=[("", "Choose an assessment"), *((a.pk, earlier_label(a)) for a in earlier)],
+                coerce=int, empty_value=None, required=False, initial=relies_on,
+            )
         for question in self.questions:
             given = answers.get(question.code) or {}
             self.fields[f"q_{question.code}"] = forms.ChoiceField(
@@ -154,14 +182,17 @@ class ScreeningForm(NamedErrorsForm):
                 initial=given.get("answer"),
             )
             self.fields[f"c_{question.code}"] = forms.CharField(
-                label=f"Comment on: {question.text}",
+                label="Comment (optional)",  # inside the question's fieldset, which names the question
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
                 initial=given.get("comment", ""),
             )
 
     def question_fields(self):
-        return [(q, self[f"q_{q.code}"], self[f"c_{q.code}"]) for q in self.questions]
+        """Each question with its answer and comment fields, and the field that follows it
+        (the earlier assessment, after "already assessed"; otherwise None)."""
+        return [(q, self[f"q_{q.code}"], self[f"c_{q.code}"], self["relies_on"] if q.code == self.follows else None)
+                for q in self.questions]
 
     def answers(self) -> dict:
         return {
@@ -173,6 +204,12 @@ class ScreeningForm(NamedErrorsForm):
         }
 
 
+def earlier_label(assessment) -> str:
+    """How an earlier assessment is named in a list: reference, title, when signed off."""
+    signed = f" (signed off {assessment.signed_off_at:%d/%m/%Y})" if assessment.signed_off_at else ""
+    return f"{assessment.reference}: {assessment.plan_change.title}{signed}"
+
+
 class ScreeningReviewForm(NamedErrorsForm):
     decision = forms.ChoiceField(choices=ReviewDecision.choices, widget=forms.RadioSelect, label="Your decision")
     comments = forms.CharField(
@@ -180,6 +217,18 @@ class ScreeningReviewForm(NamedErrorsForm):
         required=False,
         help_text="Required when you override the outcome or return the screening.",
     )
+
+    def __init__(self, *args, relies_on=None, **kwargs):
+        """``relies_on``: the earlier assessment the screening says already covers the
+        proposal; the lead confirms they checked it."""
+        super().__init__(*args, **kwargs)
+        if relies_on is not None:
+            self.fields["relies_on_checked"] = forms.BooleanField(
+                required=False,
+                label=f"I have checked that {earlier_label(relies_on)} covers this proposal, with no significant "
+                      "change since",
+                help_text="Required to concur or override; not needed to return the screening.",
+            )
 
 
 class SectionForm(NamedErrorsForm):
@@ -192,6 +241,9 @@ class SectionForm(NamedErrorsForm):
         answers = answers or {}
         self.rows = list(section.rows.all())
         self.questions = list(section.questions.all())
+        # the board's locality planning groups, read only for a section with locality rows
+        groups = ([(g.pk, g.name) for g in LocalityPlanningGroup.objects.filter(board_id=section.template.board_id)]
+                  if any(row.locality_id for row in self.rows) else [])
         for row in self.rows:
             choices = list(RATING_CHOICES)
             if row.allows_not_applicable:
@@ -212,12 +264,31 @@ class SectionForm(NamedErrorsForm):
                 required=False,
                 initial=existing.explanation if existing else "",
             )
+            if row.locality_id:
+                self.fields[f"g{row.pk}"] = forms.TypedChoiceField(
+                    label=f"Locality planning group consulted on {row.label}",
+                    choices=[("", "Choose a group"), *groups], coerce=int, empty_value=None, required=False,
+                    help_text="If you rate this locality negative: which locality planning group was consulted "
+                              "(s.41 of the Public Bodies (Joint Working) (Scotland) Act 2014).",
+                    initial=existing.consulted_group if existing else None,
+                )
+                self.fields[f"d{row.pk}"] = forms.DateField(
+                    label=f"Date the group was consulted on {row.label}", required=False,
+                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                    initial=existing.consulted_on if existing else None,
+                )
         for question in self.questions:
             initial = answers.get(question.pk, "")
-            if question.kind == "choice":
+            if question.kind == QuestionKind.CHOICE:
                 field = forms.ChoiceField(
                     choices=[(c, c) for c in question.choices], widget=forms.RadioSelect, required=False
                 )
+            elif question.kind == QuestionKind.DATE:
+                field = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"},
+                                                                               format="%Y-%m-%d"))
+            elif question.kind == QuestionKind.LINK:
+                field = forms.URLField(required=False, max_length=2000, assume_scheme="https",
+                                       widget=forms.URLInput(attrs={"autocomplete": "url"}))
             else:
                 field = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
             field.label = question.label
@@ -228,7 +299,8 @@ class SectionForm(NamedErrorsForm):
     def grouped_rows(self):
         groups: list[tuple[str, list]] = []
         for row in self.rows:
-            entry = (row, self[f"r{row.pk}"], self[f"x{row.pk}"])
+            consultation = (self[f"g{row.pk}"], self[f"d{row.pk}"]) if row.locality_id else ()
+            entry = (row, self[f"r{row.pk}"], self[f"x{row.pk}"], consultation)
             if not groups or groups[-1][0] != row.group:
                 groups.append((row.group, []))
             groups[-1][1].append(entry)
@@ -238,13 +310,20 @@ class SectionForm(NamedErrorsForm):
         return [self[f"q{q.pk}"] for q in self.questions]
 
     def ratings(self) -> dict[int, RatingInput]:
+        data = self.cleaned_data
         return {
-            row.pk: RatingInput(set(self.cleaned_data.get(f"r{row.pk}") or []), self.cleaned_data.get(f"x{row.pk}") or "")
+            row.pk: RatingInput(set(data.get(f"r{row.pk}") or []), data.get(f"x{row.pk}") or "",
+                                data.get(f"g{row.pk}"), data.get(f"d{row.pk}"))
             for row in self.rows
         }
 
     def answers(self) -> dict[int, str]:
-        return {q.pk: self.cleaned_data.get(f"q{q.pk}") or "" for q in self.questions}
+        """Each question's answer as stored: text, a choice, a date as YYYY-MM-DD or a link."""
+        answers = {}
+        for q in self.questions:
+            value = self.cleaned_data.get(f"q{q.pk}")
+            answers[q.pk] = value.isoformat() if isinstance(value, datetime.date) else (value or "")
+        return answers
 
 
 class EvidenceForm(NamedErrorsForm):
@@ -283,7 +362,26 @@ class ActionForm(NamedErrorsForm):
         return not data.get("id") and not (data.get("description") or "").strip() and not (data.get("owner") or "").strip()
 
 
-ActionFormSet = forms.formset_factory(ActionForm, extra=2)
+MAX_ACTIONS = 200  # a page of actions; the formset reads no more than this, whatever is posted
+# One blank action to start with; "Add another action" adds one at a time.
+ActionFormSet = forms.formset_factory(ActionForm, extra=1, max_num=MAX_ACTIONS, absolute_max=MAX_ACTIONS)
+
+
+def action_formset_data_with_another(data, prefix: str = "act"):
+    """The posted actions with one more blank action at the end, as its form's defaults (so
+    it is not "changed" and shows no error); what was typed in the others is kept as it is."""
+    data = data.copy()
+    try:
+        total = max(int(data.get(f"{prefix}-TOTAL_FORMS") or 0), 0)
+    except ValueError:
+        total = 0
+    if total >= MAX_ACTIONS:
+        return data
+    new = f"{prefix}-{total}"
+    data[f"{new}-kind"] = ActionKind.MITIGATION
+    data[f"{new}-status"] = ActionStatus.PLANNED
+    data[f"{prefix}-TOTAL_FORMS"] = str(total + 1)
+    return data
 
 
 class ActionsForm(NamedErrorsForm):
@@ -327,7 +425,11 @@ class ActionsForm(NamedErrorsForm):
 
 
 class ReviewForm(NamedErrorsForm):
+    """The decision on a submitted assessment: an equality lead's review (approve with a risk
+    level) or, with ``sign_off``, a senior officer's sign-off; either may return it."""
+
     DECISIONS = [("approve", "Approve"), ("return", "Return to the officer with comments")]
+    SIGN_OFF_DECISIONS = [("sign_off", "Sign off"), ("return", "Return to the officer with comments")]
     decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect, label="Your decision")
     risk_level = forms.ChoiceField(
         choices=RiskLevel.choices, widget=forms.RadioSelect, required=False, help_text="Required to approve."
@@ -343,34 +445,14 @@ class ReviewForm(NamedErrorsForm):
         help_text="Required to return. The mitigating actions are always reopened too.",
     )
 
-    def __init__(self, *args, part_choices=(), **kwargs):
+    def __init__(self, *args, part_choices=(), sign_off: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parts"].choices = part_choices
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "return" and not data.get("parts"):
-            self.add_error("parts", "Choose the parts the officer must change.")
-        return data
-
-
-class SignOffForm(NamedErrorsForm):
-    DECISIONS = [("sign_off", "Sign off"), ("return", "Return to the officer with comments")]
-    decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect, label="Your decision")
-    comments = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), required=False,
-        help_text="Required to return. When you sign off, they are printed on the signed assessment.",
-    )
-    parts = forms.MultipleChoiceField(
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        label="Parts the officer must change",
-        help_text="Required to return. The mitigating actions are always reopened too.",
-    )
-
-    def __init__(self, *args, part_choices=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["parts"].choices = part_choices
+        if sign_off:
+            self.fields["decision"].choices = self.SIGN_OFF_DECISIONS
+            del self.fields["risk_level"]
+            self.fields["comments"].help_text = (
+                "Required to return. When you sign off, they are printed on the signed assessment.")
 
     def clean(self):
         data = super().clean()
@@ -381,9 +463,11 @@ class SignOffForm(NamedErrorsForm):
 
 class NewVersionForm(NamedErrorsForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why is a new version needed?")
+    required_messages = {"reason": "Say why a new version is needed."}
 
 
 class WithdrawForm(NamedErrorsForm):
+    required_messages = {"reason": "Say why the assessment is withdrawn."}
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why is the assessment withdrawn?",
                              max_length=2000)
 
@@ -391,6 +475,7 @@ class WithdrawForm(NamedErrorsForm):
 __all__ = [
     "ActionForm",
     "ActionFormSet",
+    "action_formset_data_with_another",
     "ActionsForm",
     "EvidenceForm",
     "NewVersionForm",
@@ -400,7 +485,6 @@ __all__ = [
     "ScreeningForm",
     "ScreeningReviewForm",
     "SectionForm",
-    "SignOffForm",
     "WithdrawForm",
     "apply_errors",
 ]
@@ -417,8 +501,6 @@ class MatrixFilterForm(NamedErrorsForm):
                                       help_text="None ticked: every state but withdrawn.")
 
     def __init__(self, *args, board, plans=None, **kwargs):
-        from .cumulative import COLUMN_STATES
-
         super().__init__(*args, **kwargs)
         if plans is None:
             del self.fields["plan"]
@@ -438,17 +520,72 @@ class MatrixFilterForm(NamedErrorsForm):
 DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class ReviewConfirmForm(NamedErrorsForm):
+REVIEW_OUTCOMES = {
+    ReviewOutcome.CONFIRMED: "Confirmed unchanged: the assessment still holds",
+    ReviewOutcome.NEW_VERSION: "Update required: start a new version",
+    ReviewOutcome.WITHDRAWN: "Withdrawn: the policy or service no longer applies",
+}
+
+
+class AssessmentReviewForm(NamedErrorsForm):
+    """The review of a signed-off assessment: for each row it rated negative, the actual
+    impact against the predicted one and its evidence (``impact-<row id>-actual`` and
+    ``-evidence``, checked by the service); the outcome, the note and, when it is confirmed
+    unchanged, the next review date."""
+
+    outcome = forms.ChoiceField(widget=forms.RadioSelect, label="Outcome of the review")
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Your review note", max_length=5000,
-                           help_text="What you checked and why the assessment still holds: the service, the people "
-                                     "it affects and the evidence have not changed in a way that alters it.")
-    next_review_date = forms.DateField(label="Next review date", help_text="Usually 12 months from today.",
+                           help_text="What you checked and what you found. Confirmed unchanged: why the assessment "
+                                     "still holds. Update required: what has changed and the new version must "
+                                     "update. Withdrawn: why, and since when, the policy or service no longer applies.")
+    next_review_date = forms.DateField(label="Next review date", required=False,
+                                       help_text="Only when confirmed unchanged: usually 12 months from today.",
                                        **DATE_WIDGET)
 
+    def __init__(self, *args, ratings=(), may_start: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [(value, label) for value, label in REVIEW_OUTCOMES.items()
+                                          if may_start or value != ReviewOutcome.NEW_VERSION]
+        self.impact_names = []
+        for rating in ratings:
+            label = rating.row.label
+            predicted = rating.ratings_label + (f": {rating.explanation}" if rating.explanation else "")
+            actual, evidence = impact_field(rating, "actual"), impact_field(rating, "evidence")
+            self.fields[actual] = forms.ChoiceField(
+                choices=ActualImpact.choices, widget=forms.RadioSelect, required=False,
+                label=f"Actual impact on “{label}”", help_text=f"Predicted: {predicted[:500]}")
+            self.fields[evidence] = forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000,
+                label=f"Evidence of the actual impact on “{label}”",
+                help_text="Monitoring data, complaints, feedback from the people affected.")
+            self.impact_names.append((rating, actual, evidence))
 
-class ReviewNewVersionForm(NamedErrorsForm):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What has changed",
-                             help_text="What the new version must update.", max_length=5000)
+    def impact_fields(self) -> list[tuple[object, forms.BoundField, forms.BoundField]]:
+        """For each row rated negative: its rating, and its two bound fields."""
+        return [(rating, self[actual], self[evidence]) for rating, actual, evidence in self.impact_names]
+
+    def impacts(self) -> dict[int, ImpactInput]:
+        """The actual impacts given, by row id (the service says which are missing)."""
+        data = self.cleaned_data
+        return {rating.row_id: ImpactInput(data.get(actual) or "", data.get(evidence) or "")
+                for rating, actual, evidence in self.impact_names}
+
+
+class ActionProgressForm(NamedErrorsForm):
+    """Progress on a mitigating action of a signed-off assessment (``services.action_progress_record``
+    checks how the fields go together: a date done and evidence when done, a reason when dropped)."""
+
+    status = forms.ChoiceField(choices=ActionStatus.choices, widget=forms.RadioSelect, label="Status now")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Progress note", required=False,
+                           max_length=5000, help_text="What has happened since the last update.")
+    evidence = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Evidence of completion",
+                               required=False, max_length=5000,
+                               help_text="Required when done: what shows it was done (a report, a minute, a link).")
+    done_on = forms.DateField(label="Date done", required=False,
+                              help_text="Required when done: not in the future, nor before the assessment was "
+                                        "signed off.", **DATE_WIDGET)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why it was dropped",
+                             required=False, max_length=5000, help_text="Required when dropped.")
 
 
 class CommentForm(NamedErrorsForm):
@@ -477,3 +614,53 @@ class DelegationForm(NamedErrorsForm):
         self.fields["role"].choices = list(roles)
         if colleagues is not None:
             self.fields["delegate"].queryset = colleagues
+
+
+SEARCH_LIMIT = 200  # characters in a search of the list of plan changes
+
+
+class PlanChangeFilterForm(NamedErrorsForm):
+    """Filters of the list of plan changes (GET). Each choice is offered from the user's own
+    boards only; a wrong value is reported beside its field and that filter is not applied."""
+
+    q = forms.CharField(required=False, label="Search", max_length=SEARCH_LIMIT,
+                        widget=forms.TextInput(attrs={"type": "search"}),
+                        help_text="Words from a reference, title, description, screening answer or mitigating "
+                                  "action, e.g. respite carers or DUN-0007.")
+    state = forms.ChoiceField(required=False, label="State")
+    plan = forms.ChoiceField(required=False, label="Plan")
+    priority = forms.ChoiceField(required=False, label="Plan priority")
+    lead_officer = forms.ChoiceField(required=False, label="Lead officer")
+    started_from = forms.DateField(required=False, label="Started on or after", **DATE_WIDGET)
+    started_to = forms.DateField(required=False, label="Started on or before", **DATE_WIDGET)
+    mine = forms.BooleanField(required=False, label="Only plan changes I started, lead or worked on")
+
+    def __init__(self, *args, states, plans, priorities, officers, **kwargs):
+        """``plans`` and ``officers`` are (id, label) pairs; ``priorities`` (plan title,
+        [(id, label), ...]) groups."""
+        super().__init__(*args, **kwargs)
+        self.fields["q"].error_messages["max_length"] = f"Enter a search of at most {SEARCH_LIMIT} characters."
+        self.fields["state"].choices = [("", "Any state"), *states]
+        self.fields["plan"].choices = [("", "Any plan"), *[(str(pk), label) for pk, label in plans]]
+        self.fields["priority"].choices = [("", "Any priority"), *[
+            (group, [(str(pk), label) for pk, label in choices]) for group, choices in priorities]]
+        self.fields["lead_officer"].choices = [("", "Anyone"), *[(str(pk), label) for pk, label in officers]]
+
+    def clean(self):
+        data = super().clean()
+        started_from, started_to = data.get("started_from"), data.get("started_to")
+        if started_from and started_to and started_to < started_from:
+            self.add_error("started_to", "Enter a date on or after the first date.")
+        return data
+
+    def filters(self) -> dict:
+        """The valid filters that are set, ids as numbers."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        found = {name: data.get(name) for name in self.fields if name not in self.errors and data.get(name)}
+        for name in ("plan", "priority", "lead_officer"):
+            if name in found:
+                found[name] = int(found[name])
+        if "q" in found:
+            found["q"] = " ".join(found["q"].split())
+        return {name: value for name, value in found.items() if value}

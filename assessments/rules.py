@@ -1,39 +1,52 @@
 """Named predicates: who may do what. Services enforce them; views and the workflow
 use them to decide what to show. Superusers get no exemption from any of them."""
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from .models import Assessment, AssessmentState, Board, Delegation, Membership, PlanChange, Role, Screening
+from .models import Assessment, AssessmentState, Board, Delegation, Membership, PlanChange, Role, Screening, ScreeningState
+from .models.assessment import OPEN_STATES
+
+
+def memberships(user: AbstractBaseUser) -> list[Membership]:
+    """The user's memberships with their boards' short names, by board name: read once per
+    user object and kept in Django's prefetch cache (every rule below asks many times in a
+    request). ``user.refresh_from_db()`` reads them again."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return []
+    return _prefetched(user, "memberships", lambda: Membership.objects.select_related("board")
+                       .only("user_id", "board_id", "role", "board__short_name", "board__name")
+                       .order_by("board__name", "pk"))
+
+
+def _prefetched(record, relation: str, queryset: Callable[[], QuerySet]) -> list:
+    """``record``'s related rows, read once with ``queryset()`` into Django's prefetch cache
+    (as ``prefetch_related`` would have), then read from it: the rules ask hundreds of
+    times on a list page, and the check costs a dictionary lookup where building the query
+    or calling ``prefetch_related_objects`` costs 20-30 µs."""
+    cached = getattr(record, "_prefetched_objects_cache", {}).get(relation)
+    if cached is None:
+        prefetch_related_objects([record], Prefetch(relation, queryset=queryset()))
+        cached = record._prefetched_objects_cache[relation]
+    return list(cached)
 
 
 def roles_on(user: AbstractBaseUser, board_id: int) -> set[str]:
-    """The roles the user holds on the board (cached on the user object per request)."""
-    if not user or not user.is_authenticated or not user.is_active:
-        return set()
-    cache = user.__dict__.setdefault("_iia_roles", None)
-    if cache is None:
-        cache, names = {}, {}
-        for b_id, role, short_name in Membership.objects.filter(user=user).order_by("board__name").values_list(
-            "board_id", "role", "board__short_name"
-        ):
-            cache.setdefault(b_id, set()).add(role)
-            names.setdefault(b_id, short_name)
-        user.__dict__["_iia_roles"] = cache
-        user.__dict__["_iia_board_names"] = list(names.values())
-    return cache.get(board_id, set())
+    """The roles the user holds on the board."""
+    return {membership.role for membership in memberships(user) if membership.board_id == board_id}
 
 
 def board_ids(user: AbstractBaseUser) -> set[int]:
     """The boards the user belongs to."""
-    roles_on(user, 0)
-    return set(user.__dict__.get("_iia_roles") or {}) if user.is_authenticated else set()
+    return {membership.board_id for membership in memberships(user)}
 
 
 def board_names(user: AbstractBaseUser) -> list[str]:
-    """The short names of the boards the user belongs to, by name (read with the roles)."""
-    roles_on(user, 0)
-    return list(user.__dict__.get("_iia_board_names") or []) if user.is_authenticated else []
+    """The short names of the boards the user belongs to, by name."""
+    return list(dict.fromkeys(membership.board.short_name for membership in memberships(user)))
 
 
 def has_role(user: AbstractBaseUser, board: Board | int, role: str) -> bool:
@@ -85,8 +98,20 @@ def plan_changes_involving(user: AbstractBaseUser) -> set[int]:
     return set(first.union(*rest))
 
 
+def can_decide_under_delegation(user: AbstractBaseUser, board: Board | int) -> bool:
+    """A senior officer of the board (the Chief Officer, or a post the scheme of delegation
+    names) records decisions taken under delegated authority, with no meeting."""
+    return has_role(user, board, Role.SENIOR_OFFICER)
+
+
 def can_start_plan_change(user: AbstractBaseUser, board: Board) -> bool:
     return has_role(user, board, Role.OFFICER)
+
+
+def can_produce_mainstreaming_report(user: AbstractBaseUser, board: Board | int) -> bool:
+    """The board's equality leads and senior officers produce its mainstreaming evidence
+    (the figures of its SSI 2012/162 reg 3 and 4 reports, signed in the board's name)."""
+    return has_role(user, board, Role.EQUALITY_LEAD) or has_role(user, board, Role.SENIOR_OFFICER)
 
 
 def can_edit_screening(user: AbstractBaseUser, screening: Screening) -> bool:
@@ -94,9 +119,11 @@ def can_edit_screening(user: AbstractBaseUser, screening: Screening) -> bool:
 
 
 def can_review_screening(user: AbstractBaseUser, screening: Screening) -> bool:
-    """An equality lead of the board who neither wrote nor submitted the screening."""
+    """A submitted screening, reviewed by an equality lead of the board who neither wrote
+    nor submitted it."""
     return (
-        has_role(user, screening.plan_change.board_id, Role.EQUALITY_LEAD)
+        screening.state == ScreeningState.SUBMITTED
+        and has_role(user, screening.plan_change.board_id, Role.EQUALITY_LEAD)
         and not is_author(user, screening.plan_change)
         and user.pk != screening.submitted_by_id
     )
@@ -106,17 +133,29 @@ def can_edit_assessment(user: AbstractBaseUser, assessment: Assessment) -> bool:
     return assessment.is_editable and has_role(user, assessment.plan_change.board_id, Role.OFFICER)
 
 
+def can_submit(user: AbstractBaseUser, assessment: Assessment) -> bool:
+    """An assessment being written, submitted by an officer of the board (that it is
+    complete is the service's rule, answered field by field)."""
+    return can_edit_assessment(user, assessment)
+
+
 def can_approve(user: AbstractBaseUser, assessment: Assessment) -> bool:
-    """An equality lead of the board who did not author or contribute to the assessment."""
-    return has_role(user, assessment.plan_change.board_id, Role.EQUALITY_LEAD) and not is_participant(
-        user, assessment
+    """A submitted assessment, approved by an equality lead of the board who did not
+    author or contribute to it."""
+    return (
+        assessment.state == AssessmentState.SUBMITTED
+        and has_role(user, assessment.plan_change.board_id, Role.EQUALITY_LEAD)
+        and not is_participant(user, assessment)
     )
 
 
 def can_sign_off(user: AbstractBaseUser, assessment: Assessment) -> bool:
-    """A senior officer of the board who did not author or contribute to the assessment."""
-    return has_role(user, assessment.plan_change.board_id, Role.SENIOR_OFFICER) and not is_participant(
-        user, assessment
+    """An approved assessment, signed off by a senior officer of the board who did not
+    author or contribute to it."""
+    return (
+        assessment.state == AssessmentState.APPROVED
+        and has_role(user, assessment.plan_change.board_id, Role.SENIOR_OFFICER)
+        and not is_participant(user, assessment)
     )
 
 
@@ -137,6 +176,8 @@ def can_start_new_version(user: AbstractBaseUser, assessment: Assessment) -> boo
 def can_withdraw(user: AbstractBaseUser, assessment: Assessment) -> bool:
     """The plan change's author or lead officer, or an equality lead of the board, can
     withdraw an assessment that is not yet signed off (the plan change is not going ahead)."""
+    if assessment.state not in OPEN_STATES:
+        return False
     board_id = assessment.plan_change.board_id
     return (has_role(user, board_id, Role.OFFICER) and is_author(user, assessment.plan_change)) or has_role(
         user, board_id, Role.EQUALITY_LEAD
@@ -147,20 +188,17 @@ def can_withdraw(user: AbstractBaseUser, assessment: Assessment) -> bool:
 
 def delegations_to(user: AbstractBaseUser) -> dict[tuple[int, str], set[int]]:
     """Today's active delegations to the user: (board id, role) -> the people who delegated
-    that role on that board to them. Cached on the user object for the day (per request)."""
+    that role on that board to them. Read once per user object, in Django's prefetch cache
+    of ``delegations_in`` (today's only); ``user.refresh_from_db()`` reads them again."""
     if not user or not user.is_authenticated or not user.is_active:
         return {}
-    today = timezone.localdate()
-    cached = user.__dict__.get("_iia_delegations")
-    if cached is None or cached[0] != today:
-        found: dict[tuple[int, str], set[int]] = {}
-        for board_id, role, delegator_id in Delegation.objects.active(today).filter(delegate=user).values_list(
-            "board_id", "role", "delegator_id"
-        ):
-            found.setdefault((board_id, role), set()).add(delegator_id)
-        cached = (today, found)
-        user.__dict__["_iia_delegations"] = cached
-    return cached[1]
+    def today():
+        return Delegation.objects.active(timezone.localdate()).only("delegate_id", "board_id", "role", "delegator_id")
+
+    found: dict[tuple[int, str], set[int]] = {}
+    for delegation in _prefetched(user, "delegations_in", today):
+        found.setdefault((delegation.board_id, delegation.role), set()).add(delegation.delegator_id)
+    return found
 
 
 def acts_for(user: AbstractBaseUser, owner_id: int | None, board: Board | int, role: str) -> bool:
@@ -214,3 +252,43 @@ def can_comment_screening(user: AbstractBaseUser, screening: Screening) -> bool:
     submitted the screening, and the board's equality leads and senior officers."""
     people = {*screening.plan_change.author_ids, screening.submitted_by_id} - {None}
     return _comment_participant(user, screening.plan_change.board_id, people)
+
+
+# --- monitoring after sign-off -------------------------------------------------------------
+
+def is_monitor(user: AbstractBaseUser, assessment: Assessment) -> bool:
+    """Who answers for an assessment's mitigating actions once it is signed off. An action's
+    owner is free text (a name or a post), so it grants nothing by itself: the board's
+    equality leads, and its officers who wrote or contributed to the assessment or who
+    created or lead the plan change (or act for one of them under an active delegation)."""
+    board_id = assessment.plan_change.board_id
+    roles = roles_on(user, board_id)
+    if Role.EQUALITY_LEAD in roles:
+        return True
+    if Role.OFFICER not in roles:
+        return False
+    people = {assessment.author_id, *assessment.plan_change.author_ids, *contributor_ids(assessment)}
+    return any(acts_for(user, pk, board_id, Role.OFFICER) for pk in people)
+
+
+def can_record_progress(user: AbstractBaseUser, assessment: Assessment) -> bool:
+    """Record progress on the mitigating actions of the signed-off version in force
+    (``is_monitor``); never on a version superseded or withdrawn, nor before sign-off
+    (until then the actions are edited with the assessment)."""
+    return assessment.state == AssessmentState.SIGNED_OFF and is_monitor(user, assessment)
+
+
+# --- Easy Read summaries and requests for other formats --------------------------------
+
+def can_write_easy_read(user: AbstractBaseUser, assessment: Assessment) -> bool:
+    """Write the Easy Read summary of an assessment being written or signed off: an officer
+    or an equality lead of its board (docs/adr/0020-easy-read-summaries-and-other-formats.md)."""
+    if assessment.state not in (*OPEN_STATES, AssessmentState.SIGNED_OFF):
+        return False
+    return bool(roles_on(user, assessment.plan_change.board_id) & {Role.OFFICER, Role.EQUALITY_LEAD})
+
+
+def can_handle_format_requests(user: AbstractBaseUser, board: Board | int) -> bool:
+    """Read and act on the board's requests for documents in other formats (they hold the
+    requesters' contact details): the board's equality leads."""
+    return has_role(user, board, Role.EQUALITY_LEAD)

@@ -3,24 +3,43 @@
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.utils import timezone
 
 from . import rules
+from .caching import until_next_change
+from .catalogue import assessment_parts, assessment_sections
+from .cumulative import cumulative_matrix
+from .forms import MatrixFilterForm
 from .models import (
+    SCREENING_PART,
+    ActionProgress,
     Assessment,
+    AssessmentState,
     AuditEvent,
     Board,
+    Comment,
+    Delegation,
+    Membership,
+    MitigatingAction,
     PlanAction,
     PlanChange,
     PlanPriority,
+    ReviewedImpact,
     Screening,
     StrategicPlan,
 )
-from .models.assessment import Rating
+from .models.assessment import PartStatus, Rating
 
 
 def boards_for(user) -> QuerySet[Board]:
     return Board.objects.filter(pk__in=rules.board_ids(user))
+
+
+def board_names() -> list[str]:
+    """The formal names of every board the service holds (public: the register lists them)."""
+    return list(Board.objects.order_by("name").values_list("name", flat=True))
 
 
 def plan_changes_for(user) -> QuerySet[PlanChange]:
@@ -80,8 +99,6 @@ def attach_people(records: list[tuple[object, tuple[str, ...]]]) -> None:
     """Read the people the records' fields name in one query and set them on the records,
     instead of joining the user table once per field (each join adds a user's eleven
     columns to compile and read)."""
-    from django.contrib.auth import get_user_model
-
     ids = {getattr(record, f"{name}_id") for record, names in records for name in names} - {None}
     people = get_user_model().objects.in_bulk(ids) if ids else {}
     for record, names in records:
@@ -104,9 +121,16 @@ def current_assessment(plan_change: PlanChange) -> Assessment | None:
     return max(assessments, key=lambda a: a.version) if assessments else None
 
 
+def assessments_to_rely_on(*, board_id: int) -> QuerySet[Assessment]:
+    """The signed-off assessments of the board a screening may say it was "already
+    assessed" in (never another board's), newest first."""
+    return (Assessment.objects.filter(plan_change__board_id=board_id, state=AssessmentState.SIGNED_OFF)
+            .select_related("plan_change__board").order_by("-signed_off_at", "-pk"))
+
+
 def signed_off_assessment(plan_change: PlanChange) -> Assessment | None:
     """The version in force: the newest signed-off one."""
-    signed = [a for a in plan_change.assessments.all() if a.state == "signed_off"]
+    signed = [a for a in plan_change.assessments.all() if a.state == AssessmentState.SIGNED_OFF]
     return max(signed, key=lambda a: a.version) if signed else None
 
 
@@ -162,17 +186,25 @@ class PriorityOverview:
 OVERVIEW_SHOWN = 10
 
 
-def plan_overview(user, plan: StrategicPlan, *, shown: int | None = None) -> list[PriorityOverview]:
+@dataclass
+class PlanOverview:
+    priorities: list[PriorityOverview]
+    stamp: str  # its key and version in the cache (the plan page keeps its markup under it)
+
+    def __iter__(self):
+        return iter(self.priorities)
+
+
+def plan_overview(user, plan: StrategicPlan, *, shown: int | None = None) -> PlanOverview:
     """Every priority and action of the plan with the newest plan changes touching each
     (at most ``shown``) and how many touch it in all. It reads every plan change of the
     plan, so it is kept in the cache until the next audited change (``caching``)."""
-    from .caching import until_next_change
-
     shown = OVERVIEW_SHOWN if shown is None else shown
     visible = plan_changes_for(user).filter(plan=plan)
     sql, params = visible.values("pk").query.sql_with_params()
     return until_next_change("plan-overview", (sql, params, plan.pk, shown),
-                             lambda: _plan_overview(plan, visible, shown), seconds=OVERVIEW_CACHE_SECONDS)
+                             lambda stamp: PlanOverview(_plan_overview(plan, visible, shown), stamp),
+                             seconds=OVERVIEW_CACHE_SECONDS)
 
 
 # how long a plan's overview may be kept (see ``caching``)
@@ -239,6 +271,15 @@ class SectionSummary:
     counts: dict[str, int]
 
 
+@dataclass
+class NegativeImpact:
+    """A row rated negative, with the actions linked to it (mitigating or gathering evidence)."""
+
+    section: object
+    item: RowSummary
+    actions: list
+
+
 RATING_WORDS = dict(Rating.choices)
 
 
@@ -258,7 +299,7 @@ class AssessmentSummary:
 
     def read(self) -> "AssessmentSummary":
         """Read everything now (a document rendered afterwards reads nothing more)."""
-        for name in ("contributors", "sections", "parts", "actions"):
+        for name in ("contributors", "sections", "parts", "actions", "negatives"):
             getattr(self, name)
         return self
 
@@ -276,19 +317,28 @@ class AssessmentSummary:
 
     @cached_property
     def actions(self) -> list:
-        return list(self.assessment.actions.prefetch_related("rows").order_by("due_date", "pk"))
+        return list(self.assessment.actions.prefetch_related("rows").order_by("position", "pk"))
+
+    @cached_property
+    def negatives(self) -> list[NegativeImpact]:
+        """Every row rated negative, in the form's order, with its linked actions."""
+        by_row: dict[int, list] = {}
+        for action in self.actions:
+            for row in action.rows.all():
+                by_row.setdefault(row.pk, []).append(action)
+        return [NegativeImpact(section.section, item, by_row.get(item.row.pk, []))
+                for section in self.sections for _, items in section.groups for item in items
+                if item.rating is not None and item.rating.negative]
 
     @cached_property
     def _sections_and_parts(self) -> tuple[list[SectionSummary], list[dict]]:
-        from .catalogue import template_parts, template_sections
-        from .models.assessment import PartStatus
-
         assessment = self.assessment
-        ratings = {r.row_id: r for r in assessment.ratings.order_by()}  # by row: no need of the ordering's joins
+        # by row: no need of the ordering's joins; with the locality planning group consulted (s.41)
+        ratings = {r.row_id: r for r in assessment.ratings.select_related("consulted_group").order_by()}
         answers = dict(assessment.answers.values_list("question_id", "value"))
         progress = {p.part: p for p in assessment.parts.all()}
         sections = []
-        for section in template_sections(assessment.template):
+        for section in assessment_sections(assessment):
             groups: list[tuple[str, list[RowSummary]]] = []
             counts = {"positive": 0, "negative": 0, "not_known": 0}
             for row in section.rows.all():
@@ -311,7 +361,7 @@ class AssessmentSummary:
                 )
             )
         parts = []
-        for part in template_parts(assessment.template):
+        for part in assessment_parts(assessment):
             record = progress.get(part.code)
             parts.append({"part": part, "progress": record,
                           "status": record.get_status_display() if record else "Not started"})
@@ -327,8 +377,6 @@ def job_title(user, board_id: int, role: str) -> str:
     """The user's job title in that role on the board (as shown in sign-off blocks)."""
     if user is None:
         return ""
-    from .models import Membership
-
     title = (
         Membership.objects.filter(user=user, board_id=board_id, role=role).values_list("job_title", flat=True).first()
     )
@@ -340,9 +388,6 @@ def cumulative_for(user, board: Board, query, *, plan: StrategicPlan | None = No
     by the query (a ``MatrixFilterForm``'s data): (form, plan changes in scope, matrix).
     With ``plan``, the matrix covers that plan; otherwise the form offers a plan filter.
     With ``page``, the matrix has one page of columns (see ``cumulative_matrix``)."""
-    from .cumulative import cumulative_matrix
-    from .forms import MatrixFilterForm
-
     plans = None if plan is not None else list(plans_for(user).filter(board=board))
     form = MatrixFilterForm(query or None, board=board, plans=plans)
     chosen = form.filters()
@@ -368,9 +413,6 @@ def comment_groups(*, assessment: Assessment | None = None, screening: Screening
                    part: str | None = None) -> list[CommentGroup]:
     """The comments on the screening and on the assessment version, grouped by part in the
     order of the form (the screening first); only parts with comments, or only ``part``."""
-    from .catalogue import template_parts
-    from .models import SCREENING_PART, Comment
-
     found = Comment.objects.none()
     if assessment is not None:
         found |= Comment.objects.filter(assessment=assessment)
@@ -383,18 +425,15 @@ def comment_groups(*, assessment: Assessment | None = None, screening: Screening
         by_part.setdefault(comment.part, []).append(comment)
     titles = [(SCREENING_PART, "Pre-screening")]
     if assessment is not None:
-        titles += [(p.code, p.title) for p in template_parts(assessment.template)]
+        titles += [(p.code, p.title) for p in assessment_parts(assessment)]
     return [CommentGroup(code, title, by_part[code]) for code, title in titles if code in by_part]
 
 
 def comment_part_choices(*, assessment: Assessment | None, screening: Screening | None) -> list[tuple[str, str]]:
     """What a comment can be about, for a form's list."""
-    from .catalogue import template_parts
-    from .models import SCREENING_PART
-
     choices = [(SCREENING_PART, "Pre-screening")] if screening is not None else []
     if assessment is not None:
-        choices += [(p.code, p.title) for p in template_parts(assessment.template)]
+        choices += [(p.code, p.title) for p in assessment_parts(assessment)]
     return choices
 
 
@@ -402,27 +441,21 @@ def reviews_of(assessment: Assessment) -> list:
     """The reviews recorded on the assessment, oldest first, with their reviewers and the
     versions they opened (read apart, only when a review opened one: joining a whole
     assessment row costs more to compile than the query costs to run)."""
-    from django.db.models import prefetch_related_objects
-
     if assessment.signed_off_at is None:  # only a signed-off version is ever reviewed: nothing to read
         return []
     reviews = list(assessment.reviews.select_related("reviewed_by").order_by("reviewed_at", "pk"))
-    prefetch_related_objects(reviews, "new_version")
+    prefetch_related_objects(reviews, "new_version", Prefetch("impacts", ReviewedImpact.objects.select_related("row")))
     return reviews
 
 
 def review_due(assessment: Assessment) -> bool:
     """A signed-off assessment whose review date has arrived."""
-    from django.utils import timezone
-
-    return (assessment.state == "signed_off" and assessment.review_date is not None
+    return (assessment.state == AssessmentState.SIGNED_OFF and assessment.review_date is not None
             and assessment.review_date <= timezone.localdate())
 
 
 def delegations_of(user) -> dict[str, QuerySet]:
     """The user's delegations: those they made (``given``) and those made to them (``received``)."""
-    from .models import Delegation
-
     base = Delegation.objects.select_related("board", "delegator", "delegate", "ended_by")
     return {"given": base.filter(delegator=user), "received": base.filter(delegate=user)}
 
@@ -435,3 +468,39 @@ def assessments_for(user) -> QuerySet[Assessment]:
         .prefetch_related("ratings__row__section", "answers__question__section", "actions__rows", "parts")
         .order_by("-updated_at", "-pk")
     )
+
+
+# --- monitoring after sign-off ---------------------------------------------------------------
+
+@dataclass
+class MonitoredAction:
+    """A mitigating action and the progress recorded on it since sign-off, oldest first."""
+
+    action: MitigatingAction
+    updates: list
+
+    @property
+    def latest(self):
+        return self.updates[-1] if self.updates else None
+
+    @property
+    def is_overdue(self) -> bool:
+        return not self.action.is_closed and self.action.due_date < timezone.localdate()
+
+
+def monitoring_of(assessment: Assessment) -> list[MonitoredAction]:
+    """The assessment's mitigating actions, in the order they were entered, each with its
+    progress since sign-off (two queries; none before sign-off, when nothing is recorded)."""
+    actions = list(assessment.actions.order_by("position", "pk"))
+    if assessment.signed_off_at is None or not actions:
+        return [MonitoredAction(action, []) for action in actions]
+    updates: dict[int, list] = {}
+    for update in progress_of(actions):
+        updates.setdefault(update.action_id, []).append(update)
+    return [MonitoredAction(action, updates.get(action.pk, [])) for action in actions]
+
+
+def progress_of(actions) -> QuerySet[ActionProgress]:
+    """The progress updates of the actions, oldest first, with who recorded each."""
+    return (ActionProgress.objects.filter(action__in=actions).select_related("recorded_by")
+            .order_by("recorded_at", "pk"))

@@ -6,11 +6,14 @@ an evidence-gathering action, otherwise a field name or ``__all__``."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils import timezone
 
 from .catalogue import template_rows
-from .models import Assessment, Row, Section
-from .models.assessment import ActionKind, Rating
+from .models import Assessment, Question, Row, Section
+from .models.assessment import ActionKind, ActionStatus, Rating
+from .models.catalogue import QuestionKind
 
 Errors = dict[str, list[str]]
 
@@ -21,15 +24,47 @@ EXCLUSIVE_RATINGS = (Rating.NO_IMPACT, Rating.NOT_KNOWN, Rating.NOT_APPLICABLE)
 class RatingInput:
     ratings: set[str] = field(default_factory=set)
     explanation: str = ""
+    # a locality row rated negative: the locality planning group consulted (its id), and when
+    consulted_group: int | None = None
+    consulted_on: datetime.date | None = None
+
+    @classmethod
+    def of(cls, rating) -> "RatingInput":
+        """What a stored ``ImpactRating`` says, as input."""
+        return cls(set(rating.ratings), rating.explanation, rating.consulted_group_id, rating.consulted_on)
+
+    @property
+    def asks_consultation(self) -> bool:
+        return Rating.NEGATIVE in self.ratings
 
 
 def _add(errors: Errors, key: str, message: str) -> None:
     errors.setdefault(key, []).append(message)
 
 
+def consultation_errors(row: Row, value: RatingInput, *, today: datetime.date | None = None) -> list[tuple[str, str]]:
+    """A locality row rated negative names the locality planning group consulted (``g<id>``)
+    and the date it was consulted (``d<id>``), not in the future (s.41 of the 2014 Act)."""
+    if not row.locality_id or not value.asks_consultation:
+        return []
+    today = today or timezone.localdate()
+    problems = []
+    if not value.consulted_group:
+        problems.append((f"g{row.pk}", f"“{row.label}” is rated negative: choose the locality planning group "
+                                       "that was consulted."))
+    if value.consulted_on is None:
+        problems.append((f"d{row.pk}", f"“{row.label}” is rated negative: give the date the locality planning "
+                                       "group was consulted."))
+    elif value.consulted_on > today:
+        problems.append((f"d{row.pk}", f"The locality planning group on “{row.label}” cannot have been consulted "
+                                       "in the future: give the date it was consulted."))
+    return problems
+
+
 def rating_errors(row: Row, value: RatingInput) -> list[tuple[str, str]]:
     """The problems with one row's rating, each with the field it belongs to:
-    ``r<id>`` for the ratings, ``x<id>`` for the explanation."""
+    ``r<id>`` for the ratings, ``x<id>`` for the explanation, ``g<id>`` and ``d<id>`` for
+    the consultation of a locality row rated negative."""
     ratings = set(value.ratings)
     rating_key, explanation_key = f"r{row.pk}", f"x{row.pk}"
     if not ratings:
@@ -44,7 +79,7 @@ def rating_errors(row: Row, value: RatingInput) -> list[tuple[str, str]]:
             problems.append((rating_key, f"“{row.label}”: “{Rating(exclusive).label}” cannot be combined with another rating."))
     if ratings != {Rating.NO_IMPACT} and not value.explanation.strip():
         problems.append((explanation_key, f"Explain the rating of “{row.label}”."))
-    return problems
+    return problems + consultation_errors(row, value)
 
 
 def section_errors(section: Section, ratings: dict[int, RatingInput], answers: dict[int, str]) -> Errors:
@@ -53,13 +88,35 @@ def section_errors(section: Section, ratings: dict[int, RatingInput], answers: d
     for row in section.rows.all():
         for key, problem in rating_errors(row, ratings.get(row.pk, RatingInput())):
             _add(errors, key, problem)
-    for question in section.questions.all():
+    questions = list(section.questions.all())
+    by_code = {q.code: answers.get(q.pk) or "" for q in questions}
+    for question in questions:
         value = (answers.get(question.pk) or "").strip()
-        if question.required and not value:
+        problem = answer_error(question, value)
+        if problem:
+            _add(errors, f"q{question.pk}", problem)
+        elif not value and question.is_required(by_code):
             _add(errors, f"q{question.pk}", f"Answer “{question.label}”.")
-        elif value and question.kind == "choice" and value not in question.choices:
-            _add(errors, f"q{question.pk}", "Choose one of the options.")
     return errors
+
+
+def answer_error(question: Question, value: str) -> str:
+    """What is wrong with a given answer, whatever the other answers ("" if nothing)."""
+    if not value:
+        return ""
+    if question.kind == QuestionKind.CHOICE and value not in question.choices:
+        return "Choose one of the options."
+    if question.kind == QuestionKind.DATE:
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            return f"“{question.label}”: give a real date, for example 2027-03-31."
+    if question.kind == QuestionKind.LINK:
+        try:
+            URLValidator(schemes=["http", "https"])(value)
+        except ValidationError:
+            return f"“{question.label}”: give a web address starting https://."
+    return ""
 
 
 def evidence_errors(evidence: str, consultation: str) -> Errors:
@@ -79,19 +136,31 @@ class Coverage:
     linked: dict[str, set[int]]
     justifications: dict[int, str]
     review_date: datetime.date | None
+    # row id to the description of an evidence-gathering action linked to it: named when
+    # that is all a negative row has
+    evidence_actions: dict[int, str] = field(default_factory=dict)
 
 
 def saved_coverage(assessment: Assessment, ratings: list | None = None) -> Coverage:
     """What the saved actions and justifications cover (``ratings``: the assessment's
     ratings, when the caller has read them)."""
     linked: dict[str, set[int]] = {ActionKind.MITIGATION: set(), ActionKind.EVIDENCE: set()}
+    evidence_actions: dict[int, str] = {}
     for action in assessment.actions.prefetch_related("rows"):
         linked[action.kind].update(row.pk for row in action.rows.all())
+        if action.kind == ActionKind.EVIDENCE:
+            for row in action.rows.all():
+                evidence_actions.setdefault(row.pk, action.description)
     if ratings is not None:
         justifications = {r.row_id: r.justification for r in ratings}
     else:
         justifications = dict(assessment.ratings.values_list("row_id", "justification").order_by())
-    return Coverage(linked, justifications, assessment.review_date)
+    return Coverage(linked, justifications, assessment.review_date, evidence_actions)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def actions_errors(assessment: Assessment, coverage: Coverage | None = None, *,
@@ -113,11 +182,13 @@ def actions_errors(assessment: Assessment, coverage: Coverage | None = None, *,
             continue
         justification = coverage.justifications.get(rating.row_id, rating.justification) or ""
         if rating.negative and rating.row_id not in linked[ActionKind.MITIGATION] and not justification.strip():
-            _add(
-                errors,
-                f"j{rating.row_id}",
-                f"“{row.label}” is rated negative: link a mitigating action or record a justification.",
-            )
+            evidence = coverage.evidence_actions.get(rating.row_id)
+            if evidence is not None:  # the link is there, but of the wrong kind: say so
+                message = (f"“{row.label}” is rated negative, and “{_short(evidence)}” is an evidence-gathering "
+                           "action: a negative impact needs a mitigating action, or a justification.")
+            else:
+                message = f"“{row.label}” is rated negative: link a mitigating action or record a justification."
+            _add(errors, f"j{rating.row_id}", message)
         if rating.not_known and rating.row_id not in linked[ActionKind.EVIDENCE]:
             _add(
                 errors,
@@ -141,6 +212,6 @@ def action_input_errors(description: str, owner: str, due_date, status: str = "p
         problems.append("Name who owns the action.")
     if due_date is None:
         problems.append("Give the action a due date.")
-    elif due_date < today and status != "done":
+    elif due_date < today and status != ActionStatus.DONE:
         problems.append("The due date has passed: choose a future date, or mark the action done.")
     return problems

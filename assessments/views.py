@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from . import cumulative, exports, selectors
+from . import cumulative, exports, rules, selectors
 from .charts import chart_svg
 from .models import Board, StrategicPlan
 from .text import whole_number
@@ -49,7 +49,7 @@ def plan_detail(request, pk):
     page, query = _columns_page(request)
     form, _scope, matrix = selectors.cumulative_for(request.user, plan.board, request.GET, plan=plan, page=page)
     return render(request, "assessments/plan_detail.html", {
-        "plan": plan, "priorities": selectors.plan_overview(request.user, plan), "form": form, "matrix": matrix,
+        "plan": plan, "overview": selectors.plan_overview(request.user, plan), "form": form, "matrix": matrix,
         "query": query,
     })
 
@@ -63,6 +63,7 @@ def board_dashboard(request, slug):
     charts = [(chart, chart_svg(chart)) for chart in cumulative.dashboard_charts(scope, matrix)]
     return render(request, "assessments/board_dashboard.html", {
         "board": board, "form": form, "matrix": matrix, "charts": charts, "query": query,
+        "can_report": rules.can_produce_mainstreaming_report(request.user, board),
     })
 
 

@@ -4,7 +4,8 @@
     make bench-load BENCH_SIZES=1000,10000
 
 For each size: a PostgreSQL database ``iia_bench_<size>`` on the stack's server (started
-here when ``make stack`` is not running; kept for the next run while that server runs),
+here when ``make stack`` is not running; kept for the next run while that server runs), or
+``NAME_<size>`` on a running server with ``--server postgres://USER@HOST:PORT/NAME``,
 seeded by ``manage.py seed_large --plan-changes <size>`` (about 0.7 assessments, 11 tasks
 and 20 audit events per plan change); gunicorn with --workers on it (production
 settings, plain HTTP on loopback); then wrk drives each page in turn with --users
@@ -78,10 +79,11 @@ def redis_answers(url: str) -> bool:
         return False
 
 
-def database(env: dict, port: str, size: int, code: Path = ROOT) -> tuple[dict, float | None]:
-    """The seeded database for ``size`` plan changes; seeds it when missing, and brings it
-    up to the served code's migrations (e.g. indexes) when it was seeded by older code."""
-    name = f"iia_bench_{size}"
+def database(env: dict, port: str, size: int, code: Path = ROOT, prefix: str = "iia_bench") -> tuple[dict, float | None]:
+    """The seeded database ``<prefix>_<size>`` for ``size`` plan changes; seeds it when
+    missing, and brings it up to the served code's migrations (e.g. indexes) when it was
+    seeded by older code."""
+    name = f"{prefix}_{size}"
     env = {**env, "DATABASE_URL": f"postgres://iia@127.0.0.1:{port}/{name}",
            # no broker: nothing measured enqueues work, and seeding renders the demo's
            # few documents inline
@@ -194,7 +196,7 @@ class Session:
 # --- what to request ---------------------------------------------------------------------
 
 TARGETS = """
-import json, random
+import datetime, json, random
 from assessments.models import Board, PlanChange, StrategicPlan
 from viewflow.workflow.models import Task
 random.seed(8)
@@ -203,7 +205,10 @@ pcs = list(PlanChange.objects.filter(board=board).values_list("pk", flat=True))
 parts = [(t.process_id, t.pk) for t in Task.objects.filter(
     process__iiaprocess__board=board, flow_task__endswith="complete_part", status="ASSIGNED",
     owner__username="officer").exclude(data__part="evidence").only("process_id", "data")]
-print(json.dumps({"plan_changes": random.sample(pcs, min(200, len(pcs))),
+# a place in the middle of the list of plan changes, as its "Older" link gives it
+middle = PlanChange.objects.filter(board=board).order_by("-created_at", "-pk")[len(pcs) // 2]
+micros = (middle.created_at - datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)) // datetime.timedelta(microseconds=1)
+print(json.dumps({"plan_changes": random.sample(pcs, min(200, len(pcs))), "older": f"{micros}-{middle.pk}",
                   "parts": random.sample(parts, min(200, len(parts))),
                   "plan": StrategicPlan.objects.filter(board=board).values_list("pk", flat=True).first()}))
 """
@@ -239,6 +244,12 @@ def pages(base: str, found: dict) -> list[dict]:
         {"page": "section form GET", "session": officer, "requests": [(p, None) for p in part_paths]},
         {"page": "section form POST (draft save)", "session": officer, "requests": posts},
         {"page": "plan with cumulative matrix", "session": officer, "requests": [(f"/plans/{found['plan']}/", None)]},
+        # the list of plan changes: its first page, a state, the user's own, an older page
+        {"page": "plan changes list", "session": lead, "requests": [
+            ("/plan-changes/", None), ("/plan-changes/?state=assessment-submitted", None),
+            ("/plan-changes/?mine=on", None), (f"/plan-changes/?older={found['older']}", None)]},
+        {"page": "plan changes search", "session": lead,
+         "requests": [(f"/plan-changes/?q={urllib.parse.quote(w)}", None) for w in words]},
         {"page": "public register search", "session": Session(base, None),
          "requests": [(f"/register/dundee/?q={urllib.parse.quote(w)}", None) for w in words]},
     ]
@@ -366,6 +377,8 @@ def main() -> None:
                         help="serve the code in this directory (e.g. `git archive` of an older commit) "
                              "on the same databases, for before/after figures")
     parser.add_argument("--pages", help="only the pages whose names contain one of these words, comma separated")
+    parser.add_argument("--server", help="measure on this running PostgreSQL server instead of the stack's: "
+                                         "postgres://USER@HOST:PORT/NAME uses (and seeds) databases NAME_<size>")
     parser.add_argument("--think", default="0",
                         help="users' think time between requests, in seconds: 0 (back to back) or MIN-MAX "
                              "(a random wait), comma separated for several runs; e.g. 0,1-5")
@@ -374,13 +387,17 @@ def main() -> None:
     if not shutil.which("wrk"):
         sh(".ci/stack-packages.sh")
     env = stack_env()
-    pg_port = os.environ.get("STACK_PG_PORT", "55871")
-    ensure_postgres(pg_port, os.environ.get("STACK_DIR", f"/tmp/iia-stack-{pg_port}") + "/pg")
+    pg_port, prefix = os.environ.get("STACK_PG_PORT", "55871"), "iia_bench"
+    if args.server:
+        server_url = urllib.parse.urlsplit(args.server)
+        pg_port, prefix = str(server_url.port or 5432), server_url.path.strip("/")
+    else:
+        ensure_postgres(pg_port, os.environ.get("STACK_DIR", f"/tmp/iia-stack-{pg_port}") + "/pg")
     if not Path(env["IIA_VAR_DIR"], "static", "staticfiles.json").exists():  # made by `make stack`
         sh(PY, "manage.py", "collectstatic", "--noinput", "-v0", env=env)
     results = []
     for size in [int(s) for s in args.sizes.split(",")]:
-        db_env, seeded = database(env, pg_port, size, args.code)
+        db_env, seeded = database(env, pg_port, size, args.code, prefix)
         found = targets(db_env)
         server = Gunicorn(db_env, args.port, args.workers, args.code)
         try:

@@ -62,11 +62,11 @@ def setup_django(database_url: str) -> None:
 
     settings.ALLOWED_HOSTS = ["testserver"]
     import reports.background
-    import workflows.notifications
+    import workflows.tasks
 
     reports.background.enqueue = lambda document_id: None  # a worker renders it (see docstring)
-    send_inline = workflows.notifications.enqueue
-    workflows.notifications.enqueue = lambda payload: send_inline(payload) if EMAILS["inline"] else None
+    send_inline = workflows.tasks.enqueue
+    workflows.tasks.enqueue = lambda payload: send_inline(payload) if EMAILS["inline"] else None
 
 
 # Emails: composed and sent by a Celery worker in the production shape (CELERY_BROKER_URL set),
@@ -113,8 +113,8 @@ class Steps:
 # --- the product: engine + services ----------------------------------------------------------
 
 def services_workflow(cast, n: int, step: Steps):
-    from assessments import services
     from tests import factories as f
+    from workflows import actions as workflow_actions
     from workflows import engine
     from workflows.flows import IIAFlow
 
@@ -126,14 +126,12 @@ def services_workflow(cast, n: int, step: Steps):
         priorities=[priority], actions=[priority.actions.first()]))
 
     def screening_step():
-        screening = plan_change.screenings.get()
-        engine.run_task(engine.active_task(plan_change, IIAFlow.screening), cast.officer,
-                        lambda: services.screening_submit(screening=screening, by=cast.officer, answers=f.answers()))
+        workflow_actions.screening_save(task=engine.active_task(plan_change, IIAFlow.screening), by=cast.officer,
+                                        answers=f.answers(), complete=True, claim=True)
 
     def review_screening_step():
-        screening = plan_change.screenings.get()
-        engine.run_task(engine.active_task(plan_change, IIAFlow.review_screening), cast.lead,
-                        lambda: services.screening_review(screening=screening, by=cast.lead, decision="concur"))
+        workflow_actions.screening_review(task=engine.active_task(plan_change, IIAFlow.review_screening),
+                                          by=cast.lead, decision="concur", claim=True)
 
     step("screening", screening_step)
     step("review_screening", review_screening_step)
@@ -143,15 +141,11 @@ def services_workflow(cast, n: int, step: Steps):
 
         def part_step(task=task, code=code):
             if code == "evidence":
-                work = lambda: services.evidence_save(  # noqa: E731
-                    assessment=assessment, by=cast.officer, evidence="Data.", consultation="People.", complete=True)
+                inputs = dict(evidence="Data.", consultation="People.")
             else:
-                section = assessment.template.sections.get(code=code)
-                ratings, given = f.section_inputs(section)
-                work = lambda: services.section_save(  # noqa: E731
-                    assessment=assessment, section_code=code, by=cast.officer, ratings=ratings, answers=given,
-                    complete=True)
-            engine.run_task(task, cast.officer, work)
+                ratings, given = f.section_inputs(assessment.template.sections.get(code=code))
+                inputs = dict(ratings=ratings, answers=given)
+            workflow_actions.part_save(task=task, by=cast.officer, complete=True, claim=True, **inputs)
 
         step("complete_part", part_step)
     step("actions", lambda: f.complete_actions(cast, plan_change))
@@ -339,7 +333,7 @@ def main() -> None:
     plan_change = services_workflow(cast, 0, warm)
     template = f.current(plan_change).template
     step_names = [name for name, values in warm.ms.items() for _ in values]
-    spiff = Spiff(parallel_part_codes(template))
+    spiff = Spiff(parallel_part_codes(f.current(plan_change)))
     floor_workflow(cast, 0, step_names, Steps(), template)
     spiff.workflow(cast, 0, Steps())
 

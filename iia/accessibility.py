@@ -2,10 +2,16 @@
 which the axe-core suite (tests/browser/test_axe.py) writes and checks, so the figures
 on the page are never typed by hand."""
 
+import datetime
 import json
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
+
+from django.conf import settings
+from django.utils.text import get_text_list
+
+from assessments.selectors import board_names
 
 RESULTS = Path(__file__).with_name("accessibility.json")
 
@@ -41,8 +47,14 @@ def accessibility_summary() -> dict:
     roles = sorted({ROLE_NAMES.get(c["role"], c["role"]) for c in results["checks"]})
     return {
         **results,
+        "tested_on": datetime.date.fromisoformat(results["tested_on"]),  # shown in the one date format
         "pages": list(pages.values()),
         "roles": roles,
         "page_count": len(pages),
         "check_count": len(results["checks"]),
     }
+
+
+def organisation_name() -> str:
+    """Who runs the service, for the statement: ``IIA_ORGANISATION``, else its boards' names."""
+    return settings.IIA_ORGANISATION or get_text_list(board_names(), "and")

@@ -64,5 +64,6 @@ class RequestSizeMiddleware:
         response = render(request, "413.html", {"message": message,
                                                 "limit_mb": settings.IIA_MAX_UPLOAD_BYTES // (1024 * 1024)},
                           status=status)
-        response["Connection"] = "close"  # the rest of the body is never read
+        # The rest of the body is never read. No "Connection: close": a WSGI application may
+        # not set hop-by-hop headers (PEP 3333); the server discards or closes on its own.
         return response

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from iia.forms import AdminLoginForm, LoginForm
-from iia.views import accessibility_statement
+from iia.views import accessibility_statement, statutory_duties
 from workflows.flows import IIAFlow
 
 admin.site.login_form = AdminLoginForm
@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("accessibility/", accessibility_statement, name="accessibility"),
+    path("duties/", statutory_duties, name="statutory_duties"),
     path("api/", include("iia.api.urls")),
     path("workflow/", IIAFlow.instance.urls),
     path("", include("assessments.urls")),

@@ -4,7 +4,7 @@ import functools
 
 from django.core.cache import cache
 
-from assessments.caching import change_key
+from assessments.caching import change_key, latest_audit_event
 
 # entries are keyed on the newest audit event (``assessments.caching``): every publication,
 # decision and withdrawal writes one
@@ -22,12 +22,12 @@ def public_page(view):
         if (request.method not in ("GET", "HEAD") or request.user.is_authenticated
                 or request.COOKIES.get("messages") or request.session.get("_messages")):
             return view(request, *args, **kwargs)
-        key = change_key("public-page", request.get_full_path())
-        response = cache.get(key)
+        key, version = change_key("public-page", request.get_full_path()), latest_audit_event()
+        response = cache.get(key, version=version)
         if response is None:
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming and not response.cookies:
-                cache.set(key, response, PUBLIC_PAGE_SECONDS)
+                cache.set(key, response, PUBLIC_PAGE_SECONDS, version=version)
         return response
 
     return wrapper

@@ -1,11 +1,26 @@
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 
 from assessments.forms import NamedErrorsForm
+from assessments.models import PlanPriority, Row
 
-from .models import Committee, Decision, DecisionSought, DirectionTo
+from .models import (
+    Committee,
+    Decision,
+    DecisionSought,
+    Direction,
+    DirectionEffect,
+    DirectionStatus,
+    DirectionTo,
+    MeetingStatus,
+    Report,
+    ReportStatus,
+)
 from .models.meetings import FEWEST_CLEAR_DAYS
+from .selectors import published_meetings
 
 
 def max_upload_mb() -> int:
@@ -36,6 +51,10 @@ class VerifyForm(NamedErrorsForm):
         return data
 
 
+# as the boards say it: none, the health board (NHS), the council, both
+DIRECTION_ORDER = (DirectionTo.NONE, DirectionTo.HEALTH_BOARD, DirectionTo.COUNCIL, DirectionTo.BOTH)
+
+
 class ReportForm(NamedErrorsForm):
     committee = forms.ModelChoiceField(queryset=None, empty_label=None, label="Report to")
     title = forms.CharField(max_length=300)
@@ -50,7 +69,10 @@ class ReportForm(NamedErrorsForm):
                                 help_text="Separate paragraphs with a blank line; they are numbered 4.1, 4.2, ...")
     risk_assessment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     consultations = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    direction_to = forms.ChoiceField(choices=DirectionTo.choices, widget=forms.RadioSelect, label="Direction required to")
+    direction_to = forms.ChoiceField(
+        choices=[(value, DirectionTo(value).label) for value in DIRECTION_ORDER], widget=forms.RadioSelect,
+        label="Direction to", help_text="A direction asks the health board and/or the council to carry out "
+                                        "delegated functions (ss.26-28 of the 2014 Act).")
     background_papers = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, initial="None.")
 
     def __init__(self, *args, board, **kwargs):
@@ -59,13 +81,26 @@ class ReportForm(NamedErrorsForm):
 
 
 class DirectionForm(NamedErrorsForm):
-    recipients = forms.ChoiceField(choices=[c for c in DirectionTo.choices if c[0] != "none"], label="Direction to")
+    """One direction; who it goes to is the report's ``direction_to``, asked once."""
+
     functions = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     budget = forms.CharField(max_length=200, required=False)
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Direction")
-    varies_or_revokes = forms.CharField(max_length=200, required=False, label="Varies or revokes (optional)")
+    effect = forms.ChoiceField(choices=DirectionEffect.choices, widget=forms.RadioSelect, initial=DirectionEffect.NEW,
+                               required=False,
+                               label="What the direction does")
+    earlier = forms.ModelChoiceField(
+        queryset=Direction.objects.none(), required=False, label="The earlier direction it varies or revokes",
+        help_text="Only the board's current directions can be varied or revoked.")
     review_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     remove = forms.BooleanField(required=False, label="Remove this direction")
+
+    def __init__(self, *args, board=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["earlier"].queryset = (
+            Direction.objects.filter(report__board=board, status=DirectionStatus.CURRENT).order_by("reference")
+            if board is not None else Direction.objects.none())
+        self.fields["earlier"].label_from_instance = lambda d: f"{d.reference}: {d.functions[:80]}"
 
     def is_blank(self) -> bool:
         data = self.cleaned_data
@@ -88,8 +123,6 @@ class MeetingForm(NamedErrorsForm):
         self.fields["committee"].label_from_instance = lambda c: f"{c.name} ({c.board.short_name})"
 
     def clean_date(self):
-        import datetime
-
         date = self.cleaned_data["date"]
         today = timezone.localdate()
         if not (today - datetime.timedelta(days=366) <= date <= today + datetime.timedelta(days=3 * 366)):
@@ -112,8 +145,6 @@ class AddReportForm(NamedErrorsForm):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import MeetingStatus, Report, ReportStatus
-
         self.fields["report"].queryset = Report.objects.filter(
             committee=meeting.committee, status=ReportStatus.SUBMITTED).order_by("submitted_at")
         self.fields["report"].label_from_instance = lambda r: f"{r.title} ({r.plan_change.reference})"
@@ -152,10 +183,6 @@ class RegisterFilterForm(NamedErrorsForm):
 
     def __init__(self, *args, board, **kwargs):
         super().__init__(*args, **kwargs)
-        from assessments.models import PlanPriority, Row
-
-        from .selectors import published_meetings
-
         self.fields["priority"].choices = [("", "Any")] + [
             (p.pk, f"{p.plan.title}: {p.number}. {p.title}")
             for p in PlanPriority.objects.filter(plan__board=board).select_related("plan")]
@@ -170,3 +197,77 @@ class RegisterFilterForm(NamedErrorsForm):
         if start and end and start > end:
             raise forms.ValidationError("The “published from” date is after the “published to” date.")
         return data
+
+
+# SSI 2012/162 came into force on 27 May 2012: no record of these duties is older
+DUTIES_IN_FORCE = datetime.date(2012, 5, 27)
+
+
+class MainstreamingPeriodForm(NamedErrorsForm):
+    """The period of a mainstreaming report: two dates, the start on or before the end,
+    neither before the duties came into force nor after today. Empty, the last two years
+    (the reports are due every two years)."""
+
+    required_messages = {"start": "Enter the first day of the period.", "end": "Enter the last day of the period."}
+
+    start = forms.DateField(label="First day of the period", help_text="For example, 1 April 2025.",
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label="Last day of the period", help_text="Today at the latest.",
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    @classmethod
+    def for_query(cls, query) -> "MainstreamingPeriodForm":
+        """The form bound to the query string, or to the last two years when it names no period."""
+        if "start" in query or "end" in query:
+            return cls(query)
+        today = timezone.localdate()
+        try:
+            two_years_ago = today.replace(year=today.year - 2)
+        except ValueError:  # 29 February
+            two_years_ago = today.replace(year=today.year - 2, day=28)
+        start = two_years_ago + datetime.timedelta(days=1)
+        return cls({"start": start.isoformat(), "end": today.isoformat()})
+
+    def _within_bounds(self, name: str):
+        value = self.cleaned_data[name]
+        if value < DUTIES_IN_FORCE:
+            raise forms.ValidationError(f"The {'first' if name == 'start' else 'last'} day of the period must be on or "
+                                        f"after 27 May 2012, when the duties came into force.")
+        if value > timezone.localdate():
+            raise forms.ValidationError(f"The {'first' if name == 'start' else 'last'} day of the period must be "
+                                        f"today or earlier.")
+        return value
+
+    def clean_start(self):
+        return self._within_bounds("start")
+
+    def clean_end(self):
+        return self._within_bounds("end")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The last day of the period must be on or after its first day.")
+        return data
+
+
+class DelegatedDecisionForm(NamedErrorsForm):
+    """A decision taken under delegated authority; the service checks the dates and the reason."""
+
+    authority = forms.CharField(
+        max_length=300, required=False, label="Delegated authority",
+        initial="The Chief Officer's delegated authority under the board's scheme of delegation",
+        help_text="The authority the decision was taken under, for example a paragraph of the scheme of delegation.")
+    decision = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, label="Decision",
+                               help_text="What was decided, as it will be published.")
+    decided_on = forms.DateField(required=False, label="Date of the decision",
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    late_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                                  label="Reason for publishing late")
+
+    def __init__(self, *args, publication_days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["late_reason"].help_text = (
+            f"Only if today is more than {publication_days} days after the decision: the board publishes the "
+            f"results within {publication_days} days of it.")

@@ -2,16 +2,29 @@
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assessments import rules
-from assessments.models import ImpactRating, Role
+from assessments.models import AssessmentState, EasyReadSummary, ImpactRating, Role, ScreeningState, SectionAnswer
 from assessments.selectors import plan_change_status
 
-from .models import AgendaItem, Meeting, MeetingStatus, Publication, Report, ReportStatus, SignedDocument
+from .models import (
+    ISSUED_STATUSES,
+    AgendaItem,
+    Direction,
+    DocumentStatus,
+    ItemKind,
+    Meeting,
+    MeetingStatus,
+    Publication,
+    Report,
+    ReportStatus,
+    SignedDocument,
+)
 from .services.reports import agenda_gate
 
 # A signed document's bytes (the PDF, ~100 KB, its certificate, and the snapshot the PDF was
@@ -60,15 +73,154 @@ def clerk_queue(user, *, today: datetime.date | None = None) -> list[QueueEntry]
     return entries
 
 
+# the clerk's home lists this many of each, then links to the whole list
+CLERK_HOME_ROWS = 20
+
+
+@dataclass
+class WaitingReport:
+    """A report sent to the clerk and on no agenda yet, with the next agenda of its committee
+    still in preparation (None: the clerk has to create a meeting first)."""
+
+    report: Report
+    meeting: Meeting | None
+
+
+@dataclass
+class AgendaToPublish:
+    """A meeting whose agenda is still in preparation, with its publication deadline."""
+
+    meeting: Meeting
+    reports: int  # reports on its agenda
+    days_left: int  # to its publication date; negative: late
+
+    @property
+    def deadline(self) -> datetime.date:
+        return self.meeting.agenda_publication_date
+
+    @property
+    def late(self) -> bool:
+        return self.days_left < 0
+
+
+@dataclass
+class Unpublished:
+    """A signed document that is on no agenda, with no report on its way to one and no
+    decision under delegated authority: due on the register within the board's period
+    from its signing (reg 5 of SSI 2012/162)."""
+
+    document: SignedDocument
+    due: datetime.date
+    days_left: int  # negative: overdue
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+@dataclass
+class ClerkHome:
+    waiting: list[WaitingReport]
+    more_waiting: bool
+    agendas: list[AgendaToPublish]
+    more_agendas: bool
+    unpublished: list[Unpublished] = field(default_factory=list)
+    more_unpublished: bool = False
+
+
+def clerk_boards(user) -> list[int]:
+    return [b for b in sorted(rules.board_ids(user)) if rules.has_role(user, b, Role.CLERK)]
+
+
+def clerk_home(user, *, today: datetime.date | None = None) -> ClerkHome | None:
+    """What waits for the user as a clerk (None: a clerk of no board): reports sent to the
+    clerk and on no agenda, oldest first, each with the agenda it can join; agendas in
+    preparation, soonest publication deadline first. Two queries, whatever their numbers."""
+    boards = clerk_boards(user)
+    if not boards:
+        return None
+    today = today or timezone.localdate(timezone=timezone.get_default_timezone())
+    meetings = list(Meeting.objects.filter(committee__board_id__in=boards, status=MeetingStatus.DRAFT)
+                    .select_related("committee")
+                    .annotate(report_count=Count("items", filter=Q(items__kind=ItemKind.REPORT)))
+                    .order_by("date", "time", "pk")[:CLERK_HOME_ROWS + 1])
+    agendas = [AgendaToPublish(m, m.report_count, (m.agenda_publication_date - today).days) for m in meetings]
+    agendas.sort(key=lambda agenda: (agenda.deadline, agenda.meeting.pk))
+    reports = list(Report.objects.filter(board_id__in=boards, status=ReportStatus.SUBMITTED)
+                   .select_related("committee", "plan_change__board", "author")
+                   .order_by("submitted_at", "pk")[:CLERK_HOME_ROWS + 1])
+    # the next agenda of each committee that is still being prepared and not yet past its meeting
+    next_meeting = {}
+    for meeting in meetings:
+        if meeting.date >= today:
+            next_meeting.setdefault(meeting.committee_id, meeting)
+    waiting = [WaitingReport(report, next_meeting.get(report.committee_id)) for report in reports]
+    unpublished = unpublished_documents(boards, today=today)
+    return ClerkHome(waiting[:CLERK_HOME_ROWS], len(waiting) > CLERK_HOME_ROWS,
+                     agendas[:CLERK_HOME_ROWS], len(agendas) > CLERK_HOME_ROWS,
+                     unpublished[:CLERK_HOME_ROWS], len(unpublished) > CLERK_HOME_ROWS)
+
+
+# a report in these states takes its plan change's document to a meeting
+ON_THE_WAY_TO_A_MEETING = (ReportStatus.SUBMITTED, ReportStatus.ON_AGENDA)
+
+
+def unpublished_documents(board_ids, *, today: datetime.date) -> list[Unpublished]:
+    """The boards' signed documents of signed-off assessments and screened-out plan changes
+    that are not on the register, with no report with the clerk or on an agenda: published
+    only by a meeting yet to be arranged or by a decision under delegated authority. Oldest
+    first, each due the board's publication period after its signing. One query."""
+    on_the_way = Report.objects.filter(plan_change=OuterRef("plan_change_id"), status__in=ON_THE_WAY_TO_A_MEETING)
+    documents = (SignedDocument.objects.filter(board_id__in=board_ids, status=DocumentStatus.READY,
+                                               published_at__isnull=True)
+                 .filter(Q(assessment__state=AssessmentState.SIGNED_OFF) | Q(screening__state=ScreeningState.SCREENED_OUT))
+                 .annotate(plan_change_id=Coalesce("assessment__plan_change_id", "screening__plan_change_id"))
+                 .exclude(Exists(on_the_way))
+                 .select_related("board", "assessment__plan_change__board", "screening__plan_change__board")
+                 .defer(*DOCUMENT_BYTES).order_by("signed_at", "pk")[:CLERK_HOME_ROWS + 1])
+    entries = []
+    for document in documents:
+        due = (timezone.localdate(document.signed_at, timezone.get_default_timezone())
+               + datetime.timedelta(days=document.board.decision_publication_days))
+        entries.append(Unpublished(document, due, (due - today).days))
+    return entries
+
+
+def later_meetings(meeting: Meeting) -> QuerySet[Meeting]:
+    """The meetings a blocked item of ``meeting`` may move to: later meetings of the same
+    committee whose agendas are drafts, not in the past, soonest first
+    (``services.agenda_item_move_later`` checks the same)."""
+    today = timezone.localdate(timezone=timezone.get_default_timezone())
+    return (Meeting.objects.filter(committee_id=meeting.committee_id, status=MeetingStatus.DRAFT,
+                                   date__gt=meeting.date, date__gte=today)
+            .order_by("date", "time", "pk"))
+
+
 def published_documents(board) -> QuerySet[SignedDocument]:
     """Everything on the board's public register: signed documents published with an
-    agenda, each with the reports and meetings it was published with."""
+    agenda, each with the reports and meetings it was published with, or published by a
+    decision under delegated authority (with that decision)."""
     return (SignedDocument.objects.filter(board=board, published_at__isnull=False, status="ready")
-            .select_related("assessment__plan_change__board", "screening__plan_change__board", "board")
+            .annotate(has_easy_read=Exists(EasyReadSummary.objects.filter(assessment=OuterRef("assessment"))))
+            .select_related("assessment__plan_change__board", "screening__plan_change__board", "board",
+                            "delegated_decision")
             .defer(*DOCUMENT_BYTES)
             .prefetch_related(Prefetch("publications", queryset=Publication.objects.select_related(
                 "report", "meeting__committee").order_by("published_at", "pk")))
             .order_by("-published_at", "-pk"))
+
+
+def published_answers(documents) -> dict[int, list[tuple[str, str]]]:
+    """The answers the form marks as published (e.g. the Islands Act s.8(4) explanation)
+    of the documents' assessments, by assessment id, as (question, answer), in the form's
+    order. A signed assessment is locked, so these are the answers it was signed with."""
+    ids = [d.assessment_id for d in documents if d.assessment_id]
+    found: dict[int, list[tuple[str, str]]] = {}
+    answers = (SectionAnswer.objects.filter(assessment_id__in=ids, question__published=True).exclude(value="")
+               .select_related("question__section").order_by("question__section__order", "question__order"))
+    for answer in answers:
+        found.setdefault(answer.assessment_id, []).append((answer.question.label, answer.value))
+    return found
 
 
 @dataclass
@@ -129,3 +281,53 @@ def plan_change_documents(plan_change, assessment) -> tuple[SignedDocument | Non
     found = list(SignedDocument.objects.filter(wanted).defer(*DOCUMENT_BYTES))
     document = next((d for d in found if assessment is not None and d.assessment_id == assessment.pk), None)
     return document, next((d for d in found if d.screening_id is not None), None)
+
+
+def register_directions(board) -> QuerySet[Direction]:
+    """The board's issued directions for its public register of directions, newest first,
+    with the report, decision and meeting each came from and the directions that vary or
+    revoke them (proposed ones, in reports not yet agreed, are not directions yet)."""
+    return (
+        Direction.objects.filter(report__board=board, status__in=ISSUED_STATUSES)
+        .select_related("report", "decision__meeting__committee", "earlier")
+        .prefetch_related(Prefetch("later", queryset=Direction.objects.filter(status__in=ISSUED_STATUSES),
+                                   to_attr="changed_by"))
+        .order_by("-reference_year", "-reference_sequence")
+    )
+
+
+# --- requests for other formats and Easy Read summaries --------------------------------
+
+def format_requests_for(user) -> QuerySet:
+    """The requests for other formats the user handles: those of the boards where they are
+    an equality lead."""
+    from .models import FormatRequest
+
+    boards = [b for b in rules.board_ids(user) if rules.can_handle_format_requests(user, b)]
+    return (FormatRequest.objects.filter(board_id__in=boards)
+            .select_related("board", "document__assessment__plan_change", "document__screening__plan_change",
+                            "started_by", "done_by")
+            .defer(*(f"document__{field}" for field in DOCUMENT_BYTES)))
+
+
+@dataclass
+class EasyRead:
+    """The Easy Read summary of a published assessment as the register shows it: the wording
+    in force, and the wordings the public could read that were replaced after publication
+    (newest first, each with when it was replaced)."""
+
+    current: object
+    replaced: list  # (wording, replaced at)
+
+
+def easy_read_of(document: SignedDocument) -> EasyRead | None:
+    """The published assessment's Easy Read summary (None: it has none)."""
+    if document.assessment_id is None:
+        return None
+    versions = list(EasyReadSummary.objects.filter(assessment_id=document.assessment_id).order_by("-written_at", "-pk"))
+    if not versions:
+        return None
+    published = document.published_at
+    replaced = [(older, newer.written_at) for newer, older in zip(versions, versions[1:], strict=False)
+                if published is not None and newer.written_at >= published]
+    return EasyRead(versions[0], replaced)

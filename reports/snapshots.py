@@ -17,10 +17,13 @@ import json
 from django.utils import timezone
 
 from assessments.models import Assessment, Role, Screening
+from assessments.models.catalogue import QuestionKind
 from assessments.selectors import assessment_summary, current_screening, job_title
 from assessments.text import long_date
 
-SCHEMA = 1
+# 2: the form is named in words ("Dundee IJB Integrated Impact Assessment, version 1"), not by its code
+# 3: a locality row rated negative says which locality planning group was consulted, and when ("consulted")
+SCHEMA = 3
 COUNTED = ("positive", "negative", "not_known")
 RATING_WORDS = {
     "positive": "Positive",
@@ -62,6 +65,23 @@ def _rating_words(rating) -> str:
     return " and ".join(RATING_WORDS[r] for r in rating.ratings)
 
 
+def _answer_words(question, value: str) -> str:
+    """An answer as the document writes it: a date in words, anything else as given."""
+    if question.kind == QuestionKind.DATE and value:
+        try:
+            return long_date(datetime.date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
+
+
+def _consulted(rating) -> str:
+    """The locality planning group consulted on a locality row rated negative, and when (s.41)."""
+    if rating is None or rating.consulted_group_id is None:
+        return ""
+    return f"{rating.consulted_group.name}, on {day(rating.consulted_on)}"
+
+
 def _screening_outcome(screening) -> str:
     if screening is None or not screening.outcome:
         return "Not recorded"
@@ -89,9 +109,11 @@ def assessment_snapshot(assessment: Assessment) -> dict:
                     "rating": _rating_words(item.rating),
                     "explanation": item.rating.explanation if item.rating else "",
                     "justification": item.rating.justification if item.rating else "",
+                    "consulted": _consulted(item.rating),
                 } for item in rows],
             } for group, rows in s.groups],
-            "answers": [{"question": question.label, "answer": value} for question, value in s.answers],
+            "answers": [{"question": question.label, "answer": _answer_words(question, value)}
+                        for question, value in s.answers],
         })
     return {
         "schema": SCHEMA,
@@ -108,7 +130,7 @@ def assessment_snapshot(assessment: Assessment) -> dict:
         },
         "reference": a.reference,
         "version": a.version,
-        "form": a.template.code,
+        "form": f"{a.template.title}, version {a.template.version}",
         "submitted": day(a.submitted_at),
         "approved": day(a.approved_at),
         "signed_off": day(a.signed_off_at),
@@ -147,7 +169,10 @@ def screening_snapshot(screening: Screening) -> dict:
     s = screening
     pc = s.plan_change
     overridden = s.review_decision == "override"
+    # only when the screening names one: earlier records' snapshots stay as they were
+    relies_on = {"relies_on": _relies_on(s)} if s.relies_on_id else {}
     return {
+        **relies_on,
         "schema": SCHEMA,
         "kind": "screening_record",
         "board": {"name": pc.board.name, "short_name": pc.board.short_name},
@@ -171,6 +196,15 @@ def screening_snapshot(screening: Screening) -> dict:
         "answers": [{"question": question.text, "answer": answer, "comment": comment}
                     for question, answer, comment in s.answer_rows()],
     }
+
+
+def _relies_on(screening: Screening) -> str:
+    """The earlier assessment the screening relies on, and who checked it."""
+    earlier = screening.relies_on
+    text = f"{earlier.reference}: {earlier.plan_change.title} (signed off {day(earlier.signed_off_at)})"
+    if screening.relies_on_checked_by_id:
+        text += f"; checked by {person(screening.relies_on_checked_by)}, {day(screening.relies_on_checked_at)}"
+    return text
 
 
 def snapshot_of(record: Assessment | Screening) -> dict:
@@ -204,11 +238,14 @@ def summary_facts(snap: dict) -> list[tuple[str, str]]:
 
 
 def explanation(row: dict) -> str:
-    """A row's explanation, with the justification of a negative rating after it."""
-    text = row["explanation"]
+    """A row's explanation, with the justification of a negative rating after it, and the
+    locality planning group consulted (snapshots of schema 3 on)."""
+    lines = [row["explanation"]] if row["explanation"] else []
     if row["justification"]:
-        text = f"{text}\nJustification: {row['justification']}" if text else f"Justification: {row['justification']}"
-    return text
+        lines.append(f"Justification: {row['justification']}")
+    if row.get("consulted"):
+        lines.append(f"Locality planning group consulted: {row['consulted']}")
+    return "\n".join(lines)
 
 
 def sign_off_facts(snap: dict) -> list[tuple[str, str]]:
@@ -239,6 +276,7 @@ def screening_facts(snap: dict) -> list[tuple[str, str]]:
         ("Plan change", pc["title"]),
         ("Lead officer", pc["lead_officer"]),
         ("Responsible director", pc["director"]),
+        *([("Already assessed in", snap["relies_on"])] if snap.get("relies_on") else []),
         ("Outcome", snap["outcome"] or "Not yet decided"),
         ("Reason", snap["reason"]),
         *([("Proposed by the product", snap["proposed"])] if snap["proposed"] else []),

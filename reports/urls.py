@@ -1,14 +1,22 @@
 from django.urls import path
 
-from .views import cumulative, documents, meetings, register, reports
+from .views import cumulative, delegated, documents, formats, mainstreaming, meetings, register, reports
 
 urlpatterns = [
     path("verify/", documents.verify, name="verify"),
     path("documents/<str:code>/", documents.document_html, name="document_html"),
     path("documents/<str:code>/pdf/", documents.document_pdf, name="document_pdf"),
     path("documents/<str:code>/retry/", documents.document_retry, name="document_retry"),
+    path("documents/<str:code>/delegated-decision/", delegated.delegated_decision_new, name="delegated_decision_new"),
     path("assessments/<int:pk>/preview.pdf", documents.assessment_preview, name="assessment_preview"),
     path("plans/<int:pk>/cumulative-impact.pdf", cumulative.plan_cumulative_pdf, name="plan_cumulative_pdf"),
+    path("boards/<slug:slug>/mainstreaming/", mainstreaming.mainstreaming_report, name="mainstreaming_report"),
+    path("boards/<slug:slug>/mainstreaming.pdf", mainstreaming.mainstreaming_download, {"fmt": "pdf"},
+         name="mainstreaming_pdf"),
+    path("boards/<slug:slug>/mainstreaming.csv", mainstreaming.mainstreaming_download, {"fmt": "csv"},
+         name="mainstreaming_csv"),
+    path("boards/<slug:slug>/mainstreaming.xlsx", mainstreaming.mainstreaming_download, {"fmt": "xlsx"},
+         name="mainstreaming_xlsx"),
     path("plan-changes/<int:plan_change_pk>/reports/new/", reports.report_new, name="report_new"),
     path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
     path("reports/<int:pk>/edit/", reports.report_edit, name="report_edit"),
@@ -27,6 +35,18 @@ urlpatterns = [
     path("register/<slug:slug>/register.json", register.register_json, name="register_json"),
     path("register/<slug:slug>/register.csv", register.register_export, {"fmt": "csv"}, name="register_csv"),
     path("register/<slug:slug>/register.xlsx", register.register_export, {"fmt": "xlsx"}, name="register_xlsx"),
+    path("register/<slug:slug>/directions/", register.register_directions, name="register_directions"),
     path("register/<slug:slug>/meetings/<int:pk>/", register.register_meeting, name="register_meeting"),
     path("register/<slug:slug>/reports/<str:number>/", register.register_report, name="register_report"),
+    path("register/<slug:slug>/decisions/<int:pk>/", delegated.register_delegated_decision,
+         name="register_delegated_decision"),
+    path("register/<slug:slug>/documents/<str:code>/other-format/", formats.register_format_request,
+         name="register_format_request"),
+    path("register/<slug:slug>/other-format/sent/", formats.register_format_request_sent, name="register_format_request_sent"),
+    path("register/<slug:slug>/documents/<str:code>/easy-read/", formats.register_easy_read, name="register_easy_read"),
+    path("format-requests/", formats.format_request_list, name="format_request_list"),
+    path("format-requests/<int:pk>/", formats.format_request_detail, name="format_request_detail"),
+    path("format-requests/<int:pk>/start/", formats.format_request_start, name="format_request_start"),
+    path("format-requests/<int:pk>/done/", formats.format_request_done, name="format_request_done"),
+    path("assessments/<int:pk>/easy-read/", formats.easy_read_edit, name="easy_read_edit"),
 ]

@@ -5,17 +5,15 @@ from tests import factories
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache and catalogue cache: on SQLite a rolled-back test
+    """Each test starts with empty caches (the catalogue's too): on SQLite a rolled-back test
     gives its ids to the next, so a key made of ids could find the previous test's entry."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    from assessments.catalogue import catalogue_cache_clear
-
-    cache.clear()
-    catalogue_cache_clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
-    catalogue_cache_clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture
@@ -62,7 +60,10 @@ def reference_data(transactional_db):
     from django.apps import apps
 
     for module in ("assessments.migrations.0002_roles", "assessments.migrations.0003_reference_data",
-                   "reports.migrations.0002_committees"):
+                   "assessments.migrations.0013_screening_modules", "reports.migrations.0002_committees",
+                   "assessments.migrations.0016_locality_consultation_and_decision_publication"):
         migration = importlib.import_module(module)
-        loader = getattr(migration, "create_roles", None) or getattr(migration, "load", None) or migration.create
+        loader = (getattr(migration, "create_roles", None) or getattr(migration, "load", None)
+                  or getattr(migration, "add_modules", None) or getattr(migration, "load_planning_groups", None)
+                  or migration.create)
         loader(apps, None)

@@ -7,11 +7,12 @@ import itertools
 from django.contrib.auth import get_user_model
 
 from assessments import services
-from assessments.models import Board, Membership, PlanPriority, Role, Row, StrategicPlan
+from assessments.models import Board, LocalityPlanningGroup, Membership, PlanPriority, Role, Row, StrategicPlan
 from assessments.models.assessment import ActionKind
 from assessments.services import ActionInput
 from assessments.validation import RatingInput
-from workflows.engine import active_task, active_tasks, run_task
+from workflows import actions as workflow_actions
+from workflows.engine import active_task, active_tasks
 from workflows.flows import IIAFlow
 from workflows.selectors import process_assessment
 
@@ -41,7 +42,7 @@ def user(role: str | None = None, board_slug: str = "dundee", *, username=None, 
 
 def add_role(person, role, board_slug="dundee"):
     Membership.objects.create(user=person, board=board(board_slug), role=role)
-    person.__dict__.pop("_iia_roles", None)
+    person.refresh_from_db()  # the rules read its memberships again
     return person
 
 
@@ -85,23 +86,37 @@ def start(cast: Cast, title="Test plan change"):
     return plan_change
 
 
-def screen(cast: Cast, plan_change, *, full=True, decision="concur"):
-    screening = plan_change.screenings.get()
-    given = answers() if full else answers(asks_agreement="no")
-    run_task(active_task(plan_change, IIAFlow.screening), cast.officer,
-             lambda: services.screening_submit(screening=screening, by=cast.officer, answers=given))
-    run_task(active_task(plan_change, IIAFlow.review_screening), cast.lead,
-             lambda: services.screening_review(screening=screening, by=cast.lead, decision=decision,
-                                               comments="" if decision == "concur" else "Because."))
+def screen(cast: Cast, plan_change, *, full=True, decision="concur", relies_on=None, **said):
+    """Screen the plan change (``said``: answers that differ from ``FULL_ANSWERS``, e.g.
+    ``children="yes"``; ``relies_on``: the earlier assessment for already_assessed=yes,
+    which the lead confirms checking)."""
+    given = answers(**said) if full else answers(asks_agreement="no", **said)
+    workflow_actions.screening_save(task=active_task(plan_change, IIAFlow.screening), by=cast.officer, answers=given,
+                           complete=True, claim=True, relies_on_id=relies_on.pk if relies_on else None)
+    workflow_actions.screening_review(task=active_task(plan_change, IIAFlow.review_screening), by=cast.lead,
+                             decision=decision, comments="" if decision == "concur" else "Because.", claim=True,
+                             relies_on_checked=relies_on is not None)
     return plan_change
+
+
+def consulted(row, rating: RatingInput) -> RatingInput:
+    """A locality row rated negative with its locality's planning group consulted yesterday (s.41)."""
+    if row.locality_id and rating.asks_consultation and rating.consulted_group is None:
+        group = LocalityPlanningGroup.objects.filter(locality_id=row.locality_id).first()
+        rating.consulted_group = group.pk
+        rating.consulted_on = rating.consulted_on or datetime.date.today() - datetime.timedelta(days=1)
+    return rating
 
 
 def section_inputs(section, overrides=None):
     overrides = overrides or {}
-    ratings = {row.pk: RatingInput(*overrides.get(row.code, ({"no_impact"}, ""))) for row in section.rows.all()}
+    ratings = {row.pk: consulted(row, RatingInput(*overrides.get(row.code, ({"no_impact"}, ""))))
+               for row in section.rows.all()}
     given = {}
     for question in section.questions.all():
-        given[question.pk] = question.choices[0] if question.kind == "choice" else "An answer."
+        given[question.pk] = {"choice": question.choices[0] if question.choices else "",
+                              "date": datetime.date.today().isoformat(),
+                              "link": "https://example.org/environmental-report"}.get(question.kind, "An answer.")
     return ratings, given
 
 
@@ -110,19 +125,14 @@ def complete_parts(cast, plan_change, overrides=None, by=None):
     assessment = current(plan_change)
     for task in active_tasks(plan_change, IIAFlow.complete_part):
         code = task.data["part"]
-
-        def work(code=code):
-            if code == "evidence":
-                return services.evidence_save(assessment=assessment, by=by, evidence="Data.",
-                                              consultation="People.", complete=True)
-            section = assessment.template.sections.get(code=code)
-            ratings, given = section_inputs(section, overrides)
-            return services.section_save(assessment=assessment, section_code=code, by=by, ratings=ratings,
-                                         answers=given, complete=True)
-
+        if code == "evidence":
+            inputs = dict(evidence="Data.", consultation="People.")
+        else:
+            ratings, given = section_inputs(assessment.template.sections.get(code=code), overrides)
+            inputs = dict(ratings=ratings, answers=given)
         if task.owner_id not in (None, by.pk):
             task.flow_task.activation_class(task).unassign()
-        run_task(task, by, work)
+        workflow_actions.part_save(task=task, by=by, complete=True, claim=True, **inputs)
     return assessment
 
 
@@ -133,30 +143,28 @@ def row(assessment, code) -> Row:
 def complete_actions(cast, plan_change, actions=(), justifications=None, by=None):
     by = by or cast.officer
     assessment = current(plan_change)
-    run_task(active_task(plan_change, IIAFlow.actions), by, lambda: services.actions_save(
-        assessment=assessment, by=by, actions=list(actions), justifications=justifications or {},
-        review_date=datetime.date.today() + datetime.timedelta(days=365), complete=True))
+    workflow_actions.actions_save(
+        task=active_task(plan_change, IIAFlow.actions), by=by, actions=list(actions),
+        justifications=justifications or {}, review_date=datetime.date.today() + datetime.timedelta(days=365),
+        complete=True, claim=True)
     return assessment
 
 
 def submit(cast, plan_change):
     assessment = current(plan_change)
-    run_task(active_task(plan_change, IIAFlow.submit), cast.officer,
-             lambda: services.assessment_submit(assessment=assessment, by=cast.officer))
+    workflow_actions.assessment_submit(task=active_task(plan_change, IIAFlow.submit), by=cast.officer, claim=True)
     return assessment
 
 
 def approve(cast, plan_change):
     assessment = current(plan_change)
-    run_task(active_task(plan_change, IIAFlow.review), cast.lead,
-             lambda: services.assessment_approve(assessment=assessment, by=cast.lead, risk_level="low"))
+    workflow_actions.assessment_approve(task=active_task(plan_change, IIAFlow.review), by=cast.lead, risk_level="low",
+                               claim=True)
     return assessment
 
 
 def sign_off(cast, plan_change):
-    assessment = current(plan_change)
-    run_task(active_task(plan_change, IIAFlow.sign_off), cast.senior,
-             lambda: services.assessment_sign_off(assessment=assessment, by=cast.senior))
+    workflow_actions.assessment_sign_off(task=active_task(plan_change, IIAFlow.sign_off), by=cast.senior, claim=True)
     return current(plan_change)
 
 
@@ -169,7 +177,7 @@ def to_submitted(cast, title="Test plan change"):
 
 
 def current(plan_change):
-    return process_assessment(type("P", (), {"plan_change_id": plan_change.pk})())
+    return process_assessment(type("P", (), {"plan_change_id": plan_change.pk, "primed_records": None})())
 
 
 def mitigation(assessment, codes, kind=ActionKind.MITIGATION):

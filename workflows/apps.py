@@ -6,5 +6,9 @@ class WorkflowsConfig(AppConfig):
     verbose_name = "Workflows"
     default_auto_field = "django.db.models.BigAutoField"
 
+    flow_class = None  # the IIA flow, once the apps are ready (``selectors.task_nodes``)
+
     def ready(self):
-        from . import checks, notifications, receivers  # noqa: F401  (system checks; signal receivers)
+        from . import checks, flows, receivers  # noqa: F401  (system checks; signal receivers)
+
+        self.flow_class = flows.IIAFlow

@@ -4,11 +4,11 @@ from django.core import checks
 from viewflow.workflow import lock
 from viewflow.workflow.base import Flow
 
+from . import flows  # noqa: F401  (defines the project's flows)
+
 
 def all_flows() -> list[type[Flow]]:
     """Every concrete Flow class defined in the project (abstract bases have no process)."""
-    from . import flows  # noqa: F401  (defines the project's flows)
-
     found, pending = [], list(Flow.__subclasses__())
     while pending:
         flow_class = pending.pop()

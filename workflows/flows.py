@@ -5,7 +5,7 @@ from viewflow.workflow import flow, lock
 
 from assessments import rules
 from assessments.catalogue import parallel_part_codes
-from assessments.models import Role
+from assessments.models import AssessmentState, Role, ScreeningState
 from reports import services as documents
 
 from . import selectors, views
@@ -32,8 +32,9 @@ class IIAFlow(flow.Flow):
     """Integrated Impact Assessment
 
     Pre-screening and its review by an equality lead; for a full IIA, each part of
-    the assessment as its own task in any order, then mitigating actions, submission,
-    equality-lead review with rework loops, and senior sign-off.
+    the assessment and the mitigating actions as their own tasks in any order, then
+    submission once all of them are complete, equality-lead review with rework loops,
+    and senior sign-off.
     """
 
     process_class = IIAProcess
@@ -65,18 +66,20 @@ class IIAFlow(flow.Flow):
 
     start_version = StartHandle(this.start_new_version).Next(this.parts)
 
-    parts = PartsSplit(this.complete_part, this.parts_to_do)
+    # The parts still to do and the mitigating actions, side by side: the join waits for
+    # every one of them before the submission.
+    parts = PartsSplit(this.complete_part, this.parts_to_do, also=this.actions)
     complete_part = (
         TaskNode(views.PartTaskView.as_view(), role=Role.OFFICER, title="Complete a part of the IIA")
         .Assign(this.author)
         .Next(this.parts_done)
     )
-    parts_done = Join().Next(this.actions)
     actions = (
         TaskNode(views.ActionsTaskView.as_view(), role=Role.OFFICER, title="Record mitigating actions")
         .Assign(this.author)
-        .Next(this.submit)
+        .Next(this.parts_done)
     )
+    parts_done = Join().Next(this.submit)
     submit = (
         TaskNode(views.SubmitTaskView.as_view(), role=Role.OFFICER, title="Submit the IIA for review")
         .Assign(this.author)
@@ -88,17 +91,15 @@ class IIAFlow(flow.Flow):
     review_decided = (
         Switch()
         .Case(this.sign_off, this.is_approved)
-        .Case(this.parts, this.has_parts_to_rework)
-        .Default(this.actions)
+        .Default(this.parts)
     )
     sign_off = TaskNode(
-        views.SignOffTaskView.as_view(), role=Role.SENIOR_OFFICER, guard=_signable, title="Sign off the IIA"
+        views.ReviewTaskView.as_view(), role=Role.SENIOR_OFFICER, guard=_signable, title="Sign off the IIA"
     ).Next(this.sign_off_decided)
     sign_off_decided = (
         Switch()
         .Case(this.signed_document, this.is_signed_off)
-        .Case(this.parts, this.has_parts_to_rework)
-        .Default(this.actions)
+        .Default(this.parts)
     )
     # The signed PDF is rendered after the sign-off commits, outside the lock.
     signed_document = Function(this.request_signed_document).Next(this.signed_off)
@@ -108,12 +109,14 @@ class IIAFlow(flow.Flow):
     def start_process(self, activation, *, plan_change):
         activation.process.plan_change = plan_change
         activation.process.board_id = plan_change.board_id
+        activation.process.author_id = plan_change.created_by_id  # its screening's and first version's author
         return activation.process
 
     def start_new_version(self, activation, *, assessment):
         """Tasks for a version just opened by ``services.assessment_new_version``."""
         activation.process.plan_change = assessment.plan_change
         activation.process.board_id = assessment.plan_change.board_id
+        activation.process.author_id = assessment.author_id
         return activation.process
 
     # --- documents ---------------------------------------------------------------
@@ -125,51 +128,36 @@ class IIAFlow(flow.Flow):
 
     # --- assignment and routing ----------------------------------------------
     def author(self, activation):
-        """Tasks of the officer go to the author of the current version (or of the plan change).
-        Kept on the process object for the step: the parts split asks once per part, and a
-        process's current version keeps its author (a new version runs in a new process)."""
-        process = activation.process
-        if getattr(process, "_iia_author", None) is None:
-            assessment = selectors.process_assessment(process)
-            process._iia_author = assessment.author if assessment else process.plan_change.created_by
-        return process._iia_author
+        """Tasks of the officer go to the run's author (``IIAProcess.author``): read once for
+        all the part tasks a split creates, which share the process."""
+        return activation.process.author
 
+    # The switches below route on what the step just decided: their activations read the
+    # process's records once, after the step's service has saved (``nodes.ReadsRecords``).
     def _screening(self, activation):
-        """The process's screening, read once per activation: a switch asks each of its
-        cases with the same activation, after the step's service has saved."""
-        if getattr(activation, "_iia_screening", None) is None:
-            activation._iia_screening = selectors.process_screening(activation.process)
-        return activation._iia_screening
+        return activation.screening
 
     def _assessment(self, activation):
-        """The process's current version, read once per activation (as ``_screening``)."""
-        if getattr(activation, "_iia_assessment", None) is None:
-            activation._iia_assessment = selectors.process_assessment(activation.process)
-        return activation._iia_assessment
+        return activation.assessment
 
     def screening_returned(self, activation):
-        return self._screening(activation).state == "returned"
+        return self._screening(activation).state == ScreeningState.RETURNED
 
     def is_screened_out(self, activation):
-        return self._screening(activation).state == "screened_out"
+        return self._screening(activation).state == ScreeningState.SCREENED_OUT
 
     def parts_to_do(self, activation):
+        """The parts a run of the split opens: every part of a new version, or the parts a
+        returned one reopened (none when only the actions were). The actions always open
+        (``assessment_return`` always reopens them)."""
         assessment = self._assessment(activation)
-        if getattr(activation.process, "_iia_author", None) is None:  # the part tasks go to its author
-            activation.process._iia_author = assessment.author
-        parallel = parallel_part_codes(assessment.template)
+        parallel = parallel_part_codes(assessment)
         if assessment.rework_parts:
             return [code for code in parallel if code in assessment.rework_parts]
         return parallel
 
-    def has_parts_to_rework(self, activation):
-        assessment = self._assessment(activation)
-        return assessment.state == "returned" and bool(self.parts_to_do(activation)) and any(
-            code in assessment.rework_parts for code in parallel_part_codes(assessment.template)
-        )
-
     def is_approved(self, activation):
-        return self._assessment(activation).state == "approved"
+        return self._assessment(activation).state == AssessmentState.APPROVED
 
     def is_signed_off(self, activation):
-        return self._assessment(activation).state == "signed_off"
+        return self._assessment(activation).state == AssessmentState.SIGNED_OFF

@@ -2,29 +2,29 @@
 conflicts reported as a 409 page rather than a 403 or a server error."""
 
 from collections.abc import Callable
-from functools import update_wrapper
+from functools import cached_property, update_wrapper
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
 from viewflow import viewprop
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.this_object import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.exceptions import FlowRuntimeError
+from viewflow.workflow.nodes import switch
 from viewflow.workflow.nodes.split import SplitActivation
-from viewflow.workflow.status import STATUS
 
 from assessments import rules
+from assessments.exceptions import NotAllowed
 
+from . import actions, selectors
 from .exceptions import Conflict
-from .notifications import task_read_under_lock
-
-ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+from .models import ACTIVE_STATUSES
+from .views.claim import ClaimTaskView, ReleaseTaskView
 
 Guard = Callable[[object, object], bool]
 
@@ -37,57 +37,40 @@ def _task_for(node, process_pk: int, task_pk: int):
 
 
 def wrap_task_view(node: "TaskNode", view, permission, *, start: bool):
-    """Run ``view`` with ``request.activation`` set, under the flow lock for a POST.
+    """Run ``view`` with ``request.activation`` set, for a task of the user's board that is
+    still open and that ``permission`` lets the user open.
 
-    The task is read after the lock is taken, so two people completing the same task
-    at once are serialised and the second sees the task already done (a 409).
+    A POST is checked here first, then again under the flow lock by the action the view
+    calls (``workflows.actions``): two people completing the same task at once are
+    serialised there, and the second sees the task already done (a 409).
     """
 
     def wrapped(request, process_pk: int, task_pk: int, **kwargs):
-        def call():
-            task = _task_for(node, process_pk, task_pk)
-            if request.method == "POST":  # read under the flow lock
-                task_read_under_lock(task)
-            process = task.process.coerced
-            if not rules.is_member(request.user, process.board_id):
-                raise Http404("No such task.")
-            if task.status not in ACTIVE:
-                if request.method == "POST":
-                    raise Conflict("This task has already been completed by someone else. Nothing you sent was saved.",
-                                   next_url=_plan_change_url(process))
-                messages.info(request, "That task has already been completed.")
-                return redirect(_plan_change_url(process))
-            if not permission(request.user, task):
-                if request.method == "POST" and task.owner_id and node._allowed(request.user, task):
-                    # the same answers as the API's (engine.task_claim, engine._refuse)
-                    if task.owner_id == request.user.pk:  # a claim again: a second tab, a double submit
-                        raise Conflict("You already hold this task.", next_url=_plan_change_url(process))
-                    raise Conflict("Someone else has claimed this task. Nothing you sent was saved.",
-                                   next_url=_plan_change_url(process))  # lost a race for a task they could take
-                raise PermissionDenied("You cannot work on this task.")
-            request.activation = node.activation_class(task)
-            request.process = process
-            if start:
-                request.activation.start(request)
-            return view(request, process_pk=process_pk, task_pk=task_pk, **kwargs)
-
+        task = _task_for(node, process_pk, task_pk)
+        process = task.process.coerced
+        if not rules.is_member(request.user, process.board_id):
+            raise Http404("No such task.")
+        if task.status not in ACTIVE_STATUSES and request.method != "POST":
+            messages.info(request, "That task has already been completed.")
+            return redirect(reverse("plan_change_detail", args=[process.plan_change_id]))
+        if request.method == "POST":
+            try:  # the answers the action gives again under the lock
+                actions.refuse(task, request.user, permission)
+            except NotAllowed as error:
+                raise PermissionDenied("You cannot work on this task.") from error
+        elif not permission(request.user, task):
+            raise PermissionDenied("You cannot work on this task.")
+        request.activation = node.activation_class(task)
+        request.process = process
+        if start and request.method != "POST":
+            request.activation.start(request)
         try:
-            if request.method == "POST":
-                # the lock opens the transaction; no savepoint is needed inside it
-                with node.flow_class.lock(process_pk), transaction.atomic(savepoint=False):
-                    return call()
-            return call()
+            return view(request, process_pk=process_pk, task_pk=task_pk, **kwargs)
         except TransitionNotAllowed as error:
             raise Conflict(next_url="") from error
 
     update_wrapper(wrapped, view)
     return wrapped
-
-
-def _plan_change_url(process) -> str:
-    from django.urls import reverse
-
-    return reverse("plan_change_detail", args=[process.plan_change_id])
 
 
 class TaskNode(flow.View):
@@ -148,8 +131,6 @@ class TaskNode(flow.View):
 
     @viewprop
     def assign_view(self):
-        from .views.claim import ClaimTaskView
-
         return ClaimTaskView.as_view()
 
     @property
@@ -162,8 +143,6 @@ class TaskNode(flow.View):
 
     @viewprop
     def unassign_view(self):
-        from .views.claim import ReleaseTaskView
-
         return ReleaseTaskView.as_view()
 
     @property
@@ -191,8 +170,26 @@ class StartHandle(NoViews, flow.StartHandle):
     pass
 
 
-class Switch(NoViews, flow.Switch):
+class ReadsRecords:
+    """A gateway's activation reads the process's current screening and assessment when
+    first asked, after the step's service has saved, and keeps them for itself: a switch
+    asks each of its cases in turn, a split which parts are left."""
+
+    @cached_property
+    def screening(self):
+        return selectors.process_screening(self.process)
+
+    @cached_property
+    def assessment(self):
+        return selectors.process_assessment(self.process)
+
+
+class SwitchActivation(ReadsRecords, switch.SwitchActivation):
     pass
+
+
+class Switch(NoViews, flow.Switch):
+    activation_class = SwitchActivation
 
 
 class Join(NoViews, flow.Join):
@@ -207,20 +204,24 @@ class End(NoViews, flow.End):
     pass
 
 
-class PartsSplitActivation(SplitActivation):
-    """Creates one task of the part node per part still to do, each with ``{"part": code}``."""
+class PartsSplitActivation(ReadsRecords, SplitActivation):
+    """Creates one task of the part node per part still to do, each with ``{"part": code}``,
+    and one task of the ``also`` node (the mitigating actions) beside them."""
 
     @Activation.status.super()
     def activate(self):
         node = self.flow_task
         for code in node._parts_source(self):
             self.next_tasks.append((node._part_node, {"part": code}))
+        if node._also is not None:
+            self.next_tasks.append((node._also, None))
         if not self.next_tasks:
             raise FlowRuntimeError(f"{node.name}: no part to do")
 
 
 class PartsSplit(NoViews, flow.Split):
-    """A parallel split into one task per part of the assessment, done in any order.
+    """A parallel split into one task per part of the assessment, and one of ``also`` (a
+    step done alongside the parts, every run), done in any order; their join waits for all.
 
     Viewflow 2.4's ``Split`` makes one task per branch; the parts come from the
     board's template (data, not code), so their number is known only at run time.
@@ -228,13 +229,17 @@ class PartsSplit(NoViews, flow.Split):
 
     activation_class = PartsSplitActivation
 
-    def __init__(self, part_node, parts_source, **kwargs):
+    def __init__(self, part_node, parts_source, *, also=None, **kwargs):
         super().__init__(**kwargs)
         self._part_node = part_node
         self._parts_source = parts_source
+        self._also = also
 
     def _resolve(self, instance):
         super()._resolve(instance)
         self._part_node = this.resolve(instance, self._part_node)
         self._parts_source = this.resolve(instance, self._parts_source)
+        self._also = this.resolve(instance, self._also) if self._also is not None else None
         self._activate_next = [(self._part_node, None, None)]
+        if self._also is not None:
+            self._activate_next.append((self._also, None, None))

@@ -22,17 +22,16 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
-from django.db.models.signals import post_save, pre_save
-from django.dispatch import receiver
 from django.urls import reverse
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from assessments import rules
-from assessments.models import Assessment, AuditEvent, Membership, Role
-from assessments.signals import assessment_changed
+from assessments.models import Assessment, AuditEvent, Membership, Role, ScreeningState
 from assessments.text import clean_line
+
+from . import selectors
+from .models import ACTIVE_STATUSES
 
 logger = logging.getLogger("iia.notifications")
 
@@ -56,7 +55,6 @@ BODIES = {
                               "once signed off, it replaces version {previous}.",
 }
 ASSIGNED, QUEUED = "assigned", "queued"
-NOBODY = -1  # the actor of an event is known to be none of the recipients
 
 
 def _reachable(people, actor_id) -> list:
@@ -162,42 +160,17 @@ def _action_emails(actions, emails: dict) -> None:
                 SUBJECTS[action].format(**words), [BODIES[action].format(**words), f"Open it: {link}"], person.email)
 
 
-def _acted_by(task: Task, hint_id: int | None, looked_up: dict | None = None) -> int | None:
-    """Whose action created the task: the holder of the nearest human task before it (the
-    last one finished, behind a join), else the actor of the change it came with.
-    ``looked_up`` keeps the tasks before each task already read, for the other tasks of the
-    same change."""
-    looked_up = {} if looked_up is None else looked_up
-    frontier, looked = [task], 0
-    while frontier and looked < 30:
-        current = frontier.pop(0)
-        looked += 1
-        if current.pk not in looked_up:
-            looked_up[current.pk] = list(current.previous.order_by("-finished", "-pk"))
-        earlier = looked_up[current.pk]
-        for previous in earlier:
-            if previous.owner_id:
-                return previous.owner_id
-        frontier += earlier
-    if hint_id:
-        return hint_id
-    return task.process.coerced.plan_change.created_by_id
-
-
-def _task_emails(events, hint_id, emails: dict) -> None:
-    from . import selectors
-
+def _task_emails(events, emails: dict) -> None:
     # one change often creates several tasks of one process (the parts): read them together
     tasks = Task.objects.select_related("process__iiaprocess__plan_change", "owner").in_bulk(
         [event[0] for event in events])
-    looked_up, assessments = {}, {}
+    assessments = {}
     for task_id, kind, owner_id, actor_id in events:
         task = tasks.get(task_id)
         if task is None or task.status not in (STATUS.NEW, STATUS.ASSIGNED):
             continue  # rolled back, or already moved on
         if task.owner_id != owner_id:
             continue
-        actor_id = actor_id or _acted_by(task, hint_id, looked_up)
         process = task.process.coerced
         plan_change = process.plan_change
         if (task.data or {}).get("part") and process.pk not in assessments:
@@ -217,15 +190,13 @@ def _task_emails(events, hint_id, emails: dict) -> None:
 
 
 def _task_email(task, kind, title, plan_change, person, actor_id) -> _Email:
-    from . import selectors
-
     about = f"“{plan_change.title}” ({plan_change.reference})"
     if kind == QUEUED:
         return _Email(f"Task to claim: {title} — {plan_change.title}",
                       [f"A task for {about} is waiting in your queue for someone to claim it."], person.email,
                       about_change=False)
     screening = selectors.process_screening(task.process.coerced) if task.flow_task.name == "screening" else None
-    if screening is not None and screening.state == "returned":
+    if screening is not None and screening.state == ScreeningState.RETURNED:
         reviewer = get_user_model().objects.filter(pk=actor_id).first()
         lines = [f"{_name(reviewer) if reviewer else 'The equality lead'} returned the pre-screening of {about} "
                  f"for changes.", f"Comments: {screening.review_comments}" if screening.review_comments else ""]
@@ -239,7 +210,7 @@ def messages_for(payload: dict) -> list[EmailMessage]:
     """One email per person and plan change for everything one committed change caused."""
     emails: dict = {}
     _action_emails(payload.get("actions", []), emails)
-    _task_emails(payload.get("tasks", []), payload.get("hint"), emails)
+    _task_emails(payload.get("tasks", []), emails)
     return [email.message() for email in emails.values()]
 
 
@@ -252,119 +223,24 @@ def send(payload: dict) -> int:
         return connection.send_messages(messages) or 0
 
 
-def enqueue(payload: dict) -> None:
-    """On Celery when a broker is configured; inline otherwise. A failure to send is
-    logged and never undoes or blocks the change it reports."""
-    if settings.CELERY_BROKER_URL:
-        from iia.celery import send_to_workers
-
-        from .tasks import send_notification
-
-        send_to_workers(send_notification, payload)
-        return
-    try:
-        send(payload)
-    except Exception:
-        logger.exception("notifications %s were not sent", payload)
+# --- what an action changed ------------------------------------------------------------
 
 
-# --- collecting one transaction's events -------------------------------------------------
+def waiting_tasks(process_id: int) -> dict[int, int | None]:
+    """The process's human tasks someone may still act on, with their holders: read before
+    and after an action's change, under the flow lock, to see what it created or handed on."""
+    return dict(Task.objects.filter(process_id=process_id, flow_task_type="HUMAN", status__in=ACTIVE_STATUSES)
+                .values_list("pk", "owner_id"))
 
 
-class _Batch:
-    """The events of the current transaction, sent together once it commits.
-
-    Each event registers its own hook with ``on_commit``; the first hook to run sends
-    every event of the batch and the others find nothing left. Before each new event,
-    events whose hook is no longer registered (their savepoint or transaction rolled
-    back) are dropped. Tasks are read again when the emails are written, so one rolled
-    back after the last event is skipped too.
-    """
-
-    def __init__(self):
-        self.events = []  # (hook, "action", "task" or "actor", data)
-
-    def add(self, kind: str, data: tuple) -> None:
-        hook = _Hook(self)
-        self.events.append((hook, kind, data))
-        transaction.on_commit(hook)
-
-    def prune(self, live: set) -> None:
-        self.events = [event for event in self.events if id(event[0]) in live]
-
-    def flush(self):
-        actors = [data for _, kind, data in self.events if kind == "actor"]
-        payload = {"actions": [data for _, kind, data in self.events if kind == "action"],
-                   "tasks": [data for _, kind, data in self.events if kind == "task"],
-                   "hint": actors[-1] if actors else None}
-        self.events = []
-        if payload["actions"] or payload["tasks"]:
-            enqueue(payload)
-
-
-class _Hook:
-    def __init__(self, batch: _Batch):
-        self.batch = batch
-
-    def __call__(self):
-        self.batch.flush()
-
-
-def _batch() -> _Batch:
-    connection = transaction.get_connection()
-    batch = getattr(connection, "_iia_notifications", None)
-    if batch is None:
-        batch = connection._iia_notifications = _Batch()
-    batch.prune({id(callback) for _, callback, _ in connection.run_on_commit if isinstance(callback, _Hook)})
-    return batch
-
-
-@receiver(assessment_changed)
-def schedule(sender, assessment, action, by, **kwargs):
-    batch = _batch()
-    batch.add("actor", by.pk)  # who made the change, for tasks it creates that cannot tell
-    if action in SUBJECTS:
-        batch.add("action", (assessment.pk, action, by.pk))
-
-
-def task_read_under_lock(task: Task) -> None:
-    """Note the holder and status of a task just read under its flow lock: nobody else can
-    change the row until the transaction ends, so its saves need not read them again."""
-    task._iia_locked = (task.owner_id, task.status)
-    transaction.on_commit(lambda: task.__dict__.pop("_iia_locked", None))
-
-
-@receiver(pre_save, sender=Task)
-def _task_before(sender, instance, **kwargs):
-    if getattr(instance.flow_task, "role", None) is None:
-        return
-    if not instance.pk:
-        instance._iia_before = None
-    elif getattr(instance, "_iia_locked", None) is not None:
-        instance._iia_before = instance._iia_locked
-    else:
-        instance._iia_before = Task.objects.filter(pk=instance.pk).values_list("owner_id", "status").first()
-
-
-@receiver(post_save, sender=Task)
-def _task_after(sender, instance, created, **kwargs):
-    """A task newly held by someone, or newly waiting in a queue (a claim is the claimer's own act)."""
-    if getattr(instance.flow_task, "role", None) is None:
-        return
-    before = instance.__dict__.pop("_iia_before", None)
-    owner_id, status = instance.owner_id, instance.status
-    if getattr(instance, "_iia_locked", None) is not None:
-        instance._iia_locked = (owner_id, status)
-    if status not in (STATUS.NEW, STATUS.ASSIGNED):
-        return
-    if created or before is None:
-        event = (ASSIGNED if owner_id else QUEUED, None)
-    elif before[0] == owner_id:
-        return
-    elif owner_id is None:
-        event = (QUEUED, before[0])  # released by its holder
-    elif before[0] is None:
-        return  # claimed: the claimer's own action
-    else:
-        event = (ASSIGNED, NOBODY)  # handed from one person to another, by someone unknown here
-    _batch().add("task", (instance.pk, event[0], owner_id, event[1]))
+def task_events(before: dict, after: dict, actor_id: int) -> list[tuple]:
+    """The tasks to tell people about after a change by ``actor_id``: each new task (to its
+    holder, or to the people who could claim it), each task handed from one person to another
+    (to its new holder) and each task given back to the queue. A claim is the claimer's own act."""
+    events = []
+    for task_id, owner_id in after.items():
+        if task_id not in before:
+            events.append((task_id, ASSIGNED if owner_id else QUEUED, owner_id, actor_id))
+        elif before[task_id] != owner_id and before[task_id] is not None:
+            events.append((task_id, ASSIGNED if owner_id else QUEUED, owner_id, actor_id))
+    return events

@@ -1,4 +1,5 @@
-"""Reminders: review dates coming up, mitigating actions overdue, tasks waiting too long.
+"""Reminders: review dates coming up (assessments and directions), mitigating actions
+overdue, tasks waiting too long, requests for other formats overdue.
 
 ``reminders_send`` is run daily (Celery beat, or ``manage.py send_reminders`` from cron).
 Each reminder to each person is claimed in ``SentReminder`` before it is sent, under a
@@ -19,15 +20,18 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
-from assessments.models import Assessment, Board, MitigatingAction
-from assessments.models.assessment import OPEN_STATES, ActionStatus, AssessmentState
+from assessments.models import Assessment, Board, MitigatingAction, Role
+from assessments.models.assessment import CLOSED_ACTION_STATUSES, OPEN_STATES, AssessmentState
 from assessments.text import clean_line
+from reports.models import Direction, DirectionStatus, FormatRequest, FormatRequestStatus
+from reports.notifications import equality_leads_of
+from reports.services import format_requests_erase_personal_data
 
 from . import selectors
-from .models import ReminderKind, ReminderPolicy, SentReminder
+from .models import ACTIVE_STATUSES, ReminderKind, ReminderPolicy, SentReminder
 from .notifications import claimers, role_holders
+from .working_days import working_days_between
 
 logger = logging.getLogger("iia.reminders")
 
@@ -50,19 +54,6 @@ class Reminder:
 def policy_for(board: Board) -> ReminderPolicy:
     """The board's settings, or the defaults (unsaved) when it has none."""
     return ReminderPolicy.objects.filter(board=board).first() or ReminderPolicy(board=board)
-
-
-def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Monday-to-Friday days after ``start`` up to and including ``end`` (public holidays count)."""
-    if end <= start:
-        return 0
-    days = (end - start).days
-    weeks, rest = divmod(days, 7)
-    count = weeks * 5
-    for offset in range(1, rest + 1):
-        if (start + datetime.timedelta(days=offset)).weekday() < 5:
-            count += 1
-    return count
 
 
 def _reachable(people) -> list:
@@ -119,7 +110,8 @@ def review_reminders(board: Board, policy: ReminderPolicy, today: datetime.date)
 
 
 def overdue_action_reminders(board: Board, policy: ReminderPolicy, today: datetime.date) -> list[Reminder]:
-    """Mitigating actions of signed-off assessments past their due date and not done."""
+    """Mitigating actions of signed-off assessments past their due date, neither done nor
+    dropped (progress recorded after sign-off ends them: ``services.action_progress_record``)."""
     if not policy.overdue_actions:
         return []
     overdue = (
@@ -127,7 +119,7 @@ def overdue_action_reminders(board: Board, policy: ReminderPolicy, today: dateti
             assessment__plan_change__board=board, assessment__state=AssessmentState.SIGNED_OFF,
             due_date__lt=today,
         )
-        .exclude(status=ActionStatus.DONE)
+        .exclude(status__in=CLOSED_ACTION_STATUSES)
         .select_related("assessment__plan_change__lead_officer", "assessment__author")
         .order_by("due_date", "pk")
     )
@@ -156,7 +148,7 @@ def idle_task_reminders(board: Board, policy: ReminderPolicy, today: datetime.da
         today - datetime.timedelta(days=policy.idle_task_working_days - 1), datetime.time.min))
     tasks = selectors.tasks_primed(  # titles and claimers' rules read no more per task
         Task.objects.filter(process__iiaprocess__board=board, flow_task_type="HUMAN",
-                            status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED], created__lt=moved_before)
+                            status__in=ACTIVE_STATUSES, created__lt=moved_before)
         .filter(Q(started__isnull=True) | Q(started__lt=moved_before))
         .select_related("process__iiaprocess__plan_change__board", "owner")
         .order_by("created", "pk")
@@ -189,12 +181,66 @@ def idle_task_reminders(board: Board, policy: ReminderPolicy, today: datetime.da
     return found
 
 
+def direction_review_reminders(board: Board, policy: ReminderPolicy, today: datetime.date) -> list[Reminder]:
+    """Current directions whose review date falls within the notice period (not past): to
+    the board's clerks, who keep the register and put the review on an agenda, and its
+    senior officers (the Chief Officer answers for directions)."""
+    if not policy.review_notice_days:
+        return []
+    due = list(
+        Direction.objects.filter(
+            report__board=board, status=DirectionStatus.CURRENT,
+            review_date__gte=today, review_date__lte=today + datetime.timedelta(days=policy.review_notice_days),
+        ).order_by("review_date", "pk")
+    )
+    if not due:
+        return []
+    people = _reachable(role_holders(board.pk, Role.CLERK) + role_holders(board.pk, Role.SENIOR_OFFICER))
+    found = []
+    for direction in due:
+        when = _day(direction.review_date)
+        subject = f"Direction review due {when}: {direction.reference}"
+        body = (f"Direction {direction.reference} to {direction.get_recipients_display().lower()} "
+                f"(“{direction.functions}”) is due for review on {when}.\n\n"
+                "Review it: bring a report to the board that varies or revokes it, or confirms it.\n\n"
+                f"The register of directions: {_link('register_directions', board.slug)}#{direction.reference}")
+        found += [Reminder(ReminderKind.DIRECTION_REVIEW, board.pk, direction.pk, direction.review_date, person,
+                           subject, body) for person in people]
+    return found
+
+
+def overdue_format_request_reminders(board: Board, policy: ReminderPolicy, today: datetime.date) -> list[Reminder]:
+    """Requests for other formats past their due date and not done: to the board's equality
+    leads, once per request (whatever the board's policy: a request from the public is
+    never switched off)."""
+    overdue = (FormatRequest.objects.filter(board=board, due_on__lt=today).exclude(status=FormatRequestStatus.DONE)
+               .select_related("document__assessment__plan_change", "document__screening__plan_change")
+               .defer(*(f"document__{field}" for field in ("pdf", "certificate", "snapshot")))
+               .order_by("due_on", "pk"))
+    leads = None
+    found = []
+    for request in overdue:
+        if leads is None:
+            leads = _reachable(equality_leads_of(board.pk))
+        plan_change = request.document.plan_change
+        when = _day(request.due_on)
+        subject = f"Request for another format overdue since {when}: {plan_change.title}"
+        body = (f"Request {request.reference} asked for the {request.document.get_kind_display().lower()} of "
+                f"{_plan_change_words(plan_change)} in {request.format_label}. It was due on {when} and is "
+                f"{request.get_status_display().lower()}.\n\n"
+                f"Open it: {_link('format_request_detail', request.pk)}")
+        found += [Reminder(ReminderKind.FORMAT_OVERDUE, board.pk, request.pk, request.due_on, person, subject, body)
+                  for person in leads]
+    return found
+
+
 def reminders_due(*, today: datetime.date, board: Board | None = None) -> list[Reminder]:
     """Every reminder due today on the board (or every board), sent before or not."""
     found = []
     for each in [board] if board else Board.objects.order_by("pk"):
         policy = policy_for(each)
-        for finder in (review_reminders, overdue_action_reminders, idle_task_reminders):
+        for finder in (review_reminders, overdue_action_reminders, idle_task_reminders, direction_review_reminders,
+                       overdue_format_request_reminders):
             found += finder(each, policy, today)
     return found
 
@@ -252,6 +298,8 @@ def reminders_send(*, today: datetime.date | None = None, board: Board | None = 
     if dry_run:
         counts.update(reminder.kind for reminder in due)
         return counts
+    if board is None:  # the daily run also erases requesters' details kept long enough
+        format_requests_erase_personal_data()
     with get_connection() as connection:
         for reminder in due:
             record = _claim(reminder)  # another run may be sending it: the database decides

@@ -1,8 +1,10 @@
 """Reads of workflow state: the current records of a process, inboxes and queues."""
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.apps import apps
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -12,21 +14,20 @@ from assessments.catalogue import part_by_code
 from assessments.links import id_url
 from assessments.models import Assessment, Board, PlanChange, Screening
 
-from .models import IIAProcess
+from . import due_dates
+from .models import ACTIVE_STATUSES, IIAProcess
 
 
 def process_screening(process: IIAProcess) -> Screening | None:
-    primed = process.__dict__.get("_iia_records")
-    if primed is not None:
-        return primed[0]
+    if process.primed_records is not None:
+        return process.primed_records[0]
     return (Screening.objects.filter(plan_change_id=process.plan_change_id).select_related("template")
             .order_by("-created_at", "-pk").first())
 
 
 def process_assessment(process: IIAProcess) -> Assessment | None:
-    primed = process.__dict__.get("_iia_records")
-    if primed is not None:
-        return primed[1]
+    if process.primed_records is not None:
+        return process.primed_records[1]
     assessment = (
         Assessment.objects.filter(plan_change_id=process.plan_change_id)
         .select_related("plan_change", "template", "author")
@@ -41,7 +42,7 @@ def process_assessment(process: IIAProcess) -> Assessment | None:
 
 # the fields of the current screening and assessment a task list reads
 PRIMED_SCREENING = ("pk", "plan_change_id", "template_id", "state", "submitted_by_id", "created_at")
-PRIMED_ASSESSMENT = ("pk", "plan_change_id", "version", "state", "author_id", "template")
+PRIMED_ASSESSMENT = ("pk", "plan_change_id", "version", "state", "author_id", "template", "modules")
 
 
 def tasks_primed(tasks) -> list[Task]:
@@ -50,7 +51,7 @@ def tasks_primed(tasks) -> list[Task]:
     list of tasks costs four queries however long it is. Kept on the process objects of this request."""
     tasks = list(tasks)
     processes = [task.process.coerced for task in tasks]
-    processes = [process for process in processes if "_iia_records" not in process.__dict__]  # primed already
+    processes = [process for process in processes if process.primed_records is None]  # primed already
     if not processes:
         return tasks
     field = IIAProcess._meta.get_field("plan_change")
@@ -74,8 +75,7 @@ def tasks_primed(tasks) -> list[Task]:
     for record in (*screenings.values(), *assessments.values()):
         record.plan_change = plan_changes[record.plan_change_id]  # read with the tasks already
     for process in processes:
-        process.__dict__["_iia_records"] = (screenings.get(process.plan_change_id),
-                                            assessments.get(process.plan_change_id))
+        process.primed_records = (screenings.get(process.plan_change_id), assessments.get(process.plan_change_id))
     return tasks
 
 
@@ -100,14 +100,20 @@ def _tasks() -> QuerySet[Task]:
     return Task.objects.select_related("process__iiaprocess__plan_change", "owner").order_by("created", "pk")
 
 
+def task_nodes() -> list:
+    """The flow's human tasks (each a ``TaskNode`` with a role). The flow is found through the
+    app registry (``WorkflowsConfig.ready``): its nodes are built from the task pages, which read
+    through these selectors, so this module does not import it."""
+    flow_class = apps.get_app_config("workflows").flow_class
+    return [node for node in flow_class.instance.nodes() if hasattr(node, "role_allows")]
+
+
 def _delegated(user) -> Q:
     """Tasks of the people who delegated a role on a board to the user (active today): of
     that role's nodes, on that board only."""
-    from .flows import IIAFlow
-
     found = Q(pk__in=[])
     for (board_id, role), delegators in rules.delegations_to(user).items():
-        nodes = [node for node in IIAFlow.instance.nodes() if getattr(node, "role", None) == role]
+        nodes = [node for node in task_nodes() if node.role == role]
         found |= Q(owner_id__in=delegators, process__iiaprocess__board_id=board_id, flow_task__in=nodes)
     return found
 
@@ -132,9 +138,7 @@ def _unclaimed(user) -> QuerySet[Task]:
 def _claimable_nodes(user) -> Q:
     """On each of the user's boards, the nodes whose role the user holds there. Every human
     node is a ``TaskNode`` with a role; the other nodes' tasks never wait to be claimed."""
-    from .flows import IIAFlow
-
-    nodes = [node for node in IIAFlow.instance.nodes() if hasattr(node, "role_allows")]
+    nodes = task_nodes()
     found = Q(pk__in=[])
     for board_id in sorted(rules.board_ids(user)):
         allowed = [node for node in nodes if node.role_allows(user, board_id)]
@@ -223,7 +227,6 @@ def queue_page(user, number: int = 1) -> TaskPage:
 QUEUE_SLACK = 8
 
 
-OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
 
 def open_tasks(plan_change: PlanChange, screening: Screening | None, assessment: Assessment | None) -> list[Task]:
@@ -231,14 +234,14 @@ def open_tasks(plan_change: PlanChange, screening: Screening | None, assessment:
     its current screening and version: each task's process is primed with them, so the
     nodes' rules ask nothing more of the database for them."""
     tasks = list(
-        Task.objects.filter(process__iiaprocess__plan_change_id=plan_change.pk, status__in=OPEN_STATUSES)
+        Task.objects.filter(process__iiaprocess__plan_change_id=plan_change.pk, status__in=ACTIVE_STATUSES)
         .select_related("owner", "process__iiaprocess")
         .order_by("created", "pk")
     )
     for task in tasks:
         process = task.process.coerced
         process.plan_change = plan_change
-        process.__dict__["_iia_records"] = (screening, assessment)
+        process.primed_records = (screening, assessment)
     return tasks
 
 
@@ -246,7 +249,8 @@ def open_tasks(plan_change: PlanChange, screening: Screening | None, assessment:
 @dataclass
 class TaskView:
     """A task as lists show it. ``for_whom`` names the owner when the user holds the task
-    under a delegation; ``note`` says why a delegate can only release it."""
+    under a delegation; ``note`` says why a delegate can only release it; ``due`` is the day
+    the board's due dates give it (None: no due date), ``overdue`` whether that day is past."""
 
     task: Task
     title: str
@@ -254,6 +258,14 @@ class TaskView:
     action: str  # "Open", "Claim", "Release"
     for_whom: str = ""
     note: str = ""
+    due: datetime.date | None = None
+    overdue: bool = False
+
+    @property
+    def label(self) -> str:
+        """The button's words: the task itself ("Complete “Age”"), or what is done to it
+        ("Claim: Review the IIA")."""
+        return self.title if self.action == "Open" else f"{self.action}: {self.title}"
 
     @property
     def plan_change(self):
@@ -286,8 +298,17 @@ def task_title(task: Task, assessment: Assessment | None = None) -> str:
 
 
 def describe_all(tasks, user) -> list[TaskView]:
-    """``describe`` for a list of tasks, in a fixed number of queries."""
-    return [describe(task, user) for task in tasks_primed(tasks)]
+    """``describe`` for a list of tasks, with their due dates, in a fixed number of queries."""
+    tasks = tasks_primed(tasks)
+    policies = due_dates.policies_for({task.process.coerced.board_id for task in tasks})
+    today = timezone.localdate()
+    views = []
+    for task in tasks:
+        view = describe(task, user)
+        view.due = due_dates.task_due_date(task, policies[task.process.coerced.board_id])
+        view.overdue = due_dates.is_overdue(view.due, today)
+        views.append(view)
+    return views
 
 
 def describe(task: Task, user) -> TaskView:
@@ -308,3 +329,28 @@ def task_url(task: Task, name: str) -> str:
     Reversed by name rather than through viewflow's ``Node.reverse``, which only works
     once the URLconf has been built."""
     return id_url(f"iia:{task.flow_task.name}:{name}", task.process_id, task.pk)
+
+
+def next_steps(plan_change_ids) -> dict[int, tuple[str, str]]:
+    """Each plan change's next step and who holds it, ``(step, held by)``, from its open
+    tasks, read for all of them in one query (the list of plan changes shows them)."""
+    tasks = (Task.objects.filter(process__iiaprocess__plan_change_id__in=list(plan_change_ids),
+                                 status__in=ACTIVE_STATUSES)
+             .annotate(plan_change_id=F("process__iiaprocess__plan_change_id"))
+             .select_related("owner").only("flow_task", "data", "owner", "created", "process_id")
+             .order_by("created", "pk"))
+    by_change: dict[int, list[Task]] = {}
+    for task in tasks:
+        by_change.setdefault(task.plan_change_id, []).append(task)
+    steps = {}
+    for pc_id, found in by_change.items():
+        if len(found) > 1 and all((task.data or {}).get("part") for task in found):
+            step = f"Complete {len(found)} parts of the IIA"
+        elif (found[0].data or {}).get("part"):
+            step = "Complete a part of the IIA"
+        else:
+            step = found[0].flow_task.task_title
+        holders = dict.fromkeys(task.owner.get_full_name() or task.owner.get_username()
+                                for task in found if task.owner_id)
+        steps[pc_id] = (step, ", ".join(holders) or "Nobody yet: waiting in the queue")
+    return steps

@@ -1,17 +1,20 @@
 from django.urls import path
 
-from .views import casework, pages
+from .views import casework, monitoring, pages, plan_changes
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("tasks/inbox/", pages.inbox, name="inbox"),
     path("tasks/queue/", pages.queue, name="queue"),
+    path("plan-changes/", plan_changes.plan_change_list_page, name="plan_change_list"),
+    path("plan-changes/plan-changes.csv", plan_changes.plan_change_list_csv, name="plan_change_list_csv"),
     path("plan-changes/new/", pages.plan_change_start, name="plan_change_start"),
     path("plan-changes/new/<slug:board_slug>/", pages.plan_change_start, name="plan_change_start_board"),
     path("plan-changes/<int:pk>/", pages.plan_change_detail, name="plan_change_detail"),
     path("assessments/<int:pk>/new-version/", pages.assessment_new_version, name="assessment_new_version"),
     path("assessments/<int:pk>/withdraw/", pages.assessment_withdraw, name="assessment_withdraw"),
     path("assessments/<int:pk>/review/", casework.assessment_review, name="assessment_review"),
+    path("actions/<int:pk>/progress/", monitoring.action_progress, name="action_progress"),
     path("plan-changes/<int:pk>/comments/", casework.plan_change_comments, name="plan_change_comments"),
     path("delegations/", casework.delegation_list, name="delegation_list"),
     path("delegations/<int:pk>/end/", casework.delegation_end, name="delegation_end"),

@@ -10,16 +10,20 @@ from .assessment import (
     SectionAnswer,
 )
 from .audit import AuditEvent
-from .boards import Board, Locality, Membership, Role
+from .boards import Board, Locality, LocalityPlanningGroup, Membership, Role
 from .catalogue import Question, Row, ScreeningQuestion, Section, Template
 from .comment import SCREENING_PART, Comment, CommentTampering
 from .delegation import Delegation
+from .easy_read import EasyReadSummary
+from .monitoring import ActionProgress
 from .plan_change import ChangeType, PlanChange
 from .plans import PlanAction, PlanPriority, StrategicPlan
-from .review import AssessmentReview, ReviewOutcome
+from .review import ActualImpact, AssessmentReview, ReviewedImpact, ReviewOutcome
 from .screening import Outcome, Screening, ScreeningState
 
 __all__ = [
+    "ActionProgress",
+    "ActualImpact",
     "Assessment",
     "AssessmentReview",
     "AssessmentState",
@@ -29,8 +33,10 @@ __all__ = [
     "Comment",
     "CommentTampering",
     "Delegation",
+    "EasyReadSummary",
     "ImpactRating",
     "Locality",
+    "LocalityPlanningGroup",
     "Membership",
     "MitigatingAction",
     "Outcome",
@@ -40,6 +46,7 @@ __all__ = [
     "PlanPriority",
     "Question",
     "ReviewOutcome",
+    "ReviewedImpact",
     "RiskLevel",
     "Role",
     "Row",

@@ -44,7 +44,8 @@ class Assessment(ConcurrentTransitionMixin, models.Model):
     - ``signed_off``: a senior officer signed it off; it is locked. A change needs a new
       version, which supersedes this one when it is signed off in turn.
     - ``superseded``: a later version has been signed off.
-    - ``withdrawn``: the plan change was withdrawn before sign-off.
+    - ``withdrawn``: the plan change was withdrawn before sign-off, or a review of the
+      signed-off version found the policy or service withdrawn (``ReviewOutcome.WITHDRAWN``).
     """
 
     plan_change = models.ForeignKey(PlanChange, on_delete=models.PROTECT, related_name="assessments")
@@ -64,6 +65,10 @@ class Assessment(ConcurrentTransitionMixin, models.Model):
     consultation = models.TextField(blank=True, help_text="Who was consulted, when and how; lived experience.")
     review_date = models.DateField(null=True, blank=True)
     rework_parts = models.JSONField(default=list, blank=True, help_text="Parts reopened by the last return.")
+    modules = models.JSONField(
+        default=list, blank=True,
+        help_text="Codes of the module sections the screening opened (set when the version is opened).",
+    )
     return_comments = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True)
@@ -151,6 +156,10 @@ class Assessment(ConcurrentTransitionMixin, models.Model):
     def withdraw(self):
         pass
 
+    @transition(field=state, source=AssessmentState.SIGNED_OFF, target=AssessmentState.WITHDRAWN)
+    def withdraw_at_review(self):
+        pass
+
 
 class Rating(models.TextChoices):
     POSITIVE = "positive", "Positive"
@@ -174,6 +183,11 @@ class ImpactRating(models.Model):
     justification = models.TextField(
         blank=True, help_text="Why a negative impact is justified where no mitigation is planned."
     )
+    # s.41 of the 2014 Act: a locality row rated negative says which locality planning group
+    # was consulted, and when (``validation.rating_errors``); blank on every other rating
+    consulted_group = models.ForeignKey(
+        "assessments.LocalityPlanningGroup", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    consulted_on = models.DateField(null=True, blank=True)
 
     class Meta:
         # by the assessment's id, not its own ordering (which would join its plan change)
@@ -239,13 +253,25 @@ class ActionKind(models.TextChoices):
 
 
 class ActionStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
+    PLANNED = "planned", "Not started"
     IN_PROGRESS = "in_progress", "In progress"
     DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+# An action is written with one of these; "dropped" (which needs a reason) is recorded only
+# as progress after sign-off (``ActionProgress``).
+DRAFT_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.DONE)
+# Nothing more is expected of an action in these: no reminder, not "due" on the dashboard.
+CLOSED_ACTION_STATUSES = (ActionStatus.DONE, ActionStatus.DROPPED)
 
 
 class MitigatingAction(models.Model):
-    """An action that mitigates a negative impact or gathers missing evidence."""
+    """An action that mitigates a negative impact or gathers missing evidence.
+
+    ``status`` and ``done_on`` are where the action stands now: written with the assessment
+    until sign-off, then moved on only by progress updates (``ActionProgress``, the history
+    of each), which reopen nothing. The signed document keeps what was signed."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="actions")
     kind = models.CharField(max_length=20, choices=ActionKind.choices, default=ActionKind.MITIGATION)
@@ -253,11 +279,19 @@ class MitigatingAction(models.Model):
     owner = models.CharField(max_length=200, help_text="Who is responsible (name or post).")
     due_date = models.DateField()
     status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
+    done_on = models.DateField(null=True, blank=True, help_text="The day the action was done (recorded after sign-off).")
     rows = models.ManyToManyField(Row, blank=True, related_name="actions")
+    # the order the officer entered the actions in (a new one goes last), kept across saves
+    position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["assessment", "due_date", "pk"]
+        ordering = ["assessment", "position", "pk"]
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    @property
+    def is_closed(self) -> bool:
+        """Done or dropped: nothing more is expected of it."""
+        return self.status in CLOSED_ACTION_STATUSES

@@ -4,7 +4,9 @@ from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 
+from .assessment import AssessmentState
 from .boards import Board
+from .screening import ScreeningState
 
 # The words of the states of each kind of record events are about, by subject (the first
 # word of the action). Apps with records of their own register theirs when they load
@@ -22,9 +24,6 @@ def state_words(subject: str, *, on_assessment: bool) -> tuple[dict[str, str], s
     """The state words of an event's subject, and its noun. The assessments app's own:
     an assessment's states; a screening's (also for the plan change that starts one); a
     comment's, those of the assessment or screening it is on."""
-    from .assessment import AssessmentState
-    from .screening import ScreeningState
-
     if subject in _STATE_WORDS:
         return _STATE_WORDS[subject]
     if subject == "assessment" or (subject == "comment" and on_assessment):

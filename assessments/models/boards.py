@@ -1,7 +1,16 @@
-"""Boards (IJBs), their localities, and who holds which role on each."""
+"""Boards (IJBs), their localities and locality planning groups, and who holds which role on each."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+DEFAULT_RESULTS_PUBLICATION_DAYS = 28
+FEWEST_RESULTS_PUBLICATION_DAYS = 1
+MOST_RESULTS_PUBLICATION_DAYS = 365
+# Reg 5 of SSI 2012/162: the results of an assessment are published "within a reasonable
+# period" of the decision. A board sets its own period; these bound it.
+FEWEST_DECISION_PUBLICATION_DAYS = 1
+MOST_DECISION_PUBLICATION_DAYS = 90
 
 
 class Board(models.Model):
@@ -16,9 +25,40 @@ class Board(models.Model):
     constituent_authorities = models.CharField(
         max_length=300, blank=True, help_text="The council and health board, separated by semicolons."
     )
+    # SSI 2012/162 reg 5: the results of an assessment are published "within a reasonable
+    # period"; the board sets what that is, and the mainstreaming report counts against it
+    results_publication_days = models.PositiveSmallIntegerField(
+        default=DEFAULT_RESULTS_PUBLICATION_DAYS,
+        validators=[MinValueValidator(FEWEST_RESULTS_PUBLICATION_DAYS), MaxValueValidator(MOST_RESULTS_PUBLICATION_DAYS)],
+        help_text=f"Days from sign-off within which an assessment's results should be on the public register "
+                  f"(the board's \"reasonable period\", SSI 2012/162 reg 5); "
+                  f"{FEWEST_RESULTS_PUBLICATION_DAYS} to {MOST_RESULTS_PUBLICATION_DAYS}.",
+    )
+    decision_publication_days = models.PositiveIntegerField(
+        default=14,
+        validators=[
+            MinValueValidator(FEWEST_DECISION_PUBLICATION_DAYS, message="Give a period of one day at least."),
+            MaxValueValidator(MOST_DECISION_PUBLICATION_DAYS, message=(
+                f"Give a period of at most {MOST_DECISION_PUBLICATION_DAYS} days.")),
+        ],
+        help_text="A decision under delegated authority publishes its signed assessment or screening record "
+                  "within this many days of the decision (reg 5 of SSI 2012/162: within a reasonable period).",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(results_publication_days__gte=FEWEST_RESULTS_PUBLICATION_DAYS,
+                                   results_publication_days__lte=MOST_RESULTS_PUBLICATION_DAYS),
+                name="board_results_publication_days_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision_publication_days__gte=FEWEST_DECISION_PUBLICATION_DAYS,
+                                   decision_publication_days__lte=MOST_DECISION_PUBLICATION_DAYS),
+                name="decision_publication_days_in_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.short_name
@@ -36,6 +76,25 @@ class Locality(models.Model):
         ordering = ["board", "order", "name"]
         constraints = [models.UniqueConstraint(fields=["board", "code"], name="locality_code_unique_per_board")]
         verbose_name_plural = "localities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LocalityPlanningGroup(models.Model):
+    """A locality planning group of a board (s.41 of the 2014 Act: the people consulted on a
+    decision that might significantly affect the services of a locality), e.g. Dundee's
+    Local Community Planning Partnerships."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="locality_planning_groups")
+    locality = models.ForeignKey(Locality, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="planning_groups", help_text="The locality it plans for, if one.")
+    name = models.CharField(max_length=200)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["board", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["board", "name"], name="planning_group_name_unique_per_board")]
 
     def __str__(self) -> str:
         return self.name

@@ -160,17 +160,42 @@ class ScreeningQuestion(TemplatePart, models.Model):
 
 class Section(TemplatePart, models.Model):
     """A section of the full IIA (Equality & Diversity, Fairness & Poverty, ...).
-    Each section is completed as its own task."""
+    Each section is completed as its own task.
+
+    A *module* (Island Communities Impact Assessment, Children's Rights and Wellbeing
+    Impact Assessment, SEA pre-screening) is a section with ``opened_by`` set: only an
+    assessment whose screening answered that question with one of ``opened_by_answers``
+    has it (``catalogue.screening_opened_modules``)."""
 
     template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="sections")
     code = models.SlugField(max_length=40)
     title = models.CharField(max_length=120)
     order = models.PositiveIntegerField(default=0)
     guidance = models.TextField(blank=True)
+    opened_by = models.SlugField(
+        max_length=60, blank=True,
+        help_text="A module: the code of the pre-screening question whose answer opens this section "
+                  "(e.g. island_communities). Blank: every assessment has the section.",
+    )
+    opened_by_answers = models.JSONField(
+        default=list, blank=True, help_text='A module: the answers that open it, e.g. ["yes"] or ["yes", "unsure"].'
+    )
 
     class Meta:
         ordering = ["template", "order"]
         constraints = [models.UniqueConstraint(fields=["template", "code"], name="section_code_unique")]
+
+    @property
+    def is_module(self) -> bool:
+        return bool(self.opened_by)
+
+    def clean(self):
+        super().clean()
+        if self.opened_by and not self.opened_by_answers:
+            raise ValidationError({"opened_by_answers": "Give the answers that open the module, e.g. [\"yes\"]."})
+        if self.opened_by_answers and not (isinstance(self.opened_by_answers, list)
+                                           and all(isinstance(a, str) for a in self.opened_by_answers)):
+            raise ValidationError({"opened_by_answers": "Give a list of answer codes, e.g. [\"yes\"]."})
 
     def __str__(self) -> str:
         return self.title
@@ -209,6 +234,8 @@ class Row(TemplatePart, models.Model):
 class QuestionKind(models.TextChoices):
     TEXT = "text", "Written answer"
     CHOICE = "choice", "One of a list"
+    DATE = "date", "A date"
+    LINK = "link", "A web link"
 
 
 class Question(TemplatePart, models.Model):
@@ -223,11 +250,28 @@ class Question(TemplatePart, models.Model):
     kind = models.CharField(max_length=10, choices=QuestionKind.choices, default=QuestionKind.TEXT)
     choices = models.JSONField(default=list, blank=True, help_text="For a list question: the options, in order.")
     required = models.BooleanField(default=True)
+    required_when = models.SlugField(
+        max_length=60, blank=True,
+        help_text="Required only when this other question of the section (its code) has one of the answers below.",
+    )
+    required_when_answers = models.JSONField(default=list, blank=True)
+    published = models.BooleanField(
+        default=False,
+        help_text="Shown on the public register with the signed assessment (e.g. the Islands Act s.8(4) explanation).",
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["section", "order"]
         constraints = [models.UniqueConstraint(fields=["section", "code"], name="question_code_unique")]
+
+    def is_required(self, answers_by_code: dict[str, str]) -> bool:
+        """Whether the question must be answered, given the section's answers by question code."""
+        if not self.required:
+            return False
+        if not self.required_when:
+            return True
+        return (answers_by_code.get(self.required_when) or "").strip() in (self.required_when_answers or [])
 
     def __str__(self) -> str:
         return self.label

@@ -1,6 +1,7 @@
 """A plan change: what is being impact-assessed."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from .boards import Board
@@ -53,10 +54,25 @@ class PlanChange(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by ``services.plan_change_listing_refresh`` (called with every audit event of the
+    # plan change), so the list of plan changes filters and searches them with an index.
+    status = models.CharField(max_length=40, default="new", editable=False,
+                              help_text="Where it stands: its current version's or screening's state.")
+    search_text = models.TextField(blank=True, editable=False,
+                                   help_text="What the list's search reads: the title, description, "
+                                             "screening answers and mitigating actions.")
+    # its words, stemmed, on PostgreSQL (NULL on SQLite, which searches ``search_text``)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["board", "-created_at"], name="plan_change_board_recent")]
+        indexes = [
+            models.Index(fields=["board", "-created_at"], name="plan_change_board_recent"),
+            models.Index(fields=["board", "status", "-created_at"], name="plan_change_board_status"),
+            models.Index(fields=["lead_officer", "-created_at"], name="plan_change_lead_recent"),
+            models.Index(fields=["plan", "-created_at"], name="plan_change_plan_recent"),
+        ]
+        # and on PostgreSQL a GIN index of ``search_vector`` (migration 0011)
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from ..catalogue import template_screening_questions
 from .catalogue import Template
 from .plan_change import PlanChange
 
@@ -60,6 +61,16 @@ class Screening(ConcurrentTransitionMixin, models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    # "already assessed": the earlier signed assessment of the same board this proposal
+    # relies on, and the equality lead's check of it at the review
+    relies_on = models.ForeignKey(
+        "assessments.Assessment", null=True, blank=True, on_delete=models.PROTECT, related_name="relied_on_by",
+        help_text="The earlier signed-off assessment the screening says already covers the proposal.",
+    )
+    relies_on_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    relies_on_checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -90,8 +101,6 @@ class Screening(ConcurrentTransitionMixin, models.Model):
 
     def answer_rows(self) -> list[tuple[object, str, str]]:
         """Each question of the template with the answer in words and the comment."""
-        from ..catalogue import template_screening_questions
-
         rows = []
         for question in template_screening_questions(self.template):
             given = (self.answers or {}).get(question.code) or {}

@@ -18,13 +18,23 @@ from .assessment import (
 from .audit import audit_record
 from .comments import comment_add
 from .delegation import delegation_create, delegation_end, delegation_errors
+from .monitoring import action_progress_record, progress_blocker
 from .plan_changes import plan_change_create
 from .retention import leavers, person_anonymise
-from .review import assessment_review_confirm, assessment_review_new_version, review_blocker
+from .review import (
+    ImpactInput,
+    assessment_review_confirm,
+    assessment_review_new_version,
+    assessment_review_withdraw,
+    negative_ratings,
+    review_blocker,
+)
 from .screening import screening_propose, screening_review, screening_save, screening_submit
 
 __all__ = [
     "ActionInput",
+    "ImpactInput",
+    "action_progress_record",
     "actions_save",
     "assessment_approve",
     "assessment_errors",
@@ -32,6 +42,7 @@ __all__ = [
     "assessment_open",
     "assessment_review_confirm",
     "assessment_review_new_version",
+    "assessment_review_withdraw",
     "assessment_return",
     "assessment_sign_off",
     "assessment_submit",
@@ -43,8 +54,10 @@ __all__ = [
     "delegation_errors",
     "evidence_save",
     "leavers",
+    "negative_ratings",
     "person_anonymise",
     "plan_change_create",
+    "progress_blocker",
     "review_blocker",
     "screening_propose",
     "screening_review",

@@ -6,30 +6,33 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django_fsm import TransitionNotAllowed
+from django_fsm import TransitionNotAllowed, can_proceed
 
 from .. import rules
 from ..catalogue import (
     ACTIONS_PART,
     EVIDENCE_PART,
     active_template,
+    assessment_parts,
+    assessment_sections,
     part_by_code,
-    template_parts,
+    screening_opened_modules,
     template_rows,
     template_section,
-    template_sections,
 )
 from ..exceptions import NotAllowed, RuleViolation, StaleEdit
 from ..models import (
     Assessment,
     AssessmentState,
     ImpactRating,
+    LocalityPlanningGroup,
     MitigatingAction,
     PartProgress,
     PlanChange,
     RiskLevel,
     Role,
     Row,
+    ScreeningState,
     SectionAnswer,
     Template,
 )
@@ -41,6 +44,7 @@ from ..validation import (
     RatingInput,
     action_input_errors,
     actions_errors,
+    answer_error,
     evidence_errors,
     section_errors,
 )
@@ -59,7 +63,7 @@ class ActionInput:
     delete: bool = False
 
 
-RATING_FIELDS = [*Rating.values, "explanation"]
+RATING_FIELDS = [*Rating.values, "explanation", "consulted_group", "consulted_on"]
 
 
 def _locked(assessment: Assessment) -> Assessment:
@@ -75,6 +79,17 @@ def _require_editable(assessment: Assessment, by) -> None:
         raise TransitionNotAllowed(f"The assessment is {assessment.get_state_display().lower()}: it cannot be edited.")
     if not rules.can_edit_assessment(by, assessment):
         raise NotAllowed("Only an officer of the board can edit this assessment.")
+
+
+def _require(allowed: bool, assessment: Assessment, transition, refusal: str) -> None:
+    """Go on only if ``allowed`` (the step's predicate in ``rules``, states included). When
+    it is not, say why: a step the assessment's state no longer allows is a conflict (409:
+    someone else moved it on first), anything else is not this person's to take (403)."""
+    if allowed:
+        return
+    if not can_proceed(transition):
+        raise TransitionNotAllowed(f"The assessment is {assessment.get_state_display().lower()}: this step is closed.")
+    raise NotAllowed(refusal)
 
 
 def _record_part(assessment: Assessment, part: str, by, *, complete: bool, expected_revision: int | None):
@@ -123,17 +138,23 @@ def assessment_open(
     and by ``assessment_new_version``; both already hold the transaction). The author is
     the plan change's creator unless given."""
     latest = plan_change.assessments.aggregate(v=Max("version"))["v"] or 0
+    screening = plan_change.screenings.filter(state=ScreeningState.SCREENED_IN).order_by("-created_at", "-pk").first()
+    modules = screening_opened_modules(template, screening.answers if screening else {})
     assessment = Assessment.objects.create(
         plan_change=plan_change,
         version=latest + 1,
         template=template,
         author=author or plan_change.created_by,
         supersedes=supersedes,
+        modules=modules,
     )
     opened = f"Opened version {assessment.version} of the full IIA"
     if assessment.author_id != by.pk:
         opened += f" for {assessment.author.get_full_name() or assessment.author.get_username()}, its author"
-    _audit(assessment, by, "assessment.open", f"{opened}.")
+    if modules:
+        titles = [part_by_code(template, code).title for code in modules]
+        opened += ", with the modules the screening opened: " + "; ".join(titles)
+    _audit(assessment, by, "assessment.open", f"{opened}.", data={"modules": modules} if modules else None)
     return assessment
 
 
@@ -152,15 +173,26 @@ def section_save(
         assessment = _locked(assessment)
         _require_editable(assessment, by)
         section = template_section(assessment.template, section_code)  # the catalogue's cache (read only)
+        if section.opened_by and section.code not in assessment.modules:
+            raise NotAllowed(f"The screening did not open “{section.title}” for this assessment.")
         rows = list(section.rows.all())
+        groups = None
         for row in rows:
             given = ratings.get(row.pk)
             if given and set(given.ratings) - set(Rating.values):
                 raise RuleViolation({f"r{row.pk}": ["Choose ratings from the list."]})
+            if given and given.consulted_group and row.locality_id and given.asks_consultation:
+                if groups is None:
+                    groups = set(LocalityPlanningGroup.objects.filter(board_id=assessment.plan_change.board_id)
+                                 .values_list("pk", flat=True))
+                if given.consulted_group not in groups:
+                    raise RuleViolation({f"g{row.pk}": ["Choose a locality planning group of this board."]})
+        errors = {f"q{q.pk}": [problem] for q in section.questions.all()
+                  if (problem := answer_error(q, clean_text(answers.get(q.pk)).strip()))}
         if complete:
             errors = section_errors(section, ratings, answers)
-            if errors:
-                raise RuleViolation(errors)
+        if errors:
+            raise RuleViolation(errors)
         # One INSERT for the new rows and one UPDATE for the changed ones: the assessment row
         # is locked above, so nobody else creates these rows meanwhile.
         existing = {r.row_id: r for r in ImpactRating.objects.filter(assessment=assessment, row__in=rows).order_by()}
@@ -172,6 +204,10 @@ def section_save(
             for value in Rating.values:
                 setattr(rating, value, value in given.ratings)
             rating.explanation = clean_text(given.explanation)
+            # kept only where it is asked for: a locality row rated negative
+            consulted = bool(row.locality_id and given.asks_consultation)
+            rating.consulted_group_id = given.consulted_group if consulted else None
+            rating.consulted_on = given.consulted_on if consulted else None
             if rating.pk is None:
                 created.append(rating)
             elif before != [getattr(rating, name) for name in RATING_FIELDS]:
@@ -253,6 +289,11 @@ def actions_save(
                                            "done" if unchanged_date else item.status)
             if item.kind not in ActionKind.values:
                 problems.append("Choose the kind of action.")
+            if item.status not in ActionStatus.values:
+                problems.append("Choose a status from the list.")
+            elif item.status == ActionStatus.DROPPED and not (existing and existing.status == ActionStatus.DROPPED):
+                problems.append("An action is dropped only after sign-off, with a reason (record its progress); "
+                                "remove it instead.")
             if set(item.row_ids) - template_row_ids:
                 problems.append("Link rows of this assessment only.")
             if problems:
@@ -264,6 +305,8 @@ def actions_save(
             raise RuleViolation(errors)
 
         owned = {a.pk: a for a in assessment.actions.all()}
+        # a new action goes after every other: the actions keep the order they were entered in
+        last = max((a.position for a in owned.values()), default=0)
         for item in actions:
             if item.pk is not None and item.pk not in owned:
                 raise NotAllowed("That action belongs to another assessment.")
@@ -271,12 +314,17 @@ def actions_save(
                 if item.pk is not None:
                     owned[item.pk].delete()
                 continue
-            action = owned.get(item.pk) or MitigatingAction(assessment=assessment)
+            action = owned.get(item.pk)
+            if action is None:
+                last += 1
+                action = MitigatingAction(assessment=assessment, position=last)
             action.kind = item.kind
             action.description = clean_text(item.description)
             action.owner = clean_text(item.owner)
             action.due_date = item.due_date
             action.status = item.status
+            if item.status != ActionStatus.DONE:
+                action.done_on = None
             action.save()
             action.rows.set(item.row_ids)
         for rating in assessment.ratings.filter(row_id__in=list(justifications)):
@@ -294,27 +342,31 @@ def actions_save(
 def _coverage(actions: list[ActionInput], justifications: dict[int, str], review_date, kept) -> Coverage:
     """What the submitted actions will cover once saved (actions not in the form stay)."""
     linked: dict[str, set[int]] = {ActionKind.MITIGATION: set(), ActionKind.EVIDENCE: set()}
+    evidence_actions: dict[int, str] = {}
     submitted = {item.pk for item in actions if item.pk is not None}
-    for pk, action in kept.items():
-        if pk not in submitted:
-            linked[action.kind].update(r.pk for r in action.rows.all())
-    for item in actions:
-        if not item.delete and item.kind in linked:
-            linked[item.kind].update(item.row_ids)
-    return Coverage(linked, justifications, review_date)
+    covering = [(a.kind, [r.pk for r in a.rows.all()], a.description) for pk, a in kept.items() if pk not in submitted]
+    covering += [(item.kind, item.row_ids, item.description) for item in actions if not item.delete]
+    for kind, row_ids, description in covering:
+        if kind not in linked:
+            continue
+        linked[kind].update(row_ids)
+        if kind == ActionKind.EVIDENCE:
+            for row_id in row_ids:
+                evidence_actions.setdefault(row_id, clean_text(description))
+    return Coverage(linked, justifications, review_date, evidence_actions)
 
 
 def assessment_errors(assessment: Assessment) -> dict[str, list[str]]:
     """Everything that stops the assessment from being submitted, keyed by part code."""
     errors: dict[str, list[str]] = {}
     progress = dict(assessment.parts.values_list("part", "status"))
-    for part in template_parts(assessment.template):
+    for part in assessment_parts(assessment):
         if progress.get(part.code) != PartStatus.COMPLETE:
             errors.setdefault(part.code, []).append(f"Complete “{part.title}”.")
     rated = list(assessment.ratings.order_by())  # read once for the sections' and the actions' checks
-    ratings = {r.row_id: RatingInput(set(r.ratings), r.explanation) for r in rated}
+    ratings = {r.row_id: RatingInput.of(r) for r in rated}
     answers = dict(assessment.answers.values_list("question_id", "value"))
-    for section in template_sections(assessment.template):
+    for section in assessment_sections(assessment):
         for messages in section_errors(section, ratings, answers).values():
             errors.setdefault(section.code, []).extend(messages)
     for messages in evidence_errors(assessment.evidence, assessment.consultation).values():
@@ -328,7 +380,8 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
     """Submit the assessment for equality-lead review; every rule must hold."""
     with transaction.atomic():
         assessment = _locked(assessment)
-        _require_editable(assessment, by)
+        _require(rules.can_submit(by, assessment), assessment, assessment.submit,
+                 "Only an officer of the board can submit this assessment.")
         errors = assessment_errors(assessment)
         if errors:
             raise RuleViolation(errors)
@@ -345,8 +398,8 @@ def assessment_approve(*, assessment: Assessment, by, risk_level: str, comments:
     """An equality lead who took no part in it approves the assessment and records a risk level."""
     with transaction.atomic():
         assessment = _locked(assessment)
-        if not rules.can_approve(by, assessment):
-            raise NotAllowed("Only an equality lead of the board who did not author or contribute to it can approve.")
+        _require(rules.can_approve(by, assessment), assessment, assessment.approve,
+                 "Only an equality lead of the board who did not author or contribute to it can approve.")
         if risk_level not in RiskLevel.values:
             raise RuleViolation({"risk_level": ["Choose a risk level."]})
         from_state = assessment.state
@@ -367,16 +420,16 @@ def assessment_return(*, assessment: Assessment, by, comments: str, parts: list[
     the chosen parts. The mitigating actions are always reopened."""
     with transaction.atomic():
         assessment = _locked(assessment)
-        if not rules.can_return(by, assessment):
+        if not rules.can_return(by, assessment):  # a closed step is not a conflict here: nobody may return it
             raise NotAllowed("You cannot return this assessment.")
         if not clean_text(comments):
             raise RuleViolation({"comments": ["Say what needs to change."]})
         if not parts:
             raise RuleViolation({"parts": ["Choose the parts the officer must change."]})
-        known = {p.code for p in template_parts(assessment.template)}
+        known = {p.code for p in assessment_parts(assessment)}
         if set(parts) - known:
             raise RuleViolation({"parts": ["Choose parts of this assessment."]})
-        reopened = [code for code in (p.code for p in template_parts(assessment.template))
+        reopened = [code for code in (p.code for p in assessment_parts(assessment))
                     if code in parts or code == ACTIONS_PART.code]
         from_state = assessment.state
         assessment.return_to_officer()
@@ -398,8 +451,8 @@ def assessment_sign_off(*, assessment: Assessment, by, comments: str = "") -> As
     locked. A version that supersedes an earlier one retires that one now."""
     with transaction.atomic():
         assessment = _locked(assessment)
-        if not rules.can_sign_off(by, assessment):
-            raise NotAllowed("Only a senior officer of the board who did not author or contribute to it can sign off.")
+        _require(rules.can_sign_off(by, assessment), assessment, assessment.sign_off,
+                 "Only a senior officer of the board who did not author or contribute to it can sign off.")
         from_state = assessment.state
         assessment.sign_off()
         membership = by.memberships.filter(board_id=assessment.plan_change.board_id, role=Role.SENIOR_OFFICER).first()
@@ -426,8 +479,8 @@ def assessment_withdraw(*, assessment: Assessment, by, reason: str) -> Assessmen
     The workflow ends its open tasks in the same transaction (``workflows.engine.withdraw``)."""
     with transaction.atomic():
         assessment = _locked(assessment)
-        if not rules.can_withdraw(by, assessment):
-            raise NotAllowed("Only the plan change's author or lead officer, or an equality lead, can withdraw it.")
+        _require(rules.can_withdraw(by, assessment), assessment, assessment.withdraw,
+                 "Only the plan change's author or lead officer, or an equality lead, can withdraw it.")
         reason = clean_text(reason).strip()
         if not reason:
             raise RuleViolation({"reason": ["Say why the assessment is withdrawn."]})
@@ -508,7 +561,7 @@ def _copy_answers(old: Assessment, new: Assessment) -> None:
         rows = [row_map[r.pk] for r in action.rows.all() if r.pk in row_map]
         copy = MitigatingAction.objects.create(
             assessment=new, kind=action.kind, description=action.description, owner=action.owner,
-            due_date=action.due_date, status=action.status,
+            due_date=action.due_date, status=action.status, done_on=action.done_on, position=action.position,
         )
         copy.rows.set(rows)
     new.evidence = old.evidence
@@ -517,5 +570,5 @@ def _copy_answers(old: Assessment, new: Assessment) -> None:
     new.save()
     PartProgress.objects.bulk_create(
         PartProgress(assessment=new, part=part.code, status=PartStatus.DRAFT)
-        for part in template_parts(new.template)
+        for part in assessment_parts(new)
     )

@@ -3,6 +3,7 @@
 from typing import Any
 
 from ..models import Assessment, AuditEvent, Board, PlanChange, Screening
+from .listing import plan_change_listing_refresh
 
 
 def actor_name(user) -> str:
@@ -24,8 +25,11 @@ def audit_record(
     message: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one audit event."""
+    """Append one audit event; an event of a plan change also refreshes what the list of
+    plan changes filters and searches on (``plan_change_listing_refresh``)."""
     board_id = board if isinstance(board, int) else board.pk
+    if plan_change is not None:
+        plan_change_listing_refresh(plan_change=plan_change)
     return AuditEvent.objects.create(
         board_id=board_id,
         plan_change=plan_change,

@@ -80,7 +80,7 @@ def delegation_create(
             data={"delegation": delegation.pk, "delegate": delegate.pk, "role": role,
                   "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()},
         )
-    delegate.__dict__.pop("_iia_delegations", None)
+    delegate.refresh_from_db()  # its rules read today's delegations again
     return delegation
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from ..exceptions import RuleViolation
-from ..models import AuditEvent, Membership, Role
+from ..models import AuditEvent, EasyReadSummary, Membership, Role
 from .audit import audit_record
 
 User = get_user_model()
@@ -48,6 +48,7 @@ def person_anonymise(*, person, by=None) -> str:
         boards = set(Membership.objects.filter(user=person).values_list("board_id", flat=True))
         boards |= set(AuditEvent.objects.filter(actor=person).values_list("board_id", flat=True).distinct())
         AuditEvent.objects.anonymise_actor(person.pk, name)
+        EasyReadSummary.objects.filter(written_by=person).update(written_by_name=name)  # the wording stays
         old_username = person.username
         person.username = f"{PREFIX}{person.pk}"
         person.first_name, person.last_name, person.email = name, "", ""

@@ -7,8 +7,9 @@ from django_fsm import TransitionNotAllowed
 from .. import rules
 from ..catalogue import template_screening_questions
 from ..exceptions import NotAllowed, RuleViolation
-from ..models import Outcome, Screening
+from ..models import Assessment, Outcome, Screening, ScreeningState
 from ..models.screening import ReviewDecision
+from ..selectors import assessments_to_rely_on
 from ..text import clean_text
 from .assessment import assessment_open
 from .audit import audit_record
@@ -51,27 +52,57 @@ def _locked(screening: Screening) -> Screening:
 def _clean_answers(screening: Screening, answers: Answers, *, require_all: bool) -> Answers:
     errors: dict[str, list[str]] = {}
     cleaned: Answers = {}
-    for question in template_screening_questions(screening.template):
+    for number, question in enumerate(template_screening_questions(screening.template), start=1):
         given = answers.get(question.code) or {}
         answer = (given.get("answer") or "").strip()
         comment = clean_text(given.get("comment"))
         if answer and answer not in dict(question.choices):
             errors[f"q_{question.code}"] = ["Choose one of the options."]
         elif require_all and not answer:
-            errors[f"q_{question.code}"] = [f"Answer “{question.text}”."]
+            errors[f"q_{question.code}"] = [f"Choose an answer to question {number}."]  # the page numbers them
         cleaned[question.code] = {"answer": answer, "comment": comment}
     if errors:
         raise RuleViolation(errors)
     return cleaned
 
 
-def screening_save(*, screening: Screening, by, answers: Answers, officer_reason: str = "") -> Screening:
-    """Save the answers as a draft; nothing is checked for completeness."""
+# The question whose "yes" names the earlier assessment the proposal relies on.
+ALREADY_ASSESSED = "already_assessed"
+
+
+def _relies_on(screening: Screening, relies_on_id, *, require: bool) -> Assessment | None:
+    """The earlier assessment named for an "already assessed" answer: a signed-off
+    assessment of the screening's own board, chosen from ``assessments_to_rely_on``. Any
+    other id (another board's, one not signed off, one that does not exist) gets the same
+    answer, so the refusal tells nothing about other boards' records."""
+    said_yes = (screening.answers.get(ALREADY_ASSESSED) or {}).get("answer") == "yes"
+    if not said_yes:
+        return None
+    if relies_on_id in (None, ""):
+        if require:
+            raise RuleViolation({"relies_on": ["Choose the earlier assessment this proposal relies on."]})
+        return None
+    try:
+        pk = int(relies_on_id)
+    except (TypeError, ValueError):
+        pk = None
+    found = (assessments_to_rely_on(board_id=screening.plan_change.board_id).filter(pk=pk).first()
+             if pk is not None and 0 < pk < 2**63 else None)
+    if found is None:
+        raise RuleViolation({"relies_on": ["Choose an earlier signed-off assessment of this board from the list."]})
+    return found
+
+
+def screening_save(*, screening: Screening, by, answers: Answers, officer_reason: str = "",
+                   relies_on_id: int | None = None) -> Screening:
+    """Save the answers as a draft; nothing is checked for completeness. ``relies_on_id``:
+    for an "already assessed" answer, the earlier assessment it relies on."""
     with transaction.atomic():
         screening = _locked(screening)
         if not rules.can_edit_screening(by, screening):
             raise NotAllowed("This screening record cannot be edited by you now.")
         screening.answers = _clean_answers(screening, answers, require_all=False)
+        screening.relies_on = _relies_on(screening, relies_on_id, require=False)
         screening.officer_reason = clean_text(officer_reason)
         screening.save()
         audit_record(
@@ -87,13 +118,17 @@ def screening_save(*, screening: Screening, by, answers: Answers, officer_reason
     return screening
 
 
-def screening_submit(*, screening: Screening, by, answers: Answers, officer_reason: str = "") -> Screening:
-    """Check every question is answered, propose the outcome and send it for review."""
+def screening_submit(*, screening: Screening, by, answers: Answers, officer_reason: str = "",
+                     relies_on_id: int | None = None) -> Screening:
+    """Check every question is answered (and, for "already assessed", the earlier
+    assessment named), propose the outcome and send it for review."""
     with transaction.atomic():
         screening = _locked(screening)
         if not rules.can_edit_screening(by, screening):
             raise NotAllowed("This screening record cannot be submitted by you now.")
         screening.answers = _clean_answers(screening, answers, require_all=True)
+        screening.relies_on = _relies_on(screening, relies_on_id, require=True)
+        screening.relies_on_checked_by = screening.relies_on_checked_at = None  # the lead checks it afresh
         screening.officer_reason = clean_text(officer_reason)
         screening.proposed_outcome, screening.proposed_reason = screening_propose(screening.answers)
         from_state = screening.state
@@ -109,25 +144,38 @@ def screening_submit(*, screening: Screening, by, answers: Answers, officer_reas
             screening=screening,
             from_state=from_state,
             to_state=screening.state,
-            message=f"Submitted the screening; proposed outcome: {screening.get_proposed_outcome_display()}.",
+            message=f"Submitted the screening; proposed outcome: {screening.get_proposed_outcome_display()}."
+                    + (f" Already assessed in {screening.relies_on.reference}." if screening.relies_on else ""),
+            data={"relies_on": screening.relies_on_id} if screening.relies_on_id else None,
         )
     return screening
 
 
-def screening_review(*, screening: Screening, by, decision: str, comments: str = "") -> Screening:
+def screening_review(*, screening: Screening, by, decision: str, comments: str = "",
+                     relies_on_checked: bool = False) -> Screening:
     """An equality lead concurs with the proposed outcome, overrides it (with a reason) or
-    returns the screening. A full-IIA outcome opens the assessment."""
+    returns the screening. A full-IIA outcome opens the assessment. A screening that says
+    the proposal was already assessed is decided only once the lead confirms they checked
+    the earlier assessment it names (``relies_on_checked``); that check is recorded."""
     with transaction.atomic():
         screening = _locked(screening)
         if not rules.can_review_screening(by, screening):
+            if screening.state != ScreeningState.SUBMITTED:
+                raise TransitionNotAllowed("This screening is no longer awaiting review.")
             raise NotAllowed("Only an equality lead of the board who did not write it can review this screening.")
         if decision not in ReviewDecision.values:
             raise RuleViolation({"decision": ["Choose concur, override or return."]})
         if decision in (ReviewDecision.OVERRIDE, ReviewDecision.RETURN) and not clean_text(comments):
             raise RuleViolation({"comments": ["Give the reason for your decision."]})
-        if screening.state != "submitted":
-            raise TransitionNotAllowed("This screening is no longer awaiting review.")
+        checked = bool(screening.relies_on_id) and decision != ReviewDecision.RETURN
+        if checked and not relies_on_checked:
+            raise RuleViolation({"relies_on_checked": [
+                f"Confirm you checked the earlier assessment {screening.relies_on.reference} it relies on, "
+                "or return the screening."]})
         from_state = screening.state
+        if checked:
+            screening.relies_on_checked_by = by
+            screening.relies_on_checked_at = timezone.now()
         screening.review_decision = decision
         screening.review_comments = clean_text(comments)
         screening.reviewed_by = by
@@ -152,7 +200,9 @@ def screening_review(*, screening: Screening, by, decision: str, comments: str =
             screening=screening,
             from_state=from_state,
             to_state=screening.state,
-            message=screening.get_review_decision_display() + (f": {clean_text(comments)}" if comments.strip() else ""),
+            message=screening.get_review_decision_display() + (f": {clean_text(comments)}" if comments.strip() else "")
+                    + (f" Checked the earlier assessment {screening.relies_on.reference}." if checked else ""),
+            data={"relies_on_checked": screening.relies_on_id} if checked else None,
         )
         if screening.outcome == Outcome.FULL_IIA:
             assessment_open(plan_change=screening.plan_change, template=screening.template, by=by)

@@ -87,6 +87,14 @@ IIA_TRUSTED_PROXIES = int(os.environ.get("IIA_TRUSTED_PROXIES", "0"))
 AXES_FAILURE_LIMIT = int(os.environ.get("IIA_LOGIN_FAILURE_LIMIT", "5"))
 IIA_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("IIA_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("IIA_LOGIN_COOLOFF_HOURS", "0.25"))
+
+# Requests for a published document in another format (docs/other-formats.md): due this many
+# working days after they are made; at most IIA_OTHER_FORMAT_ADDRESS_LIMIT from one address
+# in IIA_OTHER_FORMAT_WINDOW_HOURS; the requester's details erased this many days after done.
+IIA_OTHER_FORMAT_WORKING_DAYS = int(os.environ.get("IIA_OTHER_FORMAT_WORKING_DAYS", "10"))
+IIA_OTHER_FORMAT_ADDRESS_LIMIT = int(os.environ.get("IIA_OTHER_FORMAT_ADDRESS_LIMIT", "5"))
+IIA_OTHER_FORMAT_WINDOW_HOURS = int(os.environ.get("IIA_OTHER_FORMAT_WINDOW_HOURS", "24"))
+IIA_OTHER_FORMAT_KEEP_DAYS = int(os.environ.get("IIA_OTHER_FORMAT_KEEP_DAYS", "90"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "iia.login_throttle.LoginThrottle"  # adds the per-address limit
 AXES_CLIENT_IP_CALLABLE = "iia.client_address.client_address"
@@ -150,6 +158,7 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["iia.formats"]  # one date format on every page ("4 January 2027")
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -205,8 +214,12 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "iia@localhost")
 IIA_SITE_URL = os.environ.get("IIA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# where the accessibility statement tells people to report a problem (an email address)
-IIA_ACCESSIBILITY_CONTACT = os.environ.get("IIA_ACCESSIBILITY_CONTACT", "")
+# The accessibility statement: the organisation that runs the service (empty: the names of
+# the boards it holds) and where a member of the public reports a problem or asks for another
+# format. The demo's address (.example) and number (Ofcom's range for drama) reach nobody.
+IIA_ORGANISATION = os.environ.get("IIA_ORGANISATION", "")
+IIA_ACCESSIBILITY_EMAIL = os.environ.get("IIA_ACCESSIBILITY_EMAIL", "accessibility@iia.example" if IIA_DEMO else "")
+IIA_ACCESSIBILITY_PHONE = os.environ.get("IIA_ACCESSIBILITY_PHONE", "01632 960000" if IIA_DEMO else "")
 IIA_FONT_DIRS = [d for d in os.environ.get("IIA_FONT_DIRS", "").split(":") if d]
 
 # The cache: shared by every web process and host through Redis when IIA_CACHE_URL is
@@ -220,6 +233,10 @@ CACHES = {
                 # a Redis host that does not answer costs a request at most this long, once
                 "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}}
     if IIA_CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # the form (``assessments.catalogue``): read on most pages, a task list's titles once a task,
+    # so kept in each process (a Redis round trip a task would cost more than reading it here);
+    # its keys carry the template's revision, so a changed form is read again everywhere
+    "catalogue": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "iia-catalogue"},
 }
 
 # Background work: Celery with Redis when a broker is configured, inline otherwise.

@@ -1,5 +1,7 @@
 """Models of the reports app."""
 
+from .delegated import DelegatedDecision, ImmutableDecision
+from .directions import ISSUED_STATUSES, Direction, DirectionEffect, DirectionNumberCounter, DirectionStatus
 from .documents import (
     CODE_ALPHABET,
     DocumentKind,
@@ -8,10 +10,10 @@ from .documents import (
     SignedDocument,
     new_verification_code,
 )
+from .format_requests import FormatRequest, FormatRequestStatus, OtherFormat
 from .meetings import AgendaItem, AgendaPack, Committee, CommitteeKind, Decision, ItemKind, Meeting, MeetingStatus, PackStatus
 from .reports import (
     DecisionSought,
-    Direction,
     DirectionTo,
     Publication,
     Report,
@@ -28,14 +30,23 @@ __all__ = [
     "CommitteeKind",
     "Decision",
     "DecisionSought",
+    "DelegatedDecision",
     "Direction",
+    "DirectionEffect",
+    "DirectionNumberCounter",
+    "DirectionStatus",
     "DirectionTo",
     "DocumentKind",
+    "ISSUED_STATUSES",
     "DocumentStatus",
+    "ImmutableDecision",
+    "FormatRequest",
+    "FormatRequestStatus",
     "ImmutableDocument",
     "ItemKind",
     "Meeting",
     "MeetingStatus",
+    "OtherFormat",
     "PackStatus",
     "Publication",
     "Report",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
 from assessments.models import Board
 
@@ -68,13 +69,19 @@ def usual_meeting_time() -> datetime.time:
     return datetime.time(10, 0)
 
 
-class Meeting(models.Model):
+class Meeting(ConcurrentTransitionMixin, models.Model):
+    """A meeting of a committee and its agenda.
+
+    States: ``draft`` (the clerk prepares the agenda), ``published`` (the agenda and its
+    reports are public; decisions are recorded once the meeting has started), ``held``
+    (every report on it has a decision)."""
+
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
     time = models.TimeField(default=usual_meeting_time)
     venue = models.CharField(max_length=200, blank=True)
     remote = models.BooleanField(default=False, help_text="Held remotely (online).")
-    status = models.CharField(max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT)
+    status = FSMField(max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT, protected=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -144,6 +151,14 @@ class Meeting(models.Model):
     def where(self) -> str:
         return "Held remotely" if self.remote else (self.venue or "Venue to be confirmed")
 
+    @transition(field=status, source=MeetingStatus.DRAFT, target=MeetingStatus.PUBLISHED)
+    def publish(self):
+        pass
+
+    @transition(field=status, source=MeetingStatus.PUBLISHED, target=MeetingStatus.HELD)
+    def hold(self):
+        pass
+
 
 class ItemKind(models.TextChoices):
     APOLOGIES = "apologies", "Apologies for absence"
@@ -163,13 +178,16 @@ class Decision(models.TextChoices):
     AMENDED = "amended", "Agreed as amended"
 
 
-class AgendaItem(models.Model):
+class AgendaItem(ConcurrentTransitionMixin, models.Model):
+    """An item of a meeting's agenda. Its lifecycle is its decision: blank until the
+    board decides, then one of ``Decision``, never changed afterwards."""
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField()
     kind = models.CharField(max_length=20, choices=ItemKind.choices)
     title = models.CharField(max_length=300)
     report = models.ForeignKey("reports.Report", null=True, blank=True, on_delete=models.PROTECT, related_name="items")
-    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    decision = FSMField(max_length=10, choices=Decision.choices, blank=True, default="", protected=True)
     decision_text = models.TextField(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -184,6 +202,10 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return f"{self.position}. {self.title}"
 
+    @transition(field=decision, source="", target=RETURN_VALUE(*Decision.values))
+    def decide(self, decision: str) -> str:
+        return decision
+
 
 class PackStatus(models.TextChoices):
     PENDING = "pending", "Waiting to be built"
@@ -192,12 +214,18 @@ class PackStatus(models.TextChoices):
     FAILED = "failed", "Failed, will be retried"
 
 
-class AgendaPack(models.Model):
+class AgendaPack(FSMModelMixin, models.Model):
     """The published agenda pack: cover, agenda with page numbers, every report and its
-    signed assessment as an appendix."""
+    signed assessment as an appendix.
+
+    States: ``pending`` (asked for), ``building`` (a worker renders it), ``ready``,
+    ``failed`` (kept with its error, retried). The status is a background job's progress,
+    not a decision: a pack is asked for again in any state (a report joins a published
+    agenda while it is being built) and a worker may run the same build twice, so the
+    last write wins, as it always did; no optimistic check on the status here."""
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="pack")
-    status = models.CharField(max_length=10, choices=PackStatus.choices, default=PackStatus.PENDING)
+    status = FSMField(max_length=10, choices=PackStatus.choices, default=PackStatus.PENDING, protected=True)
     progress = models.PositiveIntegerField(default=0, help_text="Percent done.")
     progress_message = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveIntegerField(default=0)
@@ -213,3 +241,19 @@ class AgendaPack(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == PackStatus.READY
+
+    @transition(field=status, source="*", target=PackStatus.PENDING)
+    def request(self):
+        pass
+
+    @transition(field=status, source="*", target=PackStatus.BUILDING)
+    def start(self):
+        pass
+
+    @transition(field=status, source=PackStatus.BUILDING, target=PackStatus.READY)
+    def finish(self):
+        pass
+
+    @transition(field=status, source="*", target=PackStatus.FAILED)
+    def fail(self):
+        pass

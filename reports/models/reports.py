@@ -1,7 +1,8 @@
-"""IJB reports, their directions and report numbers."""
+"""IJB reports and report numbers (their directions: ``directions.py``)."""
 
 from django.conf import settings
 from django.db import models
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from assessments.models import Board, PlanChange
 
@@ -53,9 +54,14 @@ class DirectionTo(models.TextChoices):
     BOTH = "both", "The council and the health board"
 
 
-class Report(models.Model):
+class Report(ConcurrentTransitionMixin, models.Model):
     """An IJB report on a plan change. Its Policy Implications section is written by the
-    product from the plan change's assessment or screening record."""
+    product from the plan change's assessment or screening record.
+
+    States: ``draft`` (the officer writes it), ``submitted`` (with the clerk, waiting for
+    a meeting), ``on_agenda`` (on a draft agenda; taken off, it goes back to the clerk),
+    ``published`` (numbered, with its Policy Implications and appendix frozen, on a
+    published agenda), ``decided`` (the board recorded its decision)."""
 
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="reports")
     plan_change = models.ForeignKey(PlanChange, on_delete=models.PROTECT, related_name="reports")
@@ -71,7 +77,7 @@ class Report(models.Model):
     consultations = models.TextField(blank=True)
     direction_to = models.CharField(max_length=20, choices=DirectionTo.choices, default=DirectionTo.NONE)
     background_papers = models.TextField(blank=True, default="None.")
-    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    status = FSMField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT, protected=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports")
     submitted_at = models.DateTimeField(null=True, blank=True)
     number = models.CharField(max_length=30, null=True, blank=True, unique=True)
@@ -102,6 +108,32 @@ class Report(models.Model):
     def is_editable(self) -> bool:
         return self.status in (ReportStatus.DRAFT, ReportStatus.SUBMITTED)
 
+    # Transitions only change the status; services check the rules, fill in who and
+    # when, and write the audit event in the same transaction.
+    @transition(field=status, source=ReportStatus.DRAFT, target=ReportStatus.SUBMITTED)
+    def submit(self):
+        pass
+
+    @transition(field=status, source=ReportStatus.SUBMITTED, target=ReportStatus.ON_AGENDA)
+    def put_on_agenda(self):
+        pass
+
+    @transition(field=status, source=ReportStatus.ON_AGENDA, target=ReportStatus.SUBMITTED)
+    def take_off_agenda(self):
+        pass
+
+    @transition(field=status, source=ReportStatus.ON_AGENDA, target=ReportStatus.ON_AGENDA)
+    def move_to_later_meeting(self):
+        """From one draft agenda to a later meeting's (its assessment is not cleared in time)."""
+
+    @transition(field=status, source=ReportStatus.ON_AGENDA, target=ReportStatus.PUBLISHED)
+    def publish(self):
+        pass
+
+    @transition(field=status, source=ReportStatus.PUBLISHED, target=ReportStatus.DECIDED)
+    def decide(self):
+        pass
+
 
 class ReportNumberCounter(models.Model):
     """The last report number given per committee and year (locked while allocating)."""
@@ -112,24 +144,6 @@ class ReportNumberCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["committee", "year"], name="one_counter_per_committee_year")]
-
-
-class Direction(models.Model):
-    """A direction to the council and/or health board (ss.26-28 of the 2014 Act)."""
-
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="directions")
-    recipients = models.CharField(max_length=20, choices=[c for c in DirectionTo.choices if c[0] != "none"])
-    functions = models.TextField(help_text="The delegated functions the direction covers.")
-    budget = models.CharField(max_length=200, help_text="The budget allocated, or the change to it.")
-    text = models.TextField(help_text="What the recipient must do.")
-    varies_or_revokes = models.CharField(max_length=200, blank=True, help_text="An earlier direction it varies or revokes.")
-    review_date = models.DateField()
-
-    class Meta:
-        ordering = ["report", "pk"]
-
-    def __str__(self) -> str:
-        return f"Direction to {self.get_recipients_display()}"
 
 
 class Publication(models.Model):

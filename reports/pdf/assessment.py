@@ -49,17 +49,21 @@ class AssessmentPdf:
             header_right=f"{snap['reference']} · version {snap['version']}",
             footer_code=self.code,
             draft=self.draft,
+            html_url="" if self.draft else self.html_url,
             signature_name=None if self.draft else f"Digital signature of {board['name']} on this assessment",
         )
         doc.build(self.story())
         return doc.page_count
 
     def story(self) -> list:
+        """The whole document: summary, the sections, then evidence, actions and sign-off."""
+        return [*self._summary(), *self._sections(), *self._closing()]
+
+    def _summary(self) -> list:
         snap = self.snapshot
-        pc = snap["plan_change"]
         story = [
             Heading("Integrated Impact Assessment", "title", 0),
-            para(pc["title"], "subtitle"),
+            para(snap["plan_change"]["title"], "subtitle"),
         ]
         if self.draft:
             story.append(para("DRAFT preview: not signed off, not for publication.", "label"))
@@ -79,7 +83,11 @@ class AssessmentPdf:
                 para(f"Check this document is genuine and unaltered at {self.verify_url} with the verification code "
                      f"{self.code}.", "small"),
             ]
-        for s in snap["sections"]:
+        return story
+
+    def _sections(self) -> list:
+        story = []
+        for s in self.snapshot["sections"]:
             story.append(Heading(s["title"], "h1", 0))
             for group in s["groups"]:
                 if group["title"]:
@@ -92,7 +100,11 @@ class AssessmentPdf:
             for answer in s["answers"]:
                 story.append(Heading(answer["question"], "h2", 1))
                 story.append(para(answer["answer"] or "Not answered."))
-        story += [
+        return story
+
+    def _closing(self) -> list:
+        snap = self.snapshot
+        story = [
             Heading("Evidence and consultation", "h1", 0),
             Heading("Evidence", "h2", 1), para(snap["evidence"] or "Not given."),
             Heading("Consultation", "h2", 1), para(snap["consultation"] or "Not given."),
@@ -115,4 +127,3 @@ class AssessmentPdf:
             facts(sign_off_facts(snap)),
         ]
         return story
-

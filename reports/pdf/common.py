@@ -3,6 +3,7 @@
 import functools
 
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from . import rtl
 from .flowables import TaggedParagraph, bidi_wrapped, fits_main_font, text_flowable, wrapped
@@ -63,11 +64,49 @@ def look(header: bool) -> Look:
                 header_fill=HEADER_FILL if header else None, ink=colors.black)
 
 
+def _widest_word(text: str, font: str) -> float:
+    """The width of the widest word of ``text`` (the narrowest its column can be without
+    breaking inside a word). Only the longest words are measured."""
+    words = text.split()
+    if not words:
+        return 0.0
+    longest = max(map(len, words))
+    return max(stringWidth(w, font, CELL_FONT_SIZE) for w in words if len(w) * 3 >= longest * 2)
+
+
+def column_widths(header: list[str], rows: list[list], weights: list[float], total: float = CONTENT_WIDTH) -> list[float]:
+    """Column widths in proportion to ``weights``, widened where a column would break a
+    word ("Evidence-gathering") inside, at the expense of the others. A column is widened
+    to at most a third of the table: a longer word still breaks inside."""
+    padding = 2 * CELL_PADDING + 0.5
+    need = [min(_widest_word(h, SANS_BOLD) + padding, total / 3) for h in header]
+    # a word of n characters is at most n em wide: only words that might not fit are measured
+    # (a column may lose up to a quarter of its share to the others)
+    fits = [w / sum(weights) * total * 0.75 - padding for w in weights]
+    for row in rows:
+        for c, value in enumerate(row):
+            if isinstance(value, str) and value and max(map(len, value.split()), default=0) * CELL_FONT_SIZE > fits[c]:
+                need[c] = max(need[c], min(_widest_word(clean(value), SANS) + padding, total / 3))
+    fixed: dict[int, float] = {}
+    while True:  # give each column its need, then share the rest by weight
+        free = [c for c in range(len(weights)) if c not in fixed]
+        room = total - sum(fixed.values())
+        share = sum(weights[c] for c in free)
+        widths = {c: weights[c] / share * room for c in free} if share else {}
+        short = [c for c in free if widths[c] < need[c]]
+        if not short or len(short) == len(free):
+            break
+        fixed.update({c: need[c] for c in short})
+    if sum(fixed.values()) > total:  # the needs do not fit side by side: back to the weights
+        return [w / sum(weights) * total for w in weights]
+    return [fixed.get(c, widths.get(c, 0.0)) for c in range(len(weights))]
+
+
 def table(header: list[str], rows: list[list], widths: list[float]) -> TextTable:
     """A table with a header row repeated on each page; long cells split across pages.
-    The first column heads its row (TH with Scope Row)."""
-    total = sum(widths)
-    col_widths = [w / total * CONTENT_WIDTH for w in widths]
+    The first column heads its row (TH with Scope Row). Columns are as wide as ``widths``
+    weighs them, or as their widest word needs (``column_widths``)."""
+    col_widths = column_widths(header, rows, widths)
     data = [[cell(h, w, bold=True) for h, w in zip(header, col_widths, strict=True)]]
     for row in rows:
         data.append([cell(c, w) if isinstance(c, str) else c for c, w in zip(row, col_widths, strict=True)])

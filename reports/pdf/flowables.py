@@ -7,7 +7,7 @@ import functools
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from . import rtl
 from .fonts import SANS, clean, markup, register
@@ -186,3 +186,25 @@ def bullet_list(items: list[str], style_name: str = "body") -> list:
         item = container.add(Node("LI"))
         flowables.append(text_flowable(text, style_name, node=item.add(Node("LBody"))))
     return flowables
+
+
+class KeepWithNext(KeepTogether):
+    """What reportlab groups for ``keepWithNext`` (a heading, or headings, and what follows
+    them; ``DocumentTemplate.keepTogetherClass``): the heading stays on this page when the
+    first part of what follows fits beside it, and moves to the next page with it
+    otherwise, so a heading is never the last thing on a page. reportlab's own
+    ``KeepTogether`` moves the heading whenever the whole of what follows does not fit,
+    leaving most of a page blank before a long table."""
+
+    def split(self, aW, aH):
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        *leading, last = self._content
+        if self._H <= aH or not leading:
+            return super().split(aW, aH)
+        used = sum(f.wrapOn(self.canv, aW, aH)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in leading)
+        room = aH - used - last.getSpaceBefore()
+        parts = last.splitOn(self.canv, aW, room) if room > 0 else []
+        if len(parts) >= 2 and parts[0].wrapOn(self.canv, aW, room)[1] <= room:
+            return [*leading, *parts]
+        return super().split(aW, aH)

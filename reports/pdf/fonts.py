@@ -11,9 +11,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from fontTools.ttLib import TTFont
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFont as ReportlabFont
 
 from . import rl_patches
 
@@ -67,7 +68,7 @@ def register() -> dict[str, frozenset[int]]:
         path = _find(filename)
         if path is None:
             raise FontMissing(f"{filename} not found: install Debian's fonts-dejavu-core (make fonts).")
-        font = TTFont(name, str(path))
+        font = ReportlabFont(name, str(path))
         pdfmetrics.registerFont(font)
         if name == SANS:
             coverage[SANS] = frozenset(font.face.charToGlyph)
@@ -93,65 +94,19 @@ _fallback_paths: dict[str, tuple[Path, int]] = {}
 def ensure_registered(name: str) -> None:
     """Load a fallback font into reportlab the first time some text needs it."""
     path, index = _fallback_paths[name]
-    pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
+    pdfmetrics.registerFont(ReportlabFont(name, str(path), subfontIndex=index))
     for bold in (0, 1):
         for italic in (0, 1):
             addMapping(name, bold, italic, name)
 
 
 def cmap_codepoints(path: Path, index: int = 0) -> set[int]:
-    """The characters a TrueType font (or one font of a collection) maps, read from its
-    cmap table alone: formats 4 (BMP) and 12 (all planes)."""
-    import mmap
-
-    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        return _cmap_from(data, index)
-
-
-def _cmap_from(data, index: int) -> set[int]:
-    import struct
-
-    offset = 0
-    if data[:4] == b"ttcf":
-        offset = struct.unpack_from(">I", data, 12 + 4 * index)[0]
-    num_tables = struct.unpack_from(">H", data, offset + 4)[0]
-    cmap = None
-    for i in range(num_tables):
-        tag, _checksum, table_offset, _length = struct.unpack_from(">4sIII", data, offset + 12 + 16 * i)
-        if tag == b"cmap":
-            cmap = table_offset
-    if cmap is None:
-        return set()
-    codepoints: set[int] = set()
-    count = struct.unpack_from(">H", data, cmap + 2)[0]
-    for i in range(count):
-        platform, encoding, sub = struct.unpack_from(">HHI", data, cmap + 4 + 8 * i)
-        start = cmap + sub
-        fmt = struct.unpack_from(">H", data, start)[0]
-        if fmt == 12 and platform in (0, 3):
-            groups = struct.unpack_from(">I", data, start + 12)[0]
-            for g in range(groups):
-                first, last, _glyph = struct.unpack_from(">III", data, start + 16 + 12 * g)
-                codepoints.update(range(first, last + 1))
-        elif fmt == 4 and platform in (0, 3) and encoding in (0, 1, 3):
-            segments = struct.unpack_from(">H", data, start + 6)[0] // 2
-            ends = struct.unpack_from(f">{segments}H", data, start + 14)
-            starts = struct.unpack_from(f">{segments}H", data, start + 16 + 2 * segments)
-            deltas = struct.unpack_from(f">{segments}h", data, start + 16 + 4 * segments)
-            range_at = start + 16 + 6 * segments
-            offsets = struct.unpack_from(f">{segments}H", data, range_at)
-            for s_index, (first, last) in enumerate(zip(starts, ends, strict=True)):
-                if first == 0xFFFF:
-                    continue
-                for code in range(first, last + 1):  # only codes that map to a real glyph
-                    if offsets[s_index] == 0:
-                        glyph = (code + deltas[s_index]) & 0xFFFF
-                    else:
-                        at = range_at + 2 * s_index + offsets[s_index] + 2 * (code - first)
-                        glyph = struct.unpack_from(">H", data, at)[0]
-                        glyph = (glyph + deltas[s_index]) & 0xFFFF if glyph else 0
-                    if glyph:
-                        codepoints.add(code)
+    """The characters a TrueType font (or one font of a collection) maps to a real glyph,
+    read with fontTools from its cmap table alone (the font is opened lazily: the glyphs
+    are not parsed)."""
+    with TTFont(path, fontNumber=index, lazy=True) as font:
+        missing = font.getGlyphOrder()[0]
+        codepoints = {code for code, glyph in (font.getBestCmap() or {}).items() if glyph != missing}
     codepoints.discard(0xA0)  # reportlab draws a no-break space as a space
     return codepoints
 

@@ -5,16 +5,34 @@ import io
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
+from .flowables import KeepWithNext
 from .fonts import SANS, SANS_BOLD, clean, register
-from .styles import MUTED, RULE
-from .tagging import Metadata, Structure, finalize
+from .styles import LINK, MUTED, RULE
+from .tagging import Metadata, Node, Structure, finalize
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 TOTAL_FORM = "iia-page-total"
+HTML_LINK_ALT = "The accessible HTML version of this document"
+
+
+class DocumentCanvas(Canvas):
+    """reportlab's canvas (made by ``BaseDocTemplate.build`` through its ``canvasmaker``),
+    carrying the structure its flowables record (``tagging.structure_of``) and finishing the
+    document just before reportlab saves it."""
+
+    def __init__(self, *args, template: "DocumentTemplate", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.template = template
+        self.structure = template.structure
+
+    def save(self):
+        self.template.finish(self)
+        super().save()
 
 
 class DocumentTemplate(BaseDocTemplate):
@@ -22,7 +40,7 @@ class DocumentTemplate(BaseDocTemplate):
 
     def __init__(self, fileobj, *, title: str, author: str, subject: str, keywords: str,
                  header_left: str, header_right: str, footer_code: str, draft: bool = False,
-                 tagged: bool = True, signature_name: str | None = None):
+                 tagged: bool = True, signature_name: str | None = None, html_url: str = ""):
         register()
         self.target = fileobj
         self.structure = Structure() if tagged else None
@@ -32,11 +50,12 @@ class DocumentTemplate(BaseDocTemplate):
             io.BytesIO(), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 8 * mm,
             bottomMargin=MARGIN + 4 * mm, title=clean(title), author=clean(author), subject=clean(subject),
             keywords=keywords, creator="iia", producer="iia (reportlab)", lang="en-GB", displayDocTitle=1,
-            initialFontName=SANS, initialFontSize=9.5, initialLeading=12.5,
+            initialFontName=SANS, initialFontSize=9.5, initialLeading=12.5, keepTogetherClass=KeepWithNext,
         )
         self.header_left = clean(header_left)
         self.header_right = clean(header_right)
         self.footer_code = footer_code
+        self.html_url = html_url
         self.draft = draft
         self._bookmarks = 0
         self.page_count = 0
@@ -44,10 +63,10 @@ class DocumentTemplate(BaseDocTemplate):
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
 
-    def build(self, flowables, **kwargs):
+    def build(self, flowables):
         """Build with reportlab (tagged: with the structure tree and the PDF/A and PDF/UA
-        metadata, see ``_endBuild``) and hand the bytes to the target."""
-        super().build(flowables, **kwargs)
+        metadata, see ``finish``) and hand the bytes to the target."""
+        super().build(flowables, canvasmaker=lambda *args, **kwargs: DocumentCanvas(*args, template=self, **kwargs))
         self.target.write(self.filename.getvalue())
 
     def _decorate(self, canvas, doc):
@@ -83,6 +102,31 @@ class DocumentTemplate(BaseDocTemplate):
         canvas.restoreState()
         if self.structure is not None:
             Structure.end(canvas)
+        if self.html_url:
+            self._html_link(canvas, bottom - 3.6 * mm)
+
+    def _html_link(self, canvas, y: float) -> None:
+        """The accessible HTML version's address under the footer of every page, a link
+        (an annotation, and a Link element that owns its text, described for screen readers)."""
+        text = f"Accessible HTML version: {self.html_url}"
+        width = canvas.stringWidth(text, SANS, 8)
+        rect = (MARGIN, y - 2, MARGIN + width, y + 8)
+        link = Node("Link", alt=HTML_LINK_ALT)
+        if self.structure is not None:
+            self.structure.begin(canvas, Node("P").add(link))
+        canvas.saveState()
+        canvas.setFont(SANS, 8)
+        canvas.setFillColor(LINK)
+        canvas.setStrokeColor(LINK)
+        canvas.setLineWidth(0.4)
+        canvas.drawString(MARGIN, y, text)
+        canvas.line(MARGIN, y - 1, MARGIN + width, y - 1)
+        canvas.restoreState()
+        if self.structure is not None:
+            Structure.end(canvas)
+            self.structure.link(canvas, link, rect, self.html_url, HTML_LINK_ALT)
+        else:
+            canvas.linkURL(self.html_url, rect, thickness=0)
 
     def afterFlowable(self, flowable):
         level = getattr(flowable, "outline_level", None)
@@ -93,12 +137,9 @@ class DocumentTemplate(BaseDocTemplate):
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(flowable.outline_text, key, level=level, closed=False)
 
-    def _endBuild(self):
-        # One pass: every footer refers to a form holding the page total; it is written
-        # here, once the last page is known, just before the file is saved.
-        canvas = self.canv
-        self._doSave = 0
-        super()._endBuild()
+    def finish(self, canvas) -> None:
+        """One pass: every footer refers to a form holding the page total; it is written
+        here, once the last page is known, just before the file is saved."""
         canvas.beginForm(TOTAL_FORM)
         canvas.setFont(SANS, 8)
         canvas.setFillColor(MUTED)
@@ -106,4 +147,3 @@ class DocumentTemplate(BaseDocTemplate):
         canvas.endForm()
         if self.structure is not None:
             finalize(canvas, self.structure, self.metadata, signature_name=self.signature_name)
-        canvas.save()

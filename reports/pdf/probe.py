@@ -18,11 +18,17 @@ the standard library and pypdf: no Django, no settings, no database connection, 
 given no environment (no secrets).
 """
 
+import io
+import logging
 import re
+import resource
 import subprocess
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from pypdf import PdfReader
 
 CPU_SECONDS = 1
 WALL_SECONDS = 1.0
@@ -66,8 +72,6 @@ def _codes(output: bytes) -> list[str]:
 
 
 def _limit() -> None:
-    import resource
-
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))  # SIGXCPU, then SIGKILL
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -75,14 +79,8 @@ def _limit() -> None:
 
 
 def _read(data: bytes) -> None:
-    import io
-    import logging
-    import warnings
-
     logging.disable(logging.CRITICAL)  # pypdf reports each oddity of a hostile file
     warnings.simplefilter("ignore")
-    from pypdf import PdfReader
-
     found = set()
 
     def tell(text: str) -> None:

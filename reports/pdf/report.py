@@ -72,8 +72,9 @@ class ReportPdf:
         out = [table(["Direction required to the council, the health board or both", "Selected"], rows, [6, 1])]
         for i, d in enumerate(r.directions.all(), 1):
             out += [
-                para(f"8.{i} Direction to {d.get_recipients_display()}"),
+                Heading(f"8.{i} Direction to {d.get_recipients_display()}", "h2", 2),
                 facts([("Functions", d.functions), ("Budget", d.budget), ("Direction", d.text),
-                       ("Varies or revokes", d.varies_or_revokes or "None"), ("Review date", f"{d.review_date:%-d %B %Y}")]),
+                       ("Varies or revokes", f"{d.effect_verb} direction {d.earlier.reference}" if d.earlier_id
+                                             else "None: a new direction"), ("Review date", f"{d.review_date:%-d %B %Y}")]),
             ]
         return out

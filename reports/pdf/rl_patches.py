@@ -1,8 +1,15 @@
-"""Corrections to reportlab's output, applied once when the fonts are registered.
+"""Two corrections to reportlab 5.1.0 (pinned in requirements/base.txt), applied once
+when the fonts are registered, each because a standard needs it; no other part of
+reportlab is patched.
 
-Streams end with the end of line PDF/A requires before "endstream" (``stream_format``).
+PDF/A-2 (ISO 19005-2, 6.1.7.1): streams end with the end of line it requires before
+"endstream" (``stream_format``, replacing ``pdfdoc.PDFStream.format``);
+``test_streams_never_end_in_a_carriage_return_before_endstream`` fails without it.
 
-reportlab 5.1's ToUnicode CMap writes characters beyond the Basic Multilingual Plane
+PDF/UA-1 (ISO 14289-1, 7.21.7) and PDF/A-2a: every glyph maps to Unicode
+(``make_to_unicode_cmap``, replacing ``ttfonts.makeToUnicodeCMap``);
+``test_text_beyond_the_basic_plane_copies_as_itself`` fails without it. reportlab 5.1.0's
+ToUnicode CMap writes characters beyond the Basic Multilingual Plane
 (emoji, some CJK) as odd-length hex such as ``<1F44D>``, which readers reject, so the
 text is lost to copy, search and screen readers; and it maps the reserved codes
 0x00-0x1F to U+0000. This writes UTF-16BE (surrogate pairs where needed) and leaves
@@ -57,19 +64,6 @@ def make_to_unicode_cmap(fontname: str, subset) -> str:
     return "\n".join(lines)
 
 
-_split_string = ttfonts.TTFont.splitString
-
-
-def split_string(self, text, doc, encoding="utf-8"):
-    """reportlab's splitString walks every character in Python. With ``asciiReadable``
-    (reportlab's default) printable ASCII always has its own code in subset 0, so such
-    text -- most of every document -- maps to itself without the walk."""
-    if (isinstance(text, str) and text and text.isascii() and text.isprintable()
-            and self._asciiReadable and doc in self.state):
-        return [(0, text.encode("ascii"))]
-    return _split_string(self, text, doc, encoding)
-
-
 def stream_format(self, document) -> bytes:
     """reportlab's PDFStream.format, writing the end of line that PDF/A requires before
     "endstream". A compressed stream whose last byte is CR would then read as ending in
@@ -108,5 +102,3 @@ def apply() -> None:
     rl_config.useA85 = 0  # page streams: Flate only (ASCII85 makes them a quarter larger)
     pdfdoc.PDFStream.format = stream_format
     ttfonts.makeToUnicodeCMap = make_to_unicode_cmap
-    if ttfonts.TTFont.splitString is not split_string:
-        ttfonts.TTFont.splitString = split_string

@@ -35,8 +35,7 @@ from dataclasses import dataclass
 import arabic_reshaper
 from bidi import get_base_level, get_display
 from bidi.mirror import MIRRORED
-from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from . import fonts
 
@@ -143,8 +142,8 @@ def draw_lines(canvas, lines, *, x: float, y: float, width: float, font: str, si
                ink: str) -> None:
     """Lines as one text object, the first baseline at ``y``: each line at ``x`` or, in a
     right-to-left paragraph, ending at ``x + width``. ``ink`` is the fill colour's "r g b"."""
-    doc = canvas._doc
-    out = [f"q {ink} rg BT"]
+    canvas.addLiteral(f"q {ink} rg")
+    text = canvas.beginText()
     for number, line in enumerate(lines):
         if not line.drawn:
             continue
@@ -152,10 +151,9 @@ def draw_lines(canvas, lines, *, x: float, y: float, width: float, font: str, si
         left = x
         if line.right:
             left += width - sum(stringWidth(chunk, run_font or font, size) for run_font, chunk in pieces)
-        out.append(f"1 0 0 1 {fp_str(left, y - number * leading)} Tm")
+        text.setTextOrigin(left, y - number * leading)
         for run_font, chunk in pieces:
-            face = getFont(run_font or font)
-            for subset, data in face.splitString(chunk, doc):
-                out.append(f"{face.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf ({canvas._escape(data)}) Tj")
-    out.append("ET Q")
-    canvas._code.append(" ".join(out))
+            text.setFont(run_font or font, size)
+            text.textOut(chunk)
+    canvas.drawText(text)
+    canvas.addLiteral("Q")

@@ -41,6 +41,7 @@ class ScreeningRecordPdf:
             header_right=f"{pc['reference']} · screening record",
             footer_code=self.code,
             draft=self.draft,
+            html_url="" if self.draft else self.html_url,
             signature_name=None if self.draft else f"Digital signature of {board['name']} on this screening record",
         )
         doc.build(self.story())

@@ -147,8 +147,13 @@ def sign(pdf: bytes, *, board_slug: str, reason: str, location: str, signer_name
 
     def attempt(extra: int) -> bytes:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        # The document's XMP and Info are already PDF/A-conformant; pyHanko's own rewrite
-        # of the XMP on the incremental update is not, so it is switched off for this write.
+        # PDF/A-2 needs this patch of pyHanko 0.38.0 (requirements/base.txt): its metadata
+        # sync re-serialises the XMP on every incremental write and turns the PDF/UA
+        # extension schema (rdf:parseType="Resource", the form PDF/A validators accept)
+        # into invalid RDF (pyHanko issue #755), and it has no public switch (its author
+        # points to this override, issue #223). The document's XMP and Info are already
+        # conformant and stay as rendered. Without it tests/reports/test_conformance.py
+        # fails on every signed document.
         writer._update_meta = lambda: None
         # The tagged documents carry an invisible field for the signature, inside a /Form
         # element with an accessible name; an untagged one gets a new field.

@@ -11,6 +11,7 @@ INK = colors.HexColor("#0b0c0c")
 MUTED = colors.HexColor("#505a5f")
 RULE = colors.HexColor("#b1b4b6")
 HEADER_FILL = colors.HexColor("#e8ecef")
+LINK = colors.HexColor("#1d70b8")  # 5.2:1 on white
 
 
 @functools.cache

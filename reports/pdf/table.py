@@ -12,7 +12,6 @@ it splits between rows and, for a row too tall for what is left of a page, insid
 from dataclasses import dataclass
 
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import Flowable
 
 from . import rtl
@@ -143,13 +142,12 @@ class TextTable(Flowable):
         look = self.look
         left, _right, top_pad, _bottom = look.padding
         ink = _rgb(look.ink) if look.ink is not None else "0 0 0"
-        code = canvas._code
         y = self.height
         boundaries = []
         for index, (row, height) in enumerate(zip(self.rows, self._heights, strict=True)):
             tags = self.tags[index]
             if index < self.header_rows and look.header_fill is not None:
-                code.append(f"/Artifact BMC q {_rgb(look.header_fill)} rg 0 {fp_str(y - height)} "
+                canvas.addLiteral(f"/Artifact BMC q {_rgb(look.header_fill)} rg 0 {fp_str(y - height)} "
                             f"{fp_str(self.width, height)} re f Q EMC")
             x = 0.0
             for column, (cell, width) in enumerate(zip(row, self.widths, strict=True)):
@@ -169,7 +167,7 @@ class TextTable(Flowable):
             y -= height
             boundaries.append(y)
         rules = " ".join(f"0 {fp_str(b)} m {fp_str(self.width, b)} l" for b in boundaries)
-        code.append(f"/Artifact BMC q {fp_str(look.rule_width)} w {_rgb(look.rule)} RG {rules} S Q EMC")
+        canvas.addLiteral(f"/Artifact BMC q {fp_str(look.rule_width)} w {_rgb(look.rule)} RG {rules} S Q EMC")
 
     def _draw_lines(self, cell: Cell, x: float, y: float, ink: str, width: float) -> None:
         canvas = self.canv
@@ -178,18 +176,10 @@ class TextTable(Flowable):
             rtl.draw_lines(canvas, cell.lines, x=x, y=y, width=width, font=font_name, size=self.look.size,
                            leading=self.look.leading, ink=ink)
             return
-        doc = canvas._doc
-        font = getFont(font_name)
-        size = fp_str(self.look.size)
-        out = [f"q {ink} rg BT 1 0 0 1 {fp_str(x, y)} Tm {fp_str(self.look.leading)} TL"]
-        subset_now = None
-        for number, line in enumerate(cell.lines):
-            if number:
-                out.append("T*")
-            for subset, text in font.splitString(line, doc):
-                if subset != subset_now:
-                    out.append(f"{font.getSubsetInternalName(subset, doc)} {size} Tf")
-                    subset_now = subset
-                out.append(f"({canvas._escape(text)}) Tj")
-        out.append("ET Q")
-        canvas._code.append(" ".join(out))
+        canvas.addLiteral(f"q {ink} rg")
+        text = canvas.beginText(x, y)
+        text.setFont(font_name, self.look.size, self.look.leading)
+        for line in cell.lines:
+            text.textLine(line)
+        canvas.drawText(text)
+        canvas.addLiteral("Q")

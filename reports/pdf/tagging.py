@@ -15,6 +15,7 @@ import functools
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
+from PIL import ImageCms
 from reportlab.pdfbase.pdfdoc import PDFCatalog, PDFInfo, PDFObject, PDFObjectReference, PDFPage
 
 SIGNATURE_FIELD = "IIASignature"
@@ -38,12 +39,33 @@ class Node:
         return child
 
 
+@dataclass(eq=False)
+class LinkAnnotation:
+    """A link's annotation (a kid of its Link element, as an object reference): where it is
+    on its page, where it leads, and its description for assistive technology."""
+
+    page: int
+    rect: tuple[float, float, float, float]
+    uri: str
+    contents: str
+    owner: Node
+    number: int = 0  # its object number, given in ``finalize``
+
+
 class Structure:
     """Records, while reportlab draws, which element owns each marked-content id."""
 
     def __init__(self):
         self.root = Node("Document")
         self.pages: dict[int, list[Node]] = {}
+        self.links: list[LinkAnnotation] = []
+
+    def link(self, canvas, node: Node, rect: tuple[float, float, float, float], uri: str, contents: str) -> None:
+        """A link annotation over ``rect`` (page space) on the current page, owned by the
+        Link element ``node`` (which also owns the link's text)."""
+        annotation = LinkAnnotation(canvas.getPageNumber() - 1, rect, uri, contents, node)
+        node.kids.append(annotation)
+        self.links.append(annotation)
 
     def _attach(self, node: Node) -> None:
         top = node
@@ -72,7 +94,7 @@ class Structure:
 
 def structure_of(canvas) -> Structure | None:
     """The structure being recorded for the document this canvas draws, if any."""
-    return getattr(getattr(canvas, "_doctemplate", None), "structure", None)
+    return getattr(canvas, "structure", None)  # layout.DocumentCanvas
 
 
 # --- tables ------------------------------------------------------------------------
@@ -118,10 +140,18 @@ class Metadata:
 
 
 @functools.cache
-def _srgb_profile() -> bytes:
-    from PIL import ImageCms
-
+def srgb_profile() -> bytes:
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def xmp_packet(meta: Metadata, moment: datetime.datetime) -> bytes:
+    """The XMP metadata of a document made at ``moment`` (UTC)."""
+    return _xmp(meta, moment.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def info_date(moment: datetime.datetime) -> str:
+    """``moment`` (UTC) as a date of the Info dictionary, matching ``xmp_packet``."""
+    return moment.strftime("D:%Y%m%d%H%M%SZ")
 
 
 def _xmp(meta: Metadata, created: str) -> bytes:
@@ -214,56 +244,126 @@ class Info(PDFInfo):
                 f"/CreationDate({self.date})/ModDate({self.date})>>").encode()
 
 
+class Objects:
+    """Indirect objects added to reportlab's document, and their object numbers."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.numbers = doc.idToObjectNumberAndVersion
+
+    def add(self, obj: PDFObject) -> int:
+        return self.numbers[self.doc.Reference(obj).name][0]
+
+    def page_refs(self) -> list[str]:
+        return [f"{self.numbers[page.__InternalName__][0]} 0 R" for page in self.doc.Pages.pages]
+
+
 def finalize(canvas, structure: Structure, meta: Metadata, *, signature_name: str | None = None) -> None:
     """Before reportlab saves the document: write the structure tree and parent tree, the
     pages' /StructParents and /Tabs, MarkInfo, the XMP metadata (matched by the document
     information), the sRGB output intent and, with ``signature_name``, an invisible
     signature field named for screen readers inside a /Form element."""
+    # reportlab 5.1.0 offers no public way to add indirect objects or catalog entries to
+    # the document a canvas writes; the structure tree PDF/UA-1 needs is written into it
+    # here, in one revision (docs/adr on tagging on top of reportlab).
     doc = canvas._doc
-    numbers = doc.idToObjectNumberAndVersion
-
-    def register(obj: PDFObject) -> int:
-        return numbers[doc.Reference(obj).name][0]
-
+    objects = Objects(doc)
     pages = doc.Pages.pages
-    page_refs = [f"{numbers[page.__InternalName__][0]} 0 R" for page in pages]
-    order: list[tuple[Node, Raw, int]] = []
-    own: dict[int, int] = {}
-
-    def number(node: Node) -> None:
-        raw = Raw()
-        own[id(node)] = register(raw)
-        order.append((node, raw, own[id(node)]))
-        for kid in node.kids:
-            if isinstance(kid, Node):
-                number(kid)
-
+    page_refs = objects.page_refs()
     tree_root, parent_tree_object = Raw(), Raw()
-    tree_number, parent_tree_number = register(tree_root), register(parent_tree_object)
-    number(structure.root)
-    document_number = own[id(structure.root)]
-    parent_tree: dict[int, list[int]] = {i: [0] * len(owners) for i, owners in structure.pages.items()}
-    extra_kids = ""
+    tree_number, parent_tree_number = objects.add(tree_root), objects.add(parent_tree_object)
+    own: dict[int, int] = {}
+    order = _number(structure.root, objects, own)
     next_key = len(pages)
-    nums_extra = ""
+    form = None
     if signature_name:
-        widget, form = Raw(), Raw()
-        widget_number, form_number = register(widget), register(form)
-        widget.data = (f"<</Type/Annot/Subtype/Widget/FT/Sig/T({SIGNATURE_FIELD})/TU{_text(signature_name)}"
-                       f"/Rect[0 0 0 0]/F 132/P {page_refs[0]}/StructParent {next_key}>>").encode()
-        form.data = (f"<</Type/StructElem/S/Form/P {document_number} 0 R/Pg {page_refs[0]}/Alt{_text(signature_name)}"
-                     f"/K[<</Type/OBJR/Obj {widget_number} 0 R/Pg {page_refs[0]}>>]>>").encode()
-        first = pages[0]
-        first.Annots = [*(first.Annots or []), PDFObjectReference(widget.__InternalName__)]
-        doc.Catalog.AcroForm = f"<</Fields[{widget_number} 0 R]/SigFlags 0>>"
-        extra_kids = f" {form_number} 0 R"
-        nums_extra = f" {next_key} {form_number} 0 R"
+        form = _signature_field(doc, objects, page_refs, own[id(structure.root)], signature_name, next_key)
+    link_keys = _link_annotations(doc, objects, page_refs, structure.links, next_key + (1 if form else 0))
+    parent_tree = _write_elements(order, own, structure, page_refs, tree_number, meta.lang,
+                                  extra_kids=f" {form} 0 R" if form else "")
+    nums = " ".join(f"{page}[{' '.join(f'{n} 0 R' if n else 'null' for n in parent_tree[page])}]"
+                    for page in sorted(parent_tree))
+    if form:
+        nums += f" {next_key} {form} 0 R"
         next_key += 1
+    for key, link in link_keys:
+        nums += f" {key} {own[id(link)]} 0 R"
+        next_key += 1
+    parent_tree_object.data = f"<</Nums[{nums}]>>".encode()
+    tree_root.data = (f"<</Type/StructTreeRoot/K {own[id(structure.root)]} 0 R/ParentTree {parent_tree_number} 0 R"
+                      f"/ParentTreeNextKey {next_key}>>").encode()
+    for index, page in enumerate(pages):
+        page.__NoDefault__ = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
+        page.StructParents = index
+        page.Tabs = "/S"
+    _write_metadata(doc, objects, meta, tree_root)
+
+
+def _number(root: Node, objects: Objects, own: dict[int, int]) -> list[tuple[Node, Raw, int]]:
+    """An object for every element, parents before their kids; ``own`` maps id(node) to its number."""
+    order: list[tuple[Node, Raw, int]] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        raw = Raw()
+        own[id(node)] = objects.add(raw)
+        order.append((node, raw, own[id(node)]))
+        stack.extend(reversed([kid for kid in node.kids if isinstance(kid, Node)]))
+    return order
+
+
+def _signature_field(doc, objects: Objects, page_refs: list[str], document_number: int, signature_name: str,
+                     key: int) -> int:
+    """An invisible signature widget on the first page inside a /Form element; returns the
+    element's object number (its parent tree key is ``key``)."""
+    widget, form = Raw(), Raw()
+    widget_number, form_number = objects.add(widget), objects.add(form)
+    widget.data = (f"<</Type/Annot/Subtype/Widget/FT/Sig/T({SIGNATURE_FIELD})/TU{_text(signature_name)}"
+                   f"/Rect[0 0 0 0]/F 132/P {page_refs[0]}/StructParent {key}>>").encode()
+    form.data = (f"<</Type/StructElem/S/Form/P {document_number} 0 R/Pg {page_refs[0]}/Alt{_text(signature_name)}"
+                 f"/K[<</Type/OBJR/Obj {widget_number} 0 R/Pg {page_refs[0]}>>]>>").encode()
+    first = doc.Pages.pages[0]
+    first.Annots = [*(first.Annots or []), PDFObjectReference(widget.__InternalName__)]
+    doc.Catalog.AcroForm = f"<</Fields[{widget_number} 0 R]/SigFlags 0>>"
+    return form_number
+
+
+def _link_annotations(doc, objects: Objects, page_refs: list[str], links: list[LinkAnnotation],
+                      first_key: int) -> list[tuple[int, Node]]:
+    """Each link's annotation on its page (printable, no border, its description in
+    /Contents); returns the parent tree key of each and the Link element it belongs to."""
+    keys = []
+    for key, link in enumerate(links, first_key):
+        raw = Raw()
+        link.number = objects.add(raw)
+        x1, y1, x2, y2 = (f"{v:.2f}" for v in link.rect)
+        raw.data = (f"<</Type/Annot/Subtype/Link/Rect[{x1} {y1} {x2} {y2}]/Border[0 0 0]/F 4"
+                    f"/Contents{_text(link.contents)}/A<</S/URI/URI{_ascii(link.uri)}>>/P {page_refs[link.page]}"
+                    f"/StructParent {key}>>").encode()
+        page = doc.Pages.pages[link.page]
+        page.Annots = [*(page.Annots or []), PDFObjectReference(raw.__InternalName__)]
+        keys.append((key, link.owner))
+    return keys
+
+
+def _ascii(value: str) -> str:
+    """A PDF string of ASCII text (a URI)."""
+    escaped = value.encode("ascii", "replace").decode().replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    return f"({escaped})"
+
+
+def _write_elements(order, own: dict[int, int], structure: Structure, page_refs: list[str], tree_number: int,
+                    lang: str, *, extra_kids: str) -> dict[int, list[int]]:
+    """Each element's dictionary; returns the parent tree: per page, the owner of each MCID."""
+    parent_tree: dict[int, list[int]] = {i: [0] * len(owners) for i, owners in structure.pages.items()}
     for node, raw, this in order:
         kids, first_page = [], None
         for kid in node.kids:
             if isinstance(kid, Node):
                 kids.append(f"{own[id(kid)]} 0 R")
+                continue
+            if isinstance(kid, LinkAnnotation):
+                kids.append(f"<</Type/OBJR/Obj {kid.number} 0 R/Pg {page_refs[kid.page]}>>")
                 continue
             page, mcid = kid
             if first_page is None:
@@ -273,40 +373,30 @@ def finalize(canvas, structure: Structure, meta: Metadata, *, signature_name: st
             parent_tree[page][mcid] = this
         parent = tree_number if node.parent is None else own[id(node.parent)]
         body = [f"<</Type/StructElem/S/{node.role}/P {parent} 0 R/K[{' '.join(kids)}"]
-        if node is structure.root:
-            body.append(extra_kids + "]/Lang" + _text(meta.lang))
-        else:
-            body.append("]")
+        body.append(extra_kids + "]/Lang" + _text(lang) if node is structure.root else "]")
         if first_page is not None:
             body.append(f"/Pg {page_refs[first_page]}")
         if node.attrs:
             body.append("/A<</O/Table" + "".join(f"/{k}/{v}" for k, v in node.attrs.items()) + ">>")
-        if node.title:
-            body.append("/T" + _text(node.title))
-        if node.alt:
-            body.append("/Alt" + _text(node.alt))
-        if node.actual:
-            body.append("/ActualText" + _text(node.actual))
+        for key, value in (("T", node.title), ("Alt", node.alt), ("ActualText", node.actual)):
+            if value:
+                body.append(f"/{key}" + _text(value))
         body.append(">>")
         raw.data = "".join(body).encode()
-    nums = " ".join(f"{page}[{' '.join(f'{n} 0 R' if n else 'null' for n in parent_tree[page])}]"
-                    for page in sorted(parent_tree))
-    parent_tree_object.data = f"<</Nums[{nums}{nums_extra}]>>".encode()
-    tree_root.data = (f"<</Type/StructTreeRoot/K {document_number} 0 R/ParentTree {parent_tree_number} 0 R"
-                      f"/ParentTreeNextKey {next_key}>>").encode()
-    for index, page in enumerate(pages):
-        page.__NoDefault__ = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
-        page.StructParents = index
-        page.Tabs = "/S"
+    return parent_tree
+
+
+def _write_metadata(doc, objects: Objects, meta: Metadata, tree_root: Raw) -> None:
+    """The catalog's structure tree, MarkInfo, XMP and sRGB output intent, and the matching Info."""
     now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-    icc = register(Raw(raw_stream("/N 3", _srgb_profile())))
-    xmp = Raw(raw_stream("/Type/Metadata/Subtype/XML", _xmp(meta, now.strftime("%Y-%m-%dT%H:%M:%SZ"))))
+    icc = objects.add(Raw(raw_stream("/N 3", srgb_profile())))
+    xmp = Raw(raw_stream("/Type/Metadata/Subtype/XML", xmp_packet(meta, now)))
     catalog = doc.Catalog
     catalog.__NoDefault__ = [*PDFCatalog.__NoDefault__, "OutputIntents"]
     catalog.StructTreeRoot = PDFObjectReference(tree_root.__InternalName__)
     catalog.MarkInfo = "<</Marked true>>"
-    register(xmp)
+    objects.add(xmp)
     catalog.Metadata = PDFObjectReference(xmp.__InternalName__)
     catalog.OutputIntents = (f"[<</Type/OutputIntent/S/GTS_PDFA1/OutputConditionIdentifier(sRGB IEC61966-2.1)"
                              f"/Info(sRGB IEC61966-2.1)/DestOutputProfile {icc} 0 R>>]")
-    doc.info = Info(meta, now.strftime("D:%Y%m%d%H%M%SZ"))
+    doc.info = Info(meta, info_date(now))

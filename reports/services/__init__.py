@@ -1,6 +1,14 @@
 """Every write of the reports app: signed documents, IJB reports, meetings and agendas,
 agenda packs and publication."""
 
+from .agenda_items import agenda_item_move_later, agenda_item_remind
+from .delegated import delegated_decision_record, delegated_decision_refusal
+from .directions import (
+    direction_issue,
+    direction_reference_allocate,
+    directions_issue_on_decision,
+    earlier_direction_problem,
+)
 from .documents import (
     AlteredSnapshot,
     Verification,
@@ -15,6 +23,15 @@ from .documents import (
     public_urls,
     render,
 )
+from .format_requests import (
+    TooManyRequests,
+    format_request_complete,
+    format_request_create,
+    format_request_due,
+    format_request_start,
+    format_requests_erase_personal_data,
+)
+from .mainstreaming import mainstreaming_report_pdf
 from .meetings import (
     agenda_add_report,
     agenda_move,
@@ -38,26 +55,23 @@ from .reports import (
 )
 
 __all__ = [
+    "AlteredSnapshot",
     "DirectionInput",
+    "TooManyRequests",
+    "Verification",
     "agenda_add_report",
     "agenda_gate",
+    "agenda_item_move_later",
+    "agenda_item_remind",
     "agenda_move",
+    "direction_issue",
+    "direction_reference_allocate",
+    "directions_issue_on_decision",
+    "earlier_direction_problem",
     "agenda_remove",
     "appendix_document",
-    "item_decide",
-    "meeting_create",
-    "meeting_gate",
-    "meeting_publish",
-    "pack_build",
-    "pack_rebuild",
-    "pack_request",
-    "policy_implications",
-    "report_create",
-    "report_number_allocate",
-    "report_submit",
-    "report_update",
-    "AlteredSnapshot",
-    "Verification",
+    "delegated_decision_record",
+    "delegated_decision_refusal",
     "document_by_code",
     "document_issue",
     "document_request_for_assessment",
@@ -65,7 +79,25 @@ __all__ = [
     "document_snapshot",
     "document_snapshot_rebuild",
     "document_verify",
+    "format_request_complete",
+    "format_request_create",
+    "format_request_due",
+    "format_request_start",
+    "format_requests_erase_personal_data",
+    "item_decide",
+    "mainstreaming_report_pdf",
+    "meeting_create",
+    "meeting_gate",
+    "meeting_publish",
+    "pack_build",
+    "pack_rebuild",
+    "pack_request",
+    "policy_implications",
     "preview",
     "public_urls",
     "render",
+    "report_create",
+    "report_number_allocate",
+    "report_submit",
+    "report_update",
 ]

@@ -19,14 +19,17 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments import rules
 from assessments.models import Assessment, Role, Screening
 from assessments.selectors import job_title
+from assessments.services import audit_record
 
 from .. import snapshots
 from ..models import DocumentKind, DocumentStatus, SignedDocument
 from ..pdf import probe, signing
 from ..pdf.assessment import AssessmentPdf
 from ..pdf.screening import ScreeningRecordPdf
+from ..signals import document_requested
 
 logger = logging.getLogger("iia.documents")
 
@@ -57,9 +60,7 @@ def document_request_for_screening(*, screening: Screening) -> SignedDocument:
 
 
 def _after_commit(document: SignedDocument) -> None:
-    from ..background import enqueue
-
-    transaction.on_commit(lambda: enqueue(document.pk))
+    transaction.on_commit(lambda: document_requested.send(sender=SignedDocument, document_id=document.pk))
 
 
 def public_urls(code: str) -> tuple[str, str]:
@@ -187,8 +188,6 @@ def document_snapshot_rebuild(*, document: SignedDocument) -> bool:
         stored = SignedDocument.objects.filter(pk=document.pk, snapshot="").update(
             snapshot=content, snapshot_sha256=snapshots.digest(content), snapshot_rebuilt_at=timezone.now())
         if stored:
-            from assessments.services import audit_record
-
             audit_record(board=document.board_id, actor=None, action="document.snapshot_rebuild",
                          plan_change=record.plan_change, message=(
                              f"Rebuilt the accessible HTML version of the signed {document.get_kind_display().lower()} "
@@ -293,12 +292,21 @@ def _claimed(codes) -> SignedDocument | None:
     return next((found[code] for code in wanted if code in found), None)
 
 
+def normal_code(code: str) -> str:
+    """A verification code as stored, from what a person typed or copied: any case, spaces,
+    dashes of any kind or none, with or without the "IIA" prefix (IIA-F6XP-EAHW-UC6P)."""
+    letters = re.sub(r"[^0-9A-Z]", "", code.upper())
+    if len(letters) == 15 and letters.startswith("IIA"):
+        letters = letters[3:]
+    if len(letters) != 12:
+        return code.strip().upper()  # not a code's shape: matches nothing, as typed
+    return f"IIA-{letters[:4]}-{letters[4:8]}-{letters[8:]}"
+
+
 def document_by_code(code: str, *, user=None) -> Verification:
     """What a verification code identifies. Details of a document the board has not
     published are shown only to members of that board."""
-    from assessments import rules
-
-    document = SignedDocument.objects.filter(verification_code=code.strip().upper()).select_related("board").first()
+    document = SignedDocument.objects.filter(verification_code=normal_code(code)).select_related("board").first()
     if document is None:
         return Verification("unknown", detail="No document has this verification code.")
     if not document.is_ready:

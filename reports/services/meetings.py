@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from assessments import rules
 from assessments.exceptions import NotAllowed, RuleViolation
-from assessments.models import Assessment, Role
+from assessments.models import Assessment, AssessmentState, Role
 from assessments.selectors import current_assessment
 from assessments.services import assessment_new_version, audit_record
 from assessments.text import clean_text
@@ -21,13 +21,14 @@ from ..models import (
     ItemKind,
     Meeting,
     MeetingStatus,
-    PackStatus,
     Publication,
     Report,
     ReportStatus,
     SignedDocument,
 )
 from ..models.meetings import STANDING_ITEMS
+from ..signals import pack_requested
+from .directions import directions_issue_on_decision
 from .reports import agenda_gate, policy_implications, report_appendix, report_number_allocate
 
 
@@ -100,7 +101,7 @@ def agenda_add_report(*, meeting: Meeting, report: Report, by, late_reason: str 
         position = (meeting.items.aggregate(p=Max("position"))["p"] or 0) + 1
         item = AgendaItem.objects.create(meeting=meeting, position=position, kind=ItemKind.REPORT,
                                          title=report.title, report=report, late_reason=late)
-        report.status = ReportStatus.ON_AGENDA
+        report.put_on_agenda()
         report.save(update_fields=["status", "updated_at"])
         audit_record(board=meeting.board_id, actor=by, action="agenda.add", plan_change=report.plan_change,
                      from_state=ReportStatus.SUBMITTED, to_state=report.status,
@@ -138,7 +139,8 @@ def agenda_remove(*, item: AgendaItem, by) -> None:
             raise RuleViolation("Items cannot be removed from a published agenda.")
         item = AgendaItem.objects.select_related("report__plan_change").get(pk=item.pk)
         if item.report_id:
-            Report.objects.filter(pk=item.report_id).update(status=ReportStatus.SUBMITTED)
+            item.report.take_off_agenda()
+            item.report.save(update_fields=["status"])
             audit_record(board=meeting.board_id, actor=by, action="agenda.remove", plan_change=item.report.plan_change,
                          from_state=ReportStatus.ON_AGENDA, to_state=ReportStatus.SUBMITTED,
                          message=f"Took “{item.report.title}” off the agenda of {meeting.title}.")
@@ -163,8 +165,11 @@ def _publish_report(meeting: Meeting, report: Report, by) -> None:
     report_number_allocate(report=report, year=meeting.date.year)
     now = timezone.now()
     document = report_appendix(report)
-    Report.objects.filter(pk=report.pk).update(
-        status=ReportStatus.PUBLISHED, published_policy_implications=policy_implications(report), appendix=document)
+    implications = policy_implications(report)
+    report.publish()
+    report.published_policy_implications = implications
+    report.appendix = document
+    report.save(update_fields=["status", "published_policy_implications", "appendix"])
     if document is not None:
         Publication.objects.get_or_create(document=document, report=report,
                                           defaults={"meeting": meeting, "published_at": now})
@@ -195,7 +200,7 @@ def meeting_publish(*, meeting: Meeting, by, late_reason: str = "") -> Meeting:
             raise RuleViolation(errors)
         for item in meeting.items.filter(kind=ItemKind.REPORT).select_related("report__committee", "report__plan_change"):
             _publish_report(meeting, item.report, by)
-        meeting.status = MeetingStatus.PUBLISHED
+        meeting.publish()
         meeting.published_at = timezone.now()
         meeting.published_by = by
         meeting.late_reason = late
@@ -238,7 +243,7 @@ def item_decide(*, item: AgendaItem, by, decision: str, text: str = "") -> Decis
         item = AgendaItem.objects.select_for_update(of=("self",)).select_related("report__plan_change").get(pk=item.pk)
         if item.decision:
             raise RuleViolation("A decision has already been recorded for this item.")
-        item.decision = decision
+        item.decide(decision)
         item.decision_text = clean_text(text)
         item.decided_by = by
         item.decided_at = timezone.now()
@@ -246,7 +251,9 @@ def item_decide(*, item: AgendaItem, by, decision: str, text: str = "") -> Decis
         plan_change = item.report.plan_change if item.report_id else None
         report_status = item.report.status if item.report_id else ""
         if item.report_id:
-            Report.objects.filter(pk=item.report_id).update(status=ReportStatus.DECIDED)
+            item.report.decide()
+            item.report.save(update_fields=["status"])
+            directions_issue_on_decision(item=item, by=by, issued_on=_today())
         audit_record(board=meeting.board_id, actor=by, action="agenda.decide", plan_change=plan_change,
                      from_state=report_status, to_state=ReportStatus.DECIDED if item.report_id else "",
                      message=f"{meeting.title}, item {item.position}: {item.get_decision_display()}"
@@ -254,14 +261,14 @@ def item_decide(*, item: AgendaItem, by, decision: str, text: str = "") -> Decis
         new_version = None
         if decision == Decision.AMENDED and plan_change is not None:
             assessment = current_assessment(plan_change)
-            if assessment is not None and assessment.state == "signed_off":
+            if assessment is not None and assessment.state == AssessmentState.SIGNED_OFF:
                 new_version = assessment_new_version(
                     assessment=assessment, by=by, board_decision=True,
                     reason=f"{meeting.committee.name} agreed the proposal as amended on {meeting.date:%-d %B %Y}: "
                            f"{item.decision_text}")
         undecided = meeting.items.filter(kind=ItemKind.REPORT, decision="").exists()
         if not undecided:
-            meeting.status = MeetingStatus.HELD
+            meeting.hold()
             meeting.save(update_fields=["status"])
             audit_record(board=meeting.board_id, actor=by, action="meeting.held", from_state=MeetingStatus.PUBLISHED,
                          to_state=meeting.status, message=f"Recorded every decision of {meeting.title}.")
@@ -278,14 +285,9 @@ def pack_rebuild(*, meeting: Meeting, by) -> AgendaPack:
 
 def pack_request(*, meeting: Meeting) -> AgendaPack:
     """(Re)build the meeting's agenda pack after the transaction commits."""
-    pack, _ = AgendaPack.objects.get_or_create(meeting=meeting)
-    AgendaPack.objects.filter(pk=pack.pk).update(status=PackStatus.PENDING, progress=0,
-                                                 progress_message="Waiting to start", requested_at=timezone.now())
-
-    def start():
-        from ..background import enqueue_pack
-
-        enqueue_pack(meeting.pk)
-
-    transaction.on_commit(start)
+    pack, _ = AgendaPack.objects.defer("pdf").get_or_create(meeting=meeting)
+    pack.request()
+    pack.progress, pack.progress_message, pack.requested_at = 0, "Waiting to start", timezone.now()
+    pack.save(update_fields=["status", "progress", "progress_message", "requested_at"])
+    transaction.on_commit(lambda: pack_requested.send(sender=AgendaPack, meeting_id=meeting.pk))
     return pack

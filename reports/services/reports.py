@@ -1,5 +1,6 @@
 """Drafting IJB reports, their Policy Implications, numbering and the agenda gate."""
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from assessments import rules
 from assessments.exceptions import NotAllowed, RuleViolation
-from assessments.models import Outcome, PlanChange, Role
+from assessments.models import AssessmentState, Outcome, PlanChange, Role, ScreeningState
 from assessments.selectors import current_assessment, current_screening, signed_off_assessment
 from assessments.services import audit_record
 from assessments.text import clean_text
@@ -17,12 +18,16 @@ from ..models import (
     Committee,
     DecisionSought,
     Direction,
+    DirectionEffect,
     DirectionTo,
     Report,
     ReportNumberCounter,
     ReportStatus,
     ReportWording,
+    SignedDocument,
 )
+from ..signals import report_sent
+from .directions import earlier_direction_problem
 
 ASKS_AGREEMENT = "asks_agreement"  # the screening question "Does the report ask the IJB to agree something?"
 
@@ -32,12 +37,22 @@ REPORT_FIELDS = ("title", "report_by", "decision_sought", "purpose", "recommenda
 
 @dataclass
 class DirectionInput:
-    recipients: str
     functions: str
     budget: str
     text: str
     review_date: datetime.date | None
-    varies_or_revokes: str = ""
+    effect: str = DirectionEffect.NEW
+    earlier_id: int | None = None  # the earlier direction of the board it varies or revokes
+    recipients: str = ""  # the report's ``direction_to`` decides who every direction goes to
+
+
+def _directions_for(fields: dict, directions) -> list[DirectionInput]:
+    """The directions to keep: none when the report needs no direction (whatever was typed in
+    their fields), else each going to the report's ``direction_to``: one control decides."""
+    direction_to = fields.get("direction_to", DirectionTo.NONE)
+    if direction_to == DirectionTo.NONE or direction_to not in DirectionTo.values:
+        return []
+    return [dataclasses.replace(d, recipients=direction_to) for d in directions]
 
 
 def _check(fields: dict, directions: list[DirectionInput], board_id: int, committee: Committee) -> None:
@@ -49,18 +64,24 @@ def _check(fields: dict, directions: list[DirectionInput], board_id: int, commit
             errors[name] = [f"Enter the {name.replace('_', ' ')}."]
     direction_to = fields.get("direction_to", DirectionTo.NONE)
     if direction_to not in DirectionTo.values:
-        errors["direction_to"] = ["Choose who the direction goes to."]
-    elif direction_to == DirectionTo.NONE and directions:
-        errors["direction_to"] = ["Remove the directions, or say who they go to."]
+        errors["direction_to"] = ["Choose who the direction goes to, or no direction."]
     elif direction_to != DirectionTo.NONE and not directions:
-        errors["direction_to"] = ["Record the direction: recipients, functions, budget, text and review date."]
+        errors["direction_to"] = ["Record the direction: its functions, budget, text and review date."]
     for index, d in enumerate(directions):
         problems = [f"Enter the direction's {label}." for label, value in
                     (("functions", d.functions), ("budget", d.budget), ("text", d.text)) if not clean_text(value)]
         if d.review_date is None:
             problems.append("Give the direction a review date.")
-        if d.recipients not in (DirectionTo.COUNCIL, DirectionTo.HEALTH_BOARD, DirectionTo.BOTH):
-            problems.append("Choose who the direction goes to.")
+        elif d.review_date <= timezone.localdate():
+            problems.append("Give the direction a review date in the future.")
+        earlier = (Direction.objects.select_related("report").filter(pk=d.earlier_id).first()
+                   if d.earlier_id is not None else None)
+        if d.earlier_id is not None and earlier is None:
+            problems.append("Choose the earlier direction it varies or revokes from the list.")
+        else:
+            problem = earlier_direction_problem(board_id=board_id, effect=d.effect, earlier=earlier)
+            if problem:
+                problems.append(problem)
         if problems:
             errors[f"direction-{index}"] = problems
     if errors:
@@ -72,14 +93,14 @@ def _save_directions(report: Report, directions: list[DirectionInput]) -> None:
     for d in directions:
         Direction.objects.create(report=report, recipients=d.recipients, functions=clean_text(d.functions),
                                  budget=clean_text(d.budget), text=clean_text(d.text), review_date=d.review_date,
-                                 varies_or_revokes=clean_text(d.varies_or_revokes))
+                                 effect=d.effect, earlier_id=d.earlier_id if d.effect != DirectionEffect.NEW else None)
 
 
 def report_create(*, plan_change: PlanChange, by, committee: Committee, directions=(), **fields) -> Report:
     """An officer of the board drafts an IJB report on a plan change."""
     if not rules.has_role(by, plan_change.board_id, Role.OFFICER):
         raise NotAllowed("Only an officer of the board can draft its reports.")
-    directions = list(directions)
+    directions = _directions_for(fields, directions)
     _check(fields, directions, plan_change.board_id, committee)
     with transaction.atomic():
         report = Report.objects.create(
@@ -100,7 +121,7 @@ def report_update(*, report: Report, by, committee: Committee, directions=(), **
             raise NotAllowed("Only an officer of the board can edit its reports.")
         if not report.is_editable:
             raise RuleViolation("The report is on a published agenda and can no longer be changed.")
-        directions = list(directions)
+        directions = _directions_for({"direction_to": report.direction_to, **fields}, directions)
         _check(fields, directions, report.board_id, committee)
         for name in REPORT_FIELDS:
             if name in fields:
@@ -114,19 +135,21 @@ def report_update(*, report: Report, by, committee: Committee, directions=(), **
 
 
 def report_submit(*, report: Report, by) -> Report:
-    """Send the report to the clerk, ready for a meeting."""
+    """Send the report to the clerk, ready for a meeting; the board's clerks are emailed
+    once it commits."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         if not rules.has_role(by, report.board_id, Role.OFFICER):
             raise NotAllowed("Only an officer of the board can send its reports to the clerk.")
         if report.status != ReportStatus.DRAFT:
             raise RuleViolation("The report has already been sent to the clerk.")
-        report.status = ReportStatus.SUBMITTED
+        report.submit()
         report.submitted_at = timezone.now()
         report.save()
         audit_record(board=report.board_id, actor=by, action="report.submit", plan_change=report.plan_change,
                      from_state=ReportStatus.DRAFT, to_state=report.status,
                      message=f"Sent the report “{report.title}” to the clerk.")
+        transaction.on_commit(lambda: report_sent.send(sender=Report, report_id=report.pk, actor_id=by.pk))
     return report
 
 
@@ -134,15 +157,13 @@ def report_appendix(report: Report):
     """The signed document that goes with the report as Appendix 1: the assessment in
     force (the newest signed-off version) or, for a screened-out plan change, its
     screening record. Fixed once the report is published."""
-    from ..models import SignedDocument
-
     if report.appendix_id:
         return report.appendix
     assessment = signed_off_assessment(report.plan_change)
     if assessment is not None:
         return SignedDocument.objects.filter(assessment=assessment).first()
     screening = current_screening(report.plan_change)
-    if screening is not None and screening.state == "screened_out":
+    if screening is not None and screening.state == ScreeningState.SCREENED_OUT:
         return SignedDocument.objects.filter(screening=screening).first()
     return None
 
@@ -192,11 +213,11 @@ def agenda_gate(report: Report) -> str:
         noting = f"It is marked for noting, but {why}. "
     assessment = current_assessment(report.plan_change)
     if assessment is not None:
-        if assessment.state == "signed_off":
+        if assessment.state == AssessmentState.SIGNED_OFF:
             return ""
         return f"{noting}Its Integrated Impact Assessment is “{assessment.get_state_display()}”, not signed off."
     screening = current_screening(report.plan_change)
-    if screening is not None and screening.state == "screened_out":
+    if screening is not None and screening.state == ScreeningState.SCREENED_OUT:
         return ""
     state = screening.get_state_display() if screening else "not started"
     return (f"{noting}Its screening is “{state}”: neither a signed-off assessment nor an approved "

@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from assessments import rules
+from assessments import selectors as assessment_selectors
 from assessments.models import Assessment, Role
 
-from .. import services, snapshots
+from .. import background, services, snapshots
 from ..forms import VerifyForm
 from ..models import DocumentKind, SignedDocument
 
@@ -87,8 +88,12 @@ def document_html(request, code):
     _html_url, verify_url = services.public_urls(document.verification_code)
     context = {"document": document, "snap": snap, "verify_url": verify_url}
     if document.kind == DocumentKind.ASSESSMENT:
+        assessment = document.assessment
         return render(request, "reports/assessment_document.html", {
             **context, "summary_facts": snapshots.summary_facts(snap), "sign_off_facts": snapshots.sign_off_facts(snap),
+            # its own section, read live and labelled so: never part of what was signed
+            "assessment": assessment, "monitoring": assessment_selectors.monitoring_of(assessment),
+            "reviews": assessment_selectors.reviews_of(assessment),
         })
     return render(request, "reports/screening_document.html", {
         **context, "screening_facts": snapshots.screening_facts(snap),
@@ -119,9 +124,7 @@ def document_retry(request, code):
     if not (rules.has_role(request.user, board, Role.OFFICER) or rules.has_role(request.user, board, Role.EQUALITY_LEAD)):
         raise PermissionDenied("Only the board's officers and equality leads can retry a signed document.")
     if not document.is_ready:
-        from ..background import enqueue
-
-        enqueue(document.pk)
+        background.enqueue(document.pk)
         document.refresh_from_db()
         if document.is_ready:
             messages.success(request, "The signed document is ready.")

@@ -17,7 +17,7 @@ from assessments.text import whole_number
 
 from .. import selectors, services
 from ..forms import AddReportForm, DecisionForm, MeetingForm, PublishForm
-from ..models import AgendaItem, AgendaPack, ItemKind, Meeting, MeetingStatus
+from ..models import AgendaItem, AgendaPack, ItemKind, Meeting, MeetingStatus, PackStatus
 
 
 def _meeting(request, pk) -> Meeting:
@@ -74,7 +74,8 @@ def _page(request, meeting, *, add_form=None, publish_form=None, decision_forms=
     is_clerk = rules.has_role(request.user, meeting.board_id, Role.CLERK)
     items = list(meeting.items.select_related("report__plan_change", "report__committee").order_by("position", "pk"))
     if add_form is None and is_clerk and meeting.status != MeetingStatus.HELD:
-        add_form = AddReportForm(meeting=meeting)
+        # "Add to the agenda of …" on the clerk's home names its report: chosen already
+        add_form = AddReportForm(meeting=meeting, initial={"report": whole_number(request.GET.get("report"))})
     if publish_form is None and is_clerk and meeting.status == MeetingStatus.DRAFT:
         publish_form = PublishForm(meeting=meeting)
     # decisions are recorded once the meeting has started; a refused form comes back with its errors
@@ -82,11 +83,14 @@ def _page(request, meeting, *, add_form=None, publish_form=None, decision_forms=
              if item.kind == ItemKind.REPORT and not item.decision} if meeting.has_started else {}
     forms.update(decision_forms or {})
     pack = AgendaPack.objects.filter(meeting=meeting).defer("pdf").first()
+    gate = services.meeting_gate(meeting)
     return render(request, "reports/meeting_detail.html", {
-        "meeting": meeting, "items": items, "gate": services.meeting_gate(meeting), "is_clerk": is_clerk,
+        "meeting": meeting, "items": items, "gate": gate, "is_clerk": is_clerk,
+        # where a blocked item may go instead (only the clerk of a draft agenda is offered it)
+        "later_meetings": list(selectors.later_meetings(meeting)) if is_clerk and gate else [],
         "add_form": add_form if is_clerk else None, "publish_form": publish_form if is_clerk else None,
         "extra_errors": list(errors), "pack": pack,
-        "building": pack is not None and pack.status in ("pending", "building"),
+        "building": pack is not None and pack.status in (PackStatus.PENDING, PackStatus.BUILDING),
         "decision_forms": forms if is_clerk else {},
     }, status=status)
 
@@ -136,6 +140,21 @@ def meeting_detail(request, pk):
             else:
                 services.agenda_move(item=item, by=request.user, offset=-1 if action == "up" else 1)
                 messages.success(request, f"Moved “{item.title}” {action}.")
+        elif action in ("move_later", "remind"):
+            item_id = whole_number(request.POST.get("item"))
+            if item_id is None:
+                raise Http404("No such item.")
+            item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=item_id, meeting=meeting)
+            if action == "remind":
+                services.agenda_item_remind(item=item, by=request.user)
+                messages.success(request, f"The lead officer of “{item.title}” has been emailed a reminder.")
+            else:
+                target_id = whole_number(request.POST.get("meeting"))
+                target = selectors.meetings_for(request.user).filter(pk=target_id).first() if target_id else None
+                if target is None:
+                    raise RuleViolation({f"item-{item.pk}": ["Choose a later meeting of the same committee."]})
+                services.agenda_item_move_later(item=item, to=target, by=request.user)
+                messages.success(request, f"Moved “{item.title}” to {target.title}.")
         elif action == "rebuild":
             services.pack_rebuild(meeting=meeting, by=request.user)
             messages.success(request, "The agenda pack is being built again.")
@@ -179,13 +198,23 @@ def item_decide(request, pk):
         except RuleViolation as violation:
             apply_errors(form, violation)
         else:
-            messages.success(request, f"Decision recorded for item {item.position}." + _reopened(recorded.new_version))
+            messages.success(request, f"Decision recorded for item {item.position}." + _reopened(recorded.new_version)
+                             + _issued(recorded.item))
             return redirect(reverse("meeting_detail", args=[item.meeting_id]) + "#decisions")
     errors = [(f"d{item.pk}-{name}" if name != "__all__" else "", f"Item {item.position}: {message}")
               for name, problems in form.errors.items() for message in problems]
     errors = [(f"id_{anchor}" + ("_0" if anchor.endswith("decision") else "") if anchor else "", message)
               for anchor, message in errors]
     return _page(request, item.meeting, decision_forms={item.pk: form}, errors=errors, status=200)
+
+
+def _issued(item) -> str:
+    """What the clerk is told when agreeing the report issued its directions."""
+    references = list(item.directions.order_by("reference").values_list("reference", flat=True))
+    if not references:
+        return ""
+    return (f" Issued direction{'s' if len(references) > 1 else ''} {', '.join(references)}: "
+            "now on the board's register of directions.")
 
 
 def _reopened(version) -> str:

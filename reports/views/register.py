@@ -1,7 +1,7 @@
 """The public register (no login): published assessments and screening records."""
 
 
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from .. import selectors
 from ..caching import public_page
 from ..forms import RegisterFilterForm
 from ..models import Meeting, MeetingStatus, Report, ReportStatus
+from ..services import policy_implications
 
 
 @require_safe
@@ -25,8 +26,18 @@ def register_index(request):
 
 def _entry(document) -> dict:
     record = document.assessment or document.screening
+    # a missing reverse one-to-one raises an AttributeError (read with the document: no query)
     return {"document": document, "record": record, "plan_change": document.plan_change,
-            "publications": list(document.publications.all())}
+            "publications": list(document.publications.all()),
+            "decision": getattr(document, "delegated_decision", None)}
+
+
+def _decision_words(decision) -> str:
+    """A delegated decision in one line ("" for none): who decided, when, under which authority."""
+    if decision is None:
+        return ""
+    return (f"Decided on {decision.decided_on.isoformat()} by {decision.decider_name}, {decision.decider_role}, "
+            f"under {decision.authority}: {decision.decision}")
 
 
 def _filtered(request, board):
@@ -46,8 +57,11 @@ def _filtered(request, board):
 def register_board(request, slug):
     board = get_object_or_404(Board, slug=slug)
     form, documents, filtered = _filtered(request, board)
+    documents = list(documents[:200])
+    published = selectors.published_answers(documents)
+    entries = [{**_entry(d), "published_answers": published.get(d.assessment_id, [])} for d in documents]
     return render(request, "reports/register_board.html", {
-        "board": board, "form": form, "entries": [_entry(d) for d in documents[:200]], "filtered": filtered,
+        "board": board, "form": form, "entries": entries, "filtered": filtered,
         "meetings": selectors.published_meetings(board)[:20], "query": request.GET.urlencode(),
     })
 
@@ -58,7 +72,8 @@ def register_export(request, slug, fmt):
     board = get_object_or_404(Board, slug=slug)
     _form, documents, _filtered_ = _filtered(request, board)
     table = [["Record", "Reference", "Version", "Plan change", "Signed by", "Signer's role", "Signed",
-              "Published", "Reports", "Meetings", "Verification code", "SHA-256", "Read it", "Signed PDF"]]
+              "Published", "Reports", "Meetings", "Verification code", "SHA-256", "Read it", "Signed PDF",
+              "Delegated decision"]]
     for document in documents[:5000]:
         entry = _entry(document)
         record = entry["record"]
@@ -73,6 +88,7 @@ def register_export(request, slug, fmt):
             document.verification_code, document.sha256,
             request.build_absolute_uri(reverse("document_html", args=[document.verification_code])),
             request.build_absolute_uri(reverse("document_pdf", args=[document.verification_code])),
+            _decision_words(entry["decision"]),
         ])
     return exports.download(table, fmt, f"{slugify(board.short_name)}-register", "Register")
 
@@ -83,7 +99,8 @@ def register_feed(request, slug):
     feed = Atom1Feed(
         title=f"{board.name}: published impact assessments",
         link=request.build_absolute_uri(reverse("register_board", args=[slug])),
-        description="Integrated Impact Assessments and screening records published with the board's agendas.",
+        description="Integrated Impact Assessments and screening records published with the board's agendas "
+                    "or by decisions under delegated authority.",
         language="en-GB",
         feed_url=request.build_absolute_uri(),
     )
@@ -94,9 +111,21 @@ def register_feed(request, slug):
             title=f"{document.get_kind_display()}: {entry['plan_change'].title}",
             link=link, unique_id=link, pubdate=document.published_at, updateddate=document.published_at,
             description=f"{entry['plan_change'].reference}; signed by {document.signer_name}, {document.signer_role}"
-                        + "".join(f"; report {p.report.number}, {p.meeting.title}" for p in entry["publications"]),
+                        + "".join(f"; report {p.report.number}, {p.meeting.title}" for p in entry["publications"])
+                        + (f"; delegated decision of {entry['decision'].decided_on:%-d %B %Y}"
+                           if entry["decision"] else ""),
         )
     return HttpResponse(feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8")
+
+
+def _decision_json(request, slug, decision) -> dict | None:
+    if decision is None:
+        return None
+    return {"decision": decision.decision, "authority": decision.authority,
+            "decided_on": decision.decided_on.isoformat(), "decider_name": decision.decider_name,
+            "decider_role": decision.decider_role, "publication_due": decision.publication_due.isoformat(),
+            "published_at": decision.published_at.isoformat(), "late_reason": decision.late_reason,
+            "url": request.build_absolute_uri(reverse("register_delegated_decision", args=[slug, decision.pk]))}
 
 
 @require_safe
@@ -125,9 +154,20 @@ def register_json(request, slug):
                 "meeting": p.meeting.title, "meeting_date": p.meeting.date.isoformat(),
                 "meeting_url": request.build_absolute_uri(reverse("register_meeting", args=[slug, p.meeting_id])),
             } for p in entry["publications"]],
+            "delegated_decision": _decision_json(request, slug, entry["decision"]),
         })
     return JsonResponse({"board": board.name, "count": len(items), "items": items},
                         json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+@require_safe
+@public_page
+def register_directions(request, slug):
+    """The board's register of directions (2014 Act ss.26-27): every issued direction, its
+    status and what it came from, varies or revokes."""
+    board = get_object_or_404(Board, slug=slug)
+    return render(request, "reports/register_directions.html", {
+        "board": board, "directions": selectors.register_directions(board)[:500]})
 
 
 @require_safe
@@ -135,8 +175,6 @@ def register_meeting(request, slug, pk):
     board = get_object_or_404(Board, slug=slug)
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk, committee__board=board)
     if meeting.status == MeetingStatus.DRAFT:
-        from django.http import Http404
-
         raise Http404("No such meeting.")
     items = (meeting.items.select_related("report__appendix").order_by("position", "pk")
              .defer(*(f"report__appendix__{field}" for field in selectors.DOCUMENT_BYTES)))
@@ -149,8 +187,6 @@ def register_meeting(request, slug, pk):
 
 @require_safe
 def register_report(request, slug, number):
-    from ..services import policy_implications
-
     board = get_object_or_404(Board, slug=slug)
     report = get_object_or_404(Report.objects.select_related("committee", "plan_change", "appendix")
                                .defer(*(f"appendix__{field}" for field in selectors.DOCUMENT_BYTES)), board=board, number=number,
@@ -159,6 +195,7 @@ def register_report(request, slug, number):
     return render(request, "reports/register_report.html", {
         "board": board, "report": report, "item": item, "policy": policy_implications(report),
         "appendix": report.appendix, "directions": report.directions.all(),
+        "easy_read": selectors.easy_read_of(report.appendix) if report.appendix_id else None,
     })
 
 

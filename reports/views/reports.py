@@ -16,7 +16,7 @@ from assessments.models import PlanChange, Role
 
 from .. import selectors, services
 from ..forms import DirectionFormSet, ReportForm
-from ..models import Report
+from ..models import DirectionEffect, DirectionTo, Report, ReportStatus
 from ..pdf.report import ReportPdf
 
 
@@ -34,9 +34,10 @@ def _directions(formset):
             continue
         data = form.cleaned_data
         inputs.append(services.DirectionInput(
-            recipients=data["recipients"], functions=data.get("functions") or "", budget=data.get("budget") or "",
+            functions=data.get("functions") or "", budget=data.get("budget") or "",
             text=data.get("text") or "", review_date=data.get("review_date"),
-            varies_or_revokes=data.get("varies_or_revokes") or ""))
+            effect=data.get("effect") or DirectionEffect.NEW,
+            earlier_id=data["earlier"].pk if data.get("earlier") and data.get("effect") != DirectionEffect.NEW else None))
         positions.append(index)
     return inputs, positions
 
@@ -49,8 +50,8 @@ def _edit(request, plan_change, report=None):
     if report is not None:
         initial = {name: getattr(report, name) for name in services.reports.REPORT_FIELDS}
         initial["committee"] = report.committee_id
-        directions = [{"recipients": d.recipients, "functions": d.functions, "budget": d.budget, "text": d.text,
-                       "varies_or_revokes": d.varies_or_revokes, "review_date": d.review_date}
+        directions = [{"functions": d.functions, "budget": d.budget, "text": d.text,
+                       "effect": d.effect, "earlier": d.earlier_id, "review_date": d.review_date}
                       for d in report.directions.all()]
     else:
         screening = assessment_selectors.current_screening(plan_change)
@@ -59,10 +60,13 @@ def _edit(request, plan_change, report=None):
                    "direction_to": "none", "background_papers": "None."}
     post = request.method == "POST"
     form = ReportForm(request.POST if post else None, board=board, initial=initial)
-    formset = DirectionFormSet(request.POST if post else None, initial=directions, prefix="dir")
+    formset = DirectionFormSet(request.POST if post else None, initial=directions, prefix="dir",
+                               form_kwargs={"board": board})
     extra_errors = []
-    if post and form.is_valid() and formset.is_valid():
-        inputs, positions = _directions(formset)
+    # "No direction": the direction's fields are ignored (and the saved ones cleared), unchecked
+    directing = post and form.is_valid() and form.cleaned_data["direction_to"] != DirectionTo.NONE
+    if post and form.is_valid() and (not directing or formset.is_valid()):
+        inputs, positions = _directions(formset) if directing else ([], [])
         fields = {k: v for k, v in form.cleaned_data.items() if k != "committee"}
         try:
             if report is None:
@@ -145,7 +149,7 @@ def report_pdf(request, pk):
     item = report.items.select_related("meeting__committee").order_by("-meeting__date").first()
     buffer = io.BytesIO()
     ReportPdf(report, meeting=item.meeting if item else None, policy_implications=services.policy_implications(report),
-              draft=report.status in ("draft", "submitted", "on_agenda")).render(buffer)
+              draft=report.status in (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.ON_AGENDA)).render(buffer)
     response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{report.number or "report-draft"}.pdf"'
     return response

@@ -105,8 +105,13 @@ def test_the_public_register_needs_no_login_and_shows_only_published_material(ca
     codes = {d["verification_code"] for d in documents}
     assert world.unpublished_document.verification_code not in codes
     published = world.published_report.appendix
-    assert codes == {published.verification_code}
-    assert documents[0]["published_with"][0]["report_number"] == world.published_report.number
+    decided = world.delegated_decision.document  # published by a decision under delegated authority
+    assert codes == {published.verification_code, decided.verification_code}
+    by_code = {d["verification_code"]: d for d in documents}
+    assert by_code[published.verification_code]["published_with"][0]["report_number"] == world.published_report.number
+    assert by_code[published.verification_code]["delegated_decision"] is None
+    assert by_code[decided.verification_code]["published_with"] == []
+    assert by_code[decided.verification_code]["delegated_decision"]["authority"] == "Scheme of delegation"
     meetings = public.get("/api/register/dundee/meetings/").json()["results"]
     assert [m["id"] for m in meetings] == [world.meeting.pk]
     assert public.get("/api/register/dundee/documents/?q=no-such-words").json()["count"] == 0

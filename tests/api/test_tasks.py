@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from assessments.models import AuditEvent, PlanChange, Role
 from tests import factories as f
+from workflows import actions as workflow_actions
 from workflows.engine import active_task, active_tasks
 from workflows.flows import IIAFlow
 
@@ -147,11 +148,10 @@ def test_return_reopens_the_chosen_parts(cast, api):
 def test_screening_review_concur_override_and_the_submitter_refused(cast, api):
     plan_change = f.start(cast)
     screening = plan_change.screenings.get()
-    from assessments import services
-    from workflows.engine import run_task
+    pass
 
-    run_task(active_task(plan_change, IIAFlow.screening), cast.officer,
-             lambda: services.screening_submit(screening=screening, by=cast.officer, answers=f.answers()))
+    workflow_actions.screening_save(task=active_task(plan_change, IIAFlow.screening), by=cast.officer, answers=f.answers(),
+                                    complete=True, claim=True)
     task = active_task(plan_change, IIAFlow.review_screening)
     f.add_role(cast.officer, Role.EQUALITY_LEAD)
     assert _claim(api, cast.officer, task).status_code == 403
@@ -289,9 +289,8 @@ def test_the_queue_is_read_a_page_at_a_time_and_counted_exactly(cast, api, monke
     changes[1].lead_officer = cast.lead  # the lead's own work: never offered to the lead, nor counted
     changes[1].save(update_fields=["lead_officer"])
     for plan_change in changes:
-        f.run_task(f.active_task(plan_change, IIAFlow.screening), cast.officer,
-                   lambda pc=plan_change: f.services.screening_submit(
-                       screening=pc.screenings.get(), by=cast.officer, answers=f.answers()))
+        workflow_actions.screening_save(task=f.active_task(plan_change, IIAFlow.screening), by=cast.officer, answers=f.answers(),
+                                        complete=True, claim=True)
     expected = [t.pk for t in selectors.queue(cast.lead)]
     assert len(expected) == 6
     seen, url, pages = [], "/api/tasks/queue/", 0
@@ -322,3 +321,30 @@ def test_the_senior_officers_sign_off_comments_are_kept(cast, api):
     assert record["sign_off_comments"] == "Revisit once the pilot ends."
     event = AuditEvent.objects.get(assessment=assessment, action="assessment.sign_off")
     assert "Revisit once the pilot ends." in event.message
+
+
+def test_a_negative_locality_row_takes_its_consultation_through_the_api(cast, api):
+    """s.41: the API asks for the locality planning group consulted, and when, as the page does."""
+    from assessments.models import ImpactRating, LocalityPlanningGroup
+
+    plan_change = f.screen(cast, f.start(cast))
+    assessment = f.current(plan_change)
+    task = next(t for t in active_tasks(plan_change, IIAFlow.complete_part) if t.data["part"] == "fairness")
+    url = f"/api/tasks/{task.pk}/part/"
+    row = f.row(assessment, "GEO.LCPP2")
+    body = _section_body(assessment, "fairness")
+    rating = next(r for r in body["ratings"] if r["row"] == row.pk)
+    rating.update(ratings=["negative"], explanation="Fewer visits.")
+    refused = api(cast.officer).post(url, body, format="json")
+    assert refused.status_code == 400
+    assert refused.json()[f"g{row.pk}"] == [
+        "“Lochee” is rated negative: choose the locality planning group that was consulted."]
+    rating.update(consulted_group=10**20, consulted_on="99999999999999999999-01-01")
+    strange = api(cast.officer).post(url, body, format="json")
+    assert strange.status_code == 400 and "ratings" in strange.json()
+    group = LocalityPlanningGroup.objects.get(board__slug="dundee", locality__code="LCPP2")
+    rating.update(consulted_group=group.pk, consulted_on="2026-01-05")
+    done = api(cast.officer).post(url, body, format="json")
+    assert done.status_code == 200, done.content
+    stored = ImpactRating.objects.get(assessment=assessment, row=row)
+    assert (stored.consulted_group_id, stored.consulted_on) == (group.pk, datetime.date(2026, 1, 5))

@@ -22,8 +22,8 @@ from assessments import services
 from assessments.exceptions import NotAllowed, RuleViolation, StaleEdit
 from assessments.models import AuditEvent
 from tests import factories as f
-from workflows import engine
-from workflows.engine import active_task, active_tasks, run_task
+from workflows import actions as workflow_actions
+from workflows.engine import active_task, active_tasks
 from workflows.flows import IIAFlow
 
 pytestmark = pytest.mark.django_db
@@ -107,17 +107,15 @@ class Walk(RuleBasedStateMachine):
     @rule(who=mostly("officer"))
     @precondition(lambda self, node="screening": self.is_open(node))
     def screening_submit(self, who):
-        screening = self.plan_change.screenings.order_by("-pk").first()
-        self.step(who, lambda p: run_task(_task(self.plan_change, IIAFlow.screening), p, lambda: (
-            services.screening_submit(screening=screening, by=p, answers=f.answers()))))
+        self.step(who, lambda p: workflow_actions.screening_save(
+            task=_task(self.plan_change, IIAFlow.screening), by=p, answers=f.answers(), complete=True, claim=True))
 
     @rule(who=mostly("lead"), decision=st.sampled_from(["concur", "override", "return"]))
     @precondition(lambda self, node="review_screening": self.is_open(node))
     def screening_review(self, who, decision):
-        screening = self.plan_change.screenings.order_by("-pk").first()
-        self.step(who, lambda p: run_task(_task(self.plan_change, IIAFlow.review_screening), p, lambda: (
-            services.screening_review(screening=screening, by=p, decision=decision, comments="Because.")),
-        ))
+        self.step(who, lambda p: workflow_actions.screening_review(
+            task=_task(self.plan_change, IIAFlow.review_screening), by=p, decision=decision, comments="Because.",
+            claim=True))
 
     @rule(who=mostly("officer"), index=st.integers(0, 5))
     @precondition(lambda self, node="complete_part": self.is_open(node))
@@ -130,13 +128,11 @@ class Walk(RuleBasedStateMachine):
             assessment = f.current(self.plan_change)
             code = task.data["part"]
             if code == "evidence":
-                save = lambda: services.evidence_save(assessment=assessment, by=person, evidence="Data.",  # noqa: E731
-                                                      consultation="People.", complete=True)
+                inputs = dict(evidence="Data.", consultation="People.")
             else:
                 ratings, given = f.section_inputs(assessment.template.sections.get(code=code))
-                save = lambda: services.section_save(assessment=assessment, section_code=code, by=person,  # noqa: E731
-                                                     ratings=ratings, answers=given, complete=True)
-            run_task(task, person, save)
+                inputs = dict(ratings=ratings, answers=given)
+            workflow_actions.part_save(task=task, by=person, complete=True, claim=True, **inputs)
         self.step(who, work)
 
     @rule(who=mostly("officer"))
@@ -148,27 +144,31 @@ class Walk(RuleBasedStateMachine):
     @rule(who=mostly("officer"))
     @precondition(lambda self, node="submit": self.is_open(node))
     def submit(self, who):
-        self.step(who, lambda p: run_task(_task(self.plan_change, IIAFlow.submit), p, lambda: (
-            services.assessment_submit(assessment=f.current(self.plan_change), by=p))))
+        self.step(who, lambda p: workflow_actions.assessment_submit(
+            task=_task(self.plan_change, IIAFlow.submit), by=p, claim=True))
 
     @rule(who=mostly("lead"), approve=st.booleans())
     @precondition(lambda self, node="review": self.is_open(node))
     def review(self, who, approve):
         def work(person):
-            assessment = f.current(self.plan_change)
-            run_task(_task(self.plan_change, IIAFlow.review), person, lambda: (
-                services.assessment_approve(assessment=assessment, by=person, risk_level="low") if approve else
-                services.assessment_return(assessment=assessment, by=person, comments="More.", parts=["equality"])))
+            task = _task(self.plan_change, IIAFlow.review)
+            if approve:
+                workflow_actions.assessment_approve(task=task, by=person, risk_level="low", claim=True)
+            else:
+                workflow_actions.assessment_return(task=task, by=person, comments="More.", parts=["equality"],
+                                                   claim=True)
         self.step(who, work)
 
     @rule(who=mostly("senior"), sign=st.booleans())
     @precondition(lambda self, node="sign_off": self.is_open(node))
     def sign_off(self, who, sign):
         def work(person):
-            assessment = f.current(self.plan_change)
-            run_task(_task(self.plan_change, IIAFlow.sign_off), person, lambda: (
-                services.assessment_sign_off(assessment=assessment, by=person) if sign else
-                services.assessment_return(assessment=assessment, by=person, comments="More.", parts=["equality"])))
+            task = _task(self.plan_change, IIAFlow.sign_off)
+            if sign:
+                workflow_actions.assessment_sign_off(task=task, by=person, claim=True)
+            else:
+                workflow_actions.assessment_return(task=task, by=person, comments="More.", parts=["equality"],
+                                                   claim=True)
         self.step(who, work)
 
     @rule(who=mostly("officer"))
@@ -178,7 +178,7 @@ class Walk(RuleBasedStateMachine):
             assessment = f.current(self.plan_change)
             if assessment is None:
                 raise LookupError("no assessment yet")
-            engine.withdraw(assessment, person, "Not going ahead.")
+            workflow_actions.assessment_withdraw(assessment=assessment, by=person, reason="Not going ahead.")
         self.step(who, work)
 
     @rule(who=mostly("officer"))

@@ -70,3 +70,18 @@ def test_the_actions_check_names_rows_in_the_forms_order(cast):
     assert keys == [f"j{age.pk}", f"e{sex.pk}"]
     assert f"“{age.label}” is rated negative" in error.value.errors[f"j{age.pk}"][0]
     assert f"“{sex.label}” is rated not known" in error.value.errors[f"e{sex.pk}"][0]
+
+
+def test_the_form_is_kept_in_djangos_cache_under_its_template_and_revision(cast, django_assert_num_queries):
+    """One mechanism for every cache: the catalogue is in Django's cache (shared by every
+    process when it is Redis), under an explicit key with the template's revision as version."""
+    from django.core.cache import caches
+
+    cache = caches["catalogue"]
+    template = f.current(f.screen(cast, f.start(cast))).template
+    template_section(template, "equality")
+    sections = cache.get(f"iia:catalogue:sections:{template.pk}", version=template.revision)
+    assert "equality" in [s.code for s in sections]
+    assert cache.get(f"iia:catalogue:sections:{template.pk}", version=template.revision + 1) is None
+    with django_assert_num_queries(0):  # the rows and questions come with it, prefetched
+        assert template_section(template, "equality").rows.all()

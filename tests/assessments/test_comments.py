@@ -12,7 +12,8 @@ from assessments.models import SCREENING_PART, AuditEvent, Comment, CommentTampe
 from tests import factories as f
 from tests.reports.helpers import signed_off
 from tests.workflows.http import client_for
-from workflows.engine import active_task, claim
+from workflows import actions as workflow_actions
+from workflows.engine import active_task
 from workflows.flows import IIAFlow
 from workflows.selectors import task_url
 
@@ -197,7 +198,7 @@ def test_review_and_sign_off_pages_show_every_comment(cast):
     section = assessment.template.sections.order_by("order").first()
     services.comment_add(by=cast.officer, assessment=assessment, part=section.code, text="Read this first.")
     review = active_task(plan_change, IIAFlow.review)
-    claim(review, cast.lead)
+    workflow_actions.task_claim(task=review, by=cast.lead)
     assert "Read this first." in client_for(cast.lead).get(task_url(review, "execute")).content.decode()
 
 
@@ -245,7 +246,7 @@ def test_the_task_pages_panel_given_the_pages_records_says_what_it_said_before(c
     people = [cast.officer, cast.officer2, cast.lead, cast.senior, cast.clerk]
     seen = 0
     for plan_change in (screened_only, in_work, signed, screened_out):
-        record = type("P", (), {"plan_change_id": plan_change.pk})()
+        record = type("P", (), {"plan_change_id": plan_change.pk, "primed_records": None})()
         current, screening = process_assessment(record), process_screening(record)
         for user in people:
             for part in (SCREENING_PART, section.code, "actions", None):

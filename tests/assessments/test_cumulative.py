@@ -107,7 +107,7 @@ def test_charts_count_states_characteristics_mitigations_and_reviews(cast, world
     plan_change = f.to_submitted(cast, "Submitted one")
     assessment = f.current(plan_change)
     today = datetime.date.today()
-    for days, status in ((-3, "planned"), (-1, "done"), (10, "in_progress"), (100, "planned")):
+    for days, status in ((-3, "planned"), (-1, "done"), (10, "in_progress"), (100, "planned"), (-5, "dropped")):
         assessment.actions.create(description="x", owner="y", due_date=today + datetime.timedelta(days=days),
                                   status=status)
     scope = plan_changes_for(cast.officer)
@@ -118,7 +118,7 @@ def test_charts_count_states_characteristics_mitigations_and_reviews(cast, world
     assert characteristics["Age"] == 2 and characteristics["Disability"] == 1 and characteristics["Race"] == 0
     assert len(characteristics) == 9  # the nine protected characteristics, nothing else
     assert dict(cumulative.mitigation_chart(scope, today).bars) == {
-        "Overdue": 1, "Due in the next 30 days": 1, "Due later": 1, "Done": 1}
+        "Overdue": 1, "Due in the next 30 days": 1, "Due later": 1, "Done": 1, "Dropped": 1}
     reviews = dict(cumulative.review_chart(scope, today).bars)
     assert sum(reviews.values()) == 0
     signed = f.sign_off(cast, f.approve(cast, plan_change).plan_change)

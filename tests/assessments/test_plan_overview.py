@@ -7,6 +7,7 @@ from django.test import Client
 from assessments import selectors
 from assessments.models import PlanChange
 from tests import factories as f
+from workflows import actions as workflow_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +52,8 @@ def test_the_home_page_counts_the_queue_up_to_one_page(cast, monkeypatch):
     monkeypatch.setattr(task_selectors, "TASKS_PER_PAGE", 1)
     for i in range(2):
         pc = f.start(cast, f"Change {i}")
-        f.run_task(f.active_task(pc, f.IIAFlow.screening), cast.officer,
-                   lambda pc=pc: f.services.screening_submit(screening=pc.screenings.get(), by=cast.officer,
-                                                             answers=f.answers()))
+        workflow_actions.screening_save(task=f.active_task(pc, f.IIAFlow.screening), by=cast.officer, answers=f.answers(),
+                                        complete=True, claim=True)
     client = Client()
     client.force_login(cast.lead)
     home = client.get("/")
@@ -78,3 +78,26 @@ def test_the_home_page_lists_the_newest_plan_changes_the_user_started_with_their
     page = client.get("/").content.decode()
     assert f"/plan-changes/{mine[-1].pk}/" in page and f"/plan-changes/{mine[0].pk}/" not in page
     assert theirs.title not in page
+
+
+def test_the_plan_pages_kept_markup_changes_with_its_figures(cast):
+    """The plan page keeps the markup of its priorities and of its matrix under the stamp of
+    the figures they show (key and audit version): a second view renders neither again, and
+    an audited change (a new plan change, an assessment signed off) shows at once, in the
+    priorities and in the matrix."""
+    first = f.to_submitted(cast, "Change one")
+    plan = first.plan
+    client = Client()
+    client.force_login(cast.lead)
+    page = client.get(f"/plans/{plan.pk}/")
+    assert page.context["overview"].stamp and page.context["matrix"].stamp
+    html = page.content.decode()
+    assert html.count(first.reference) >= 2 and "Submitted" in html  # a link under its action, a matrix column
+    again = client.get(f"/plans/{plan.pk}/")
+    rendered = {template.name for template in again.templates}
+    assert "assessments/_matrix_table.html" not in rendered and "assessments/tags/plan_change_links.html" not in rendered
+    assert "assessments/_matrix_table.html" in {template.name for template in page.templates}
+    second = f.start(cast, "Change two")
+    f.approve(cast, first)
+    html = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert second.reference in html and "v1, Approved" in html

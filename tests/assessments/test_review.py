@@ -145,7 +145,7 @@ def test_an_equality_lead_reviews_but_cannot_start_a_new_version(cast):
         services.assessment_review_new_version(assessment=v1, by=cast.lead, note="Needs updating.")
     assert v1.plan_change.assessments.count() == 1
     response = client_for(cast.lead).post(f"/assessments/{v1.pk}/review/",
-                                          {"outcome": "new_version", "reason": "Needs updating."})
+                                          {"outcome": "new_version", "note": "Needs updating."})
     assert response.status_code == 403
     assert v1.plan_change.assessments.count() == 1
 
@@ -163,7 +163,7 @@ def test_review_pages_confirm_and_show_the_outcome_on_the_plan_change(cast):
     detail = client.get(f"/plan-changes/{assessment.plan_change_id}/").content.decode()
     assert f"/assessments/{assessment.pk}/review/" in detail
     page = client.get(f"/assessments/{assessment.pk}/review/").content.decode()
-    assert "Confirm unchanged" in page and "Start a new version" in page
+    assert "Confirmed unchanged" in page and "Update required: start a new version" in page and "Withdrawn" in page
     response = client.post(f"/assessments/{assessment.pk}/review/",
                            {"outcome": "confirmed", "note": "", "next_review_date": "2000-01-01"})
     assert response.status_code == 200
@@ -195,7 +195,7 @@ def test_review_page_for_a_version_in_progress_says_why_no_review(cast):
 def test_starting_a_new_version_from_the_review_page(cast):
     v1 = signed_off(cast)
     response = client_for(cast.officer).post(f"/assessments/{v1.pk}/review/",
-                                             {"outcome": "new_version", "reason": "New eligibility rules."})
+                                             {"outcome": "new_version", "note": "New eligibility rules."})
     assert response.status_code == 302
     review = AssessmentReview.objects.get(assessment=v1)
     assert review.outcome == ReviewOutcome.NEW_VERSION and review.new_version.version == 2

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from assessments import services
 from assessments.models import PlanChange
 from tests import factories as f
-from workflows.engine import active_task, run_task
+from workflows import actions as workflow_actions
+from workflows.engine import active_task
 from workflows.flows import IIAFlow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
@@ -127,9 +127,9 @@ def fill_form(page, handle, submit: str):
 
 
 def open_task(page, title: str):
-    """From any page: the Inbox link in the navigation, then the task's Open link."""
+    """From any page: the Inbox link in the navigation, then the task's button, named by the task."""
     follow(page, "Inbox")
-    follow(page, f"Open: {title}")
+    follow(page, title)
 
 
 def test_officer_completes_a_whole_assessment_with_the_keyboard(live_server, page):
@@ -189,9 +189,8 @@ def test_officer_completes_a_whole_assessment_with_the_keyboard(live_server, pag
     page.get_by_text("Proposed outcome: Full IIA required").wait_for()
 
     # the equality lead concurs (set up through the services)
-    screening = plan_change.screenings.get()
-    run_task(active_task(plan_change, IIAFlow.review_screening), cast.lead,
-             lambda: services.screening_review(screening=screening, by=cast.lead, decision="concur", comments=""))
+    workflow_actions.screening_review(task=active_task(plan_change, IIAFlow.review_screening), by=cast.lead, decision="concur",
+                                      comments="", claim=True)
 
     # every part: "no impact" everywhere but Age, rated negative and explained
     for title in ("Corporate Risk", "Equality & Diversity", "Environment", "Fairness & Poverty"):
@@ -227,6 +226,14 @@ def test_officer_completes_a_whole_assessment_with_the_keyboard(live_server, pag
     tab_to(page, labelled("Equality & Diversity: Age"))
     page.keyboard.press("Space")
     assert focused(page)["checked"]
+    # another action, added at once: focus moves to its first field, nothing typed is lost
+    tab_to(page, button("Add another action"))
+    page.keyboard.press("Enter")
+    assert focused(page)["name"] == "act-1-kind", focused(page)
+    assert page.get_by_text("Action 2 added.").count() == 1
+    type_into(page, "Description", "Ask store visitors how they travel.")
+    type_into(page, "Owner", "Equipment store manager")
+    type_date(page, "Due date", "2099-01-31")
     type_date(page, "Review date", "2099-12-31")
     press_button(page, "Save and complete", "Mitigating actions and review date are complete.")
 
@@ -236,5 +243,7 @@ def test_officer_completes_a_whole_assessment_with_the_keyboard(live_server, pag
     assessment = f.current(plan_change)
     assert assessment.state == "submitted"
     assert assessment.ratings.get(row__code="PC.AGE").ratings == ["negative"]
-    assert assessment.actions.get().description == "Offer free transport to the store for people over 75."
+    # in the order they were entered, though the second is due first
+    assert [a.description for a in assessment.actions.all()] == [
+        "Offer free transport to the store for people over 75.", "Ask store visitors how they travel."]
     assert re.fullmatch(r"2099-12-31", assessment.review_date.isoformat())

@@ -9,11 +9,11 @@ from django_fsm import TransitionNotAllowed
 from viewflow.fsm import TransitionNotAllowed as FlowTransitionNotAllowed
 from viewflow.workflow.models import Task
 
-from assessments import services
 from assessments.exceptions import NotAllowed
 from assessments.models import AuditEvent
 from tests import factories as f
-from workflows.engine import active_task, claim, run_task
+from workflows import actions as workflow_actions
+from workflows.engine import active_task
 from workflows.flows import IIAFlow
 from workflows.selectors import task_url
 
@@ -43,7 +43,7 @@ def test_twenty_approvals_through_the_task_url_give_exactly_one_per_round(capsys
     for _ in range(ROUNDS):
         plan_change = f.to_submitted(cast)
         task = active_task(plan_change, IIAFlow.review)
-        claim(task, cast.lead)
+        workflow_actions.task_claim(task=task, by=cast.lead)
         url = task_url(task, "execute")
 
         def approve(_, url=url):
@@ -72,8 +72,7 @@ def test_twenty_approvals_through_the_service_give_exactly_one_per_round(capsys)
 
         def approve(_, task=task, assessment=assessment):
             try:
-                run_task(task, cast.lead, lambda: services.assessment_approve(
-                    assessment=assessment, by=cast.lead, risk_level="medium"))
+                workflow_actions.assessment_approve(task=task, by=cast.lead, risk_level="medium", claim=True)
                 return "approved"
             except (TransitionNotAllowed, FlowTransitionNotAllowed, NotAllowed):
                 return "refused"

@@ -14,11 +14,11 @@ from django.test import Client
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from assessments import services
 from assessments.models import AuditEvent, PartProgress
 from reports.models import SignedDocument
 from tests import factories as f
-from workflows.engine import active_task, active_tasks, claim, run_task
+from workflows import actions as workflow_actions
+from workflows.engine import active_task, active_tasks
 from workflows.flows import IIAFlow
 from workflows.models import IIAProcess
 from workflows.selectors import task_url
@@ -34,9 +34,8 @@ def test_a_lock_held_longer_than_the_lock_timeout_gives_contenders_a_retry_page(
     plan_change = f.to_submitted(cast)
     assessment = f.current(plan_change)
     task = active_task(plan_change, IIAFlow.review)
-    claim(task, cast.lead)
-    holder = Step(lambda: run_task(task, cast.lead, lambda: services.assessment_approve(
-        assessment=assessment, by=cast.lead, risk_level="low")), pause=True)
+    workflow_actions.task_claim(task=task, by=cast.lead)
+    holder = Step(lambda: workflow_actions.assessment_approve(task=task, by=cast.lead, risk_level="low", claim=True), pause=True)
     holder.start()
     assert holder.at_commit.wait(30)  # the process and assessment rows are locked until released
     urls = [(task_url(task, "execute"), cast.lead, {"decision": "approve", "risk_level": "low"}),
@@ -75,10 +74,10 @@ def test_side_effects_run_only_after_commit(capsys, settings):
     task = active_task(plan_change, IIAFlow.sign_off)
     with mock.patch("reports.background.enqueue", wraps=__import__("reports.background").background.enqueue) as enqueue:
         with pytest.raises(RuntimeError), transaction.atomic():
-            run_task(task, cast.senior, lambda: services.assessment_sign_off(assessment=assessment, by=cast.senior))
+            workflow_actions.assessment_sign_off(task=task, by=cast.senior, claim=True)
             raise RuntimeError("the request failed after the transition")
         rolled_back = (enqueue.call_count, len(mail.outbox), SignedDocument.objects.count(), f.current(plan_change).state)
-        run_task(task, cast.senior, lambda: services.assessment_sign_off(assessment=assessment, by=cast.senior))
+        workflow_actions.assessment_sign_off(task=task, by=cast.senior, claim=True)
         committed = (enqueue.call_count, len(mail.outbox), SignedDocument.objects.filter(assessment=assessment,
                                                                                         status="ready").count())
     with capsys.disabled():
@@ -99,9 +98,8 @@ def build(cast, stage):
     if stage == "screening":
         return plan_change
     if stage == "screening_review":
-        screening = plan_change.screenings.get()
-        run_task(active_task(plan_change, IIAFlow.screening), cast.officer,
-                 lambda: services.screening_submit(screening=screening, by=cast.officer, answers=f.answers()))
+        workflow_actions.screening_save(task=active_task(plan_change, IIAFlow.screening), by=cast.officer, answers=f.answers(),
+                                        complete=True, claim=True)
         return plan_change
     f.screen(cast, plan_change)
     if stage == "parts":
@@ -121,22 +119,18 @@ def build(cast, stage):
 def step_of(cast, plan_change, stage):
     """The next transition of a plan change at ``stage``, as its task page would run it."""
     if stage == "screening":
-        screening = plan_change.screenings.get()
-        return lambda: run_task(active_task(plan_change, IIAFlow.screening), cast.officer, lambda: (
-            services.screening_submit(screening=screening, by=cast.officer, answers=f.answers())))
+        return lambda: workflow_actions.screening_save(task=active_task(plan_change, IIAFlow.screening), by=cast.officer,
+                                                       answers=f.answers(), complete=True, claim=True)
     if stage == "screening_review":
-        screening = plan_change.screenings.get()
-        return lambda: run_task(active_task(plan_change, IIAFlow.review_screening), cast.lead, lambda: (
-            services.screening_review(screening=screening, by=cast.lead, decision="concur")))
+        return lambda: workflow_actions.screening_review(task=active_task(plan_change, IIAFlow.review_screening), by=cast.lead,
+                                                         decision="concur", claim=True)
     if stage == "parts":
         def one_part():
             assessment = f.current(plan_change)
             task = next(t for t in active_tasks(plan_change, IIAFlow.complete_part) if t.data["part"] != "evidence")
             section = assessment.template.sections.get(code=task.data["part"])
             ratings, given = f.section_inputs(section)
-            run_task(task, cast.officer, lambda: services.section_save(
-                assessment=assessment, section_code=section.code, by=cast.officer, ratings=ratings, answers=given,
-                complete=True))
+            workflow_actions.part_save(task=task, by=cast.officer, ratings=ratings, answers=given, complete=True, claim=True)
         return one_part
     if stage == "actions":
         return lambda: f.complete_actions(cast, plan_change)

@@ -16,8 +16,8 @@ from assessments.catalogue import template_parts
 from assessments.models import AuditEvent, ImpactRating, PartProgress
 from assessments.validation import RatingInput
 from tests import factories as f
-from workflows import engine
-from workflows.engine import active_task, run_task
+from workflows import actions as workflow_actions
+from workflows.engine import active_task
 from workflows.flows import IIAFlow
 from workflows.models import IIAProcess
 
@@ -59,23 +59,22 @@ class Scenario:
     def operation(self, name: str, second: bool):
         cast, assessment = self.cast, self.assessment
 
-        def task_op(task, person, work):
+        def task_op(task, person, action, **inputs):
             if task is None:
                 raise LookupError("no such task open")  # the page the person opened is gone
-            run_task(task, person, work)
+            action(task=task, by=person, claim=True, **inputs)
 
         if name == "approve":
-            return lambda: task_op(self.review, cast.lead, lambda: services.assessment_approve(
-                assessment=assessment, by=cast.lead, risk_level="low"))
+            return lambda: task_op(self.review, cast.lead, workflow_actions.assessment_approve, risk_level="low")
         if name == "return":
             task, person = (self.review, cast.lead) if self.review else (self.sign_off_task, cast.senior)
-            return lambda: task_op(task, person, lambda: services.assessment_return(
-                assessment=assessment, by=person, comments="Say more about carers.", parts=self.parts))
+            return lambda: task_op(task, person, workflow_actions.assessment_return,
+                                   comments="Say more about carers.", parts=self.parts)
         if name == "sign_off":
-            return lambda: task_op(self.sign_off_task, cast.senior, lambda: services.assessment_sign_off(
-                assessment=assessment, by=cast.senior))
+            return lambda: task_op(self.sign_off_task, cast.senior, workflow_actions.assessment_sign_off)
         if name == "withdraw":
-            return lambda: engine.withdraw(assessment, cast.officer, "The plan change is not going ahead.")
+            return lambda: workflow_actions.assessment_withdraw(assessment=assessment, by=cast.officer,
+                                                                reason="The plan change is not going ahead.")
         person = cast.officer2 if second else cast.officer  # two officers, the same form opened at once
         text = f"Saved by the {'second' if second else 'first'} officer"
 

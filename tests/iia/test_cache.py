@@ -4,6 +4,7 @@ import socket
 import time
 
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
 
 from iia.cache import ForgivingRedisCache
@@ -20,7 +21,7 @@ def _closed_port() -> int:
 
 
 def _unreachable():
-    return override_settings(CACHES={"default": {
+    return override_settings(CACHES={**settings.CACHES, "default": {
         "BACKEND": "iia.cache.ForgivingRedisCache", "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}}})
 

@@ -14,7 +14,7 @@ import pytest
 
 from reports import services
 from reports.models import AgendaItem, Meeting, SignedDocument
-from reports.pdf.agenda import AgendaPdf
+from reports.pdf.agenda import AgendaPdf, Contact
 from reports.pdf.report import ReportPdf
 from tests import factories as f
 
@@ -131,7 +131,8 @@ def test_screening_records_reports_and_agendas_conform(cast, committed, tmp_path
     assert "L" in structure_roles(buffer.getvalue()) and "LBody" in structure_roles(buffer.getvalue())
     buffer = io.BytesIO()
     items = list(AgendaItem.objects.filter(meeting=meeting).select_related("report"))
-    AgendaPdf(Meeting.objects.get(pk=meeting.pk), items, item_pages={items[-1].pk: 3}, clerk_name="Jo Clerk").render(buffer)
+    AgendaPdf(Meeting.objects.get(pk=meeting.pk), items, item_pages={items[-1].pk: 3}, pack_pages=9,
+             contact=Contact(clerk="Jo Clerk", email="clerk@example.org", register_url="http://testserver/register/dundee/")).render(buffer)
     assert_conforms(buffer.getvalue(), tmp_path, "agenda")
 
 

@@ -104,6 +104,28 @@ def test_verification_of_genuine_altered_and_unknown_files(cast, document):
     assert services.document_verify(b"hello").verdict == "not_pdf"
 
 
+def test_each_verdict_looks_different_and_says_what_to_do(cast, document):
+    """Genuine shows green with a tick; altered and unknown show red with a cross and what to
+    do next; the icon is hidden from screen readers, whose heading says the verdict."""
+    client = Client()
+
+    def verdict(**data) -> str:
+        text = client.post("/verify/", data).content.decode()
+        return text[text.index('<section class="verdict'):text.index("</section>", text.index('<section class="verdict'))]
+
+    genuine = verdict(file=SimpleUploadedFile("x.pdf", bytes(document.pdf), "application/pdf"))
+    assert 'class="verdict verdict-ok"' in genuine and "M6.5 12.5" in genuine and "What to do next" not in genuine
+    tampered = bytearray(bytes(document.pdf))
+    tampered[-200] ^= 0x20
+    altered = verdict(file=SimpleUploadedFile("x.pdf", bytes(tampered), "application/pdf"))
+    assert 'class="verdict verdict-bad"' in altered and "M7.5 7.5" in altered
+    assert "What to do next" in altered and 'href="/register/"' in altered and "Do not rely on this copy" in altered
+    unknown = verdict(code="IIA-ZZZZ-ZZZZ-ZZZZ")
+    assert 'class="verdict verdict-bad"' in unknown and "What to do next" in unknown
+    for shown in (genuine, altered, unknown):
+        assert 'aria-hidden="true"' in shown and 'role="status"' in shown
+
+
 def test_a_signature_is_checked_inside_a_running_event_loop(cast, document):
     """An ASGI worker or a Playwright session runs an asyncio loop in the thread; pyHanko's
     own asyncio.run() would refuse there (the CI failure of 2026-11-25)."""
@@ -143,6 +165,16 @@ def test_the_public_verification_page_needs_no_login(cast, document):
     assert "Unknown" in response.content.decode()
     response = client.post("/verify/", {})
     assert "Choose a PDF file or type a verification code" in response.content.decode()
+
+
+def test_a_code_typed_with_spaces_other_dashes_or_no_prefix_finds_its_document(cast, document):
+    code = document.verification_code  # IIA-XXXX-XXXX-XXXX
+    raw = code[4:].replace("-", "")
+    for typed in (code, f" {code.lower()} ", code.replace("-", " "), code[4:], f"IIA-{raw}", raw,
+                  code.replace("-", "\u2013"), code.replace("-", "\u2014 ")):
+        assert services.document_by_code(typed).verdict != "unknown", typed
+    for typed in (raw[:-1], raw + "A", "IIA", "", code.replace(code[-1], "0" if code[-1] != "0" else "2")):
+        assert services.document_by_code(typed).verdict == "unknown", typed
 
 
 def test_verify_pdf_command_exits_zero_only_for_genuine_files(cast, document, tmp_path):
@@ -210,12 +242,20 @@ def test_make_signing_cert_command(settings, tmp_path):
 
 
 def test_with_a_broker_documents_go_to_celery(cast, settings, monkeypatch, committed):
+    from celery import Celery
+
+    import iia.celery  # noqa: F401  (a process with a broker has its app: iia/__init__.py imports it)
     from reports import tasks
     from workflows import tasks as workflow_tasks
 
     queued, notifications = [], []
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
-    monkeypatch.setattr(tasks.issue_document, "delay", lambda pk: queued.append(pk))
+
+    def send_task(app, name, args=(), *rest, **kwargs):  # what reaches the broker: the task's name and arguments
+        if name == tasks.issue_document.name:
+            queued.extend(args)
+
+    monkeypatch.setattr(Celery, "send_task", send_task)
     monkeypatch.setattr(workflow_tasks.send_notification, "delay", notifications.append)
     assessment = committed(signed_off, cast)
     document = SignedDocument.objects.get(assessment=assessment)

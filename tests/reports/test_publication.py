@@ -21,7 +21,8 @@ from assessments.models import AuditEvent
 from reports import services
 from reports.models import AgendaPack, Committee, MeetingStatus, Report, ReportStatus
 from tests import factories as f
-from workflows.engine import active_task, run_task
+from workflows import actions as workflow_actions
+from workflows.engine import active_task
 from workflows.flows import IIAFlow
 
 from .helpers import signed_off
@@ -41,9 +42,8 @@ def days_ahead(days: int) -> datetime.date:
 
 def _submitted_screening(cast, title):
     plan_change = f.start(cast, title)
-    screening = plan_change.screenings.get()
-    run_task(active_task(plan_change, IIAFlow.screening), cast.officer,
-             lambda: assessment_services.screening_submit(screening=screening, by=cast.officer, answers=f.answers()))
+    workflow_actions.screening_save(task=active_task(plan_change, IIAFlow.screening), by=cast.officer, answers=f.answers(),
+                                    complete=True, claim=True)
     return plan_change
 
 

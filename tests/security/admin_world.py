@@ -114,6 +114,9 @@ def _add_body(world, model, label) -> dict:
         "reportwording": {"board": board.pk, "full_iia": "F", "screened_out": "S", "pending": "P"},
         "membership": {"user": world.casts[slug].officer.pk, "board": board.pk, "role": "clerk"},
         "reminderpolicy": {"board": board.pk, "review_notice_days": 30, "idle_task_working_days": 5},
+        "duedatepolicy": {"board": board.pk, "screening_working_days": 10, "screening_review_working_days": 5,
+                          "part_working_days": 20, "submit_working_days": 5, "review_working_days": 10,
+                          "sign_off_working_days": 10},
         "sentreminder": {"board": board.pk},
     }.get(model._meta.model_name, {"board": board.pk})
 

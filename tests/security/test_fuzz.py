@@ -27,7 +27,7 @@ from rest_framework.test import APIClient
 
 from assessments.forms import TEXT_LIMIT
 from iia.tokens import api_token_issue
-from workflows.engine import claim
+from workflows import actions as workflow_actions
 from workflows.selectors import task_url
 
 from .test_role_matrix import urls
@@ -86,9 +86,9 @@ class Writes:
 @pytest.fixture
 def world(committed):
     w = World(committed)
-    claim(w.tasks["review_screening"], w.people["lead"])
-    claim(w.tasks["review"], w.people["lead"])
-    claim(w.tasks["sign_off"], w.people["senior"])
+    workflow_actions.task_claim(task=w.tasks["review_screening"], by=w.people["lead"])
+    workflow_actions.task_claim(task=w.tasks["review"], by=w.people["lead"])
+    workflow_actions.task_claim(task=w.tasks["sign_off"], by=w.people["senior"])
     return w
 
 
@@ -103,7 +103,9 @@ def endpoints(w: World):
     first_choices = {str(c[0]) for c in screening_questions[0].choices}
     report_fields = ["committee", "title", "report_by", "decision_sought", "purpose", "recommendations",
                      "financial_implications", "main_text", "risk_assessment", "consultations", "direction_to",
-                     "background_papers", "directions-TOTAL_FORMS", "directions-INITIAL_FORMS"]
+                     "background_papers", "directions-TOTAL_FORMS", "directions-INITIAL_FORMS",
+                     "dir-TOTAL_FORMS", "dir-INITIAL_FORMS", "dir-0-functions", "dir-0-effect", "dir-0-earlier",
+                     "dir-0-review_date"]
     not_int = junk(set()).filter(lambda v: not v.strip().lstrip("+-").isdigit())
     reason_broken = {"reason": st.one_of(blank, oversized)}
     return [
@@ -136,7 +138,14 @@ def endpoints(w: World):
         ("assessment_review", "officer", reverse("assessment_review", args=[w.signed.pk]), st.one_of(
             form(["next_review_date"], {"outcome": st.just("confirmed"), "note": st.one_of(blank, oversized)}),
             form(["note"], {"outcome": st.just("confirmed"), "next_review_date": junk(set())}),
-            form([], {"outcome": st.just("new_version"), "reason": st.one_of(blank, oversized)}),
+            form([], {"outcome": st.just("new_version"), "note": st.one_of(blank, oversized)}),
+            form(["next_review_date"], {"outcome": st.just("withdrawn"), "note": st.one_of(blank, oversized)}),
+        ), False),
+        ("action_progress", "officer", reverse("action_progress", args=[w.signed_action.pk]), st.one_of(
+            form(["note", "evidence", "done_on", "reason"], {"status": junk({"planned", "in_progress", "done",
+                                                                             "dropped"})}),
+            form(["note", "evidence", "reason"], {"status": st.just("done"), "done_on": junk(set())}),
+            form(["note", "evidence", "done_on"], {"status": st.just("dropped"), "reason": st.one_of(blank, oversized)}),
         ), False),
         ("plan_change_comments", "officer", reverse("plan_change_comments", args=[w.submitted.pk]), st.one_of(
             form(["part", "next"], {"text": st.one_of(blank, oversized)}),
@@ -167,6 +176,14 @@ def endpoints(w: World):
         ("document_retry", "officer", reverse("document_retry", args=[w.unpublished_document.verification_code]),
          form([], {}), False),
         ("submit", "officer", execute["submit"], form([], {}), True),
+        ("register_format_request", "anonymous",
+         reverse("register_format_request", args=["dundee", w.published_document.verification_code]),
+         form(["name", "email", "phone", "language", "note"],
+              {"format": junk({"easy_read", "large_print", "audio", "another_language", "bsl"})}), False),
+        ("format_request_done", "lead", reverse("format_request_done", args=[w.format_request.pk]),
+         form(["sent_what"], {"sent_on": junk(set())}), False),
+        ("easy_read_edit", "officer", reverse("easy_read_edit", args=[w.signed.pk]),
+         form([], {"text": st.one_of(blank, oversized)}), False),
     ]
 
 
@@ -254,6 +271,8 @@ def queried_pages(w: World):
         ("register_board", "anonymous", reverse("register_board", args=["dundee"]), register),
         ("register_csv", "anonymous", reverse("register_csv", args=["dundee"]), register),
         ("register_json", "anonymous", reverse("register_json", args=["dundee"]), register),
+        ("register_format_request_sent", "anonymous", reverse("register_format_request_sent", args=["dundee"]), ["r"]),
+        ("format_request_list", "lead", reverse("format_request_list"), ["show"]),
         ("api:task-inbox", "officer", "/api/tasks/inbox/", ["page"]),
         ("api:task-queue", "lead", "/api/tasks/queue/", ["page"]),
         ("api:plan-change-list", "officer", "/api/plan-changes/", ["page", "board"]),

@@ -5,10 +5,13 @@ import datetime
 from django.utils import timezone
 
 from assessments import services as assessment_services
+from assessments.models import MitigatingAction
+from assessments.services.easy_read import easy_read_write
 from reports import services as report_services
 from reports.models import AgendaItem, Committee, Meeting, Report, SignedDocument
 from tests import factories as f
 from tests.reports.helpers import signed_off
+from workflows import actions as workflow_actions
 from workflows.engine import active_task
 from workflows.flows import IIAFlow
 
@@ -38,14 +41,10 @@ class World:
         self.plan = f.plan()
         draft = f.start(dundee, "Screening draft")
         submitted_screening = f.start(dundee, "Screening submitted")
-        screening = submitted_screening.screenings.get()
-        from workflows.engine import run_task
+        pass
 
-        run_task(
-            active_task(submitted_screening, IIAFlow.screening),
-            dundee.officer,
-            lambda: assessment_services.screening_submit(screening=screening, by=dundee.officer, answers=f.answers()),
-        )
+        workflow_actions.screening_save(task=active_task(submitted_screening, IIAFlow.screening), by=dundee.officer,
+                                        answers=f.answers(), complete=True, claim=True)
         parts = f.screen(dundee, f.start(dundee, "Parts in progress"))
         actions = f.screen(dundee, f.start(dundee, "Actions"))
         f.complete_parts(dundee, actions)
@@ -58,6 +57,10 @@ class World:
         f.current(approved).contributors.add(dundee.officer2)
         f.approve(dundee, approved)
         self.signed = committed(signed_off, dundee)
+        # an action of the signed-off version, for its progress page (monitoring since signing)
+        self.signed_action = MitigatingAction.objects.create(
+            assessment=self.signed, description="Hold drop-in sessions in each locality.", owner="Locality manager",
+            due_date=datetime.date.today() + datetime.timedelta(days=30))
         committee = Committee.objects.get(board__slug="dundee", kind="ijb")
         self.meeting = report_services.meeting_create(  # held yesterday: its decisions can be recorded
             committee=committee, by=dundee.clerk, date=datetime.date.today() - datetime.timedelta(days=1), venue="Chamber"
@@ -91,6 +94,10 @@ class World:
         )
         unpublished = committed(signed_off, dundee)
         self.unpublished_document = SignedDocument.objects.get(assessment=unpublished)
+        decided = committed(signed_off, dundee)  # published by a decision under delegated authority
+        self.delegated_decision = report_services.delegated_decision_record(
+            document=SignedDocument.objects.get(assessment=decided), by=dundee.senior, authority="Scheme of delegation",
+            decision="Agreed.", decided_on=timezone.localdate())
         self.item = AgendaItem.objects.get(meeting=self.meeting, report=published)
         self.meeting = Meeting.objects.get(pk=self.meeting.pk)
         self.tasks = {
@@ -106,6 +113,12 @@ class World:
             )
         }
         self.parts_assessment = f.current(parts)
+        # other formats: the signed-off assessment (published above) has an Easy Read summary
+        # and a request for it in large print, which only Dundee's equality leads handle
+        self.published_document = SignedDocument.objects.get(assessment=self.signed)
+        easy_read_write(assessment=self.signed, by=dundee.officer, text="We are changing a service. Read why.")
+        self.format_request = report_services.format_request_create(
+            document=self.published_document, address="192.0.2.1", format="large_print", email="reader@example.org")
         # planned, so it changes nobody's access today; the officer can end it. A month ahead,
         # not tomorrow: a run that crosses midnight must not find it started halfway through
         starts_on = timezone.localdate() + datetime.timedelta(days=30)
@@ -144,12 +157,17 @@ class World:
             "board_dashboard": {"slug": "dundee"},
             "board_matrix_csv": {"slug": "dundee"},
             "board_matrix_xlsx": {"slug": "dundee"},
+            "mainstreaming_report": {"slug": "dundee"},
+            "mainstreaming_pdf": {"slug": "dundee"},
+            "mainstreaming_csv": {"slug": "dundee"},
+            "mainstreaming_xlsx": {"slug": "dundee"},
             "plan_change_detail": {"pk": self.submitted.pk},
             "plan_change_start_board": {"board_slug": "dundee"},
             "assessment_new_version": {"pk": self.signed.pk},
             "assessment_preview": {"pk": self.parts_assessment.pk},
             "assessment_withdraw": {"pk": self.parts_assessment.pk},
             "assessment_review": {"pk": self.signed.pk},
+            "action_progress": {"pk": self.signed_action.pk},
             "plan_change_comments": {"pk": self.submitted.pk},
             "delegation_end": {"pk": self.delegation.pk},
             "document_html": {"code": self.unpublished_document.verification_code},
@@ -171,6 +189,16 @@ class World:
             "register_xlsx": {"slug": "dundee"},
             "register_meeting": {"slug": "dundee", "pk": self.meeting.pk},
             "register_report": {"slug": "dundee", "number": self.published_report.number},
+            "delegated_decision_new": {"code": self.unpublished_document.verification_code},
+            "register_delegated_decision": {"slug": "dundee", "pk": self.delegated_decision.pk},
+            "register_directions": {"slug": "dundee"},
+            "register_format_request": {"slug": "dundee", "code": self.published_document.verification_code},
+            "register_format_request_sent": {"slug": "dundee"},
+            "register_easy_read": {"slug": "dundee", "code": self.published_document.verification_code},
+            "format_request_detail": {"pk": self.format_request.pk},
+            "format_request_start": {"pk": self.format_request.pk},
+            "format_request_done": {"pk": self.format_request.pk},
+            "easy_read_edit": {"pk": self.signed.pk},
         }
         return values.get(name, {})
 

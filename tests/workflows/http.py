@@ -74,5 +74,5 @@ def revision(plan_change, part: str) -> int:
     """The saved revision of a part, as the form's hidden field would carry it."""
     from workflows.selectors import process_assessment
 
-    assessment = process_assessment(type("P", (), {"plan_change_id": plan_change.pk})())
+    assessment = process_assessment(type("P", (), {"plan_change_id": plan_change.pk, "primed_records": None})())
     return assessment.parts.filter(part=part).values_list("revision", flat=True).first() or 0

@@ -219,13 +219,33 @@ def test_every_task_form_keeps_what_was_typed(cast, django_capture_on_commit_cal
     v1 = f.current(a)
     assert v1.state == "signed_off"
 
-    # the signed version is reviewed, confirmed, then found to need updating; that version is
-    # withdrawn and another started from the plan change page; comments on it
+    # progress on its mitigating action after sign-off (monitoring since signing: the plan
+    # change page and the published record's own section), by its officer and by the lead
+    action = v1.actions.order_by("position", "pk").first()
+    s.post("officer", f"/actions/{action.pk}/progress/", {
+        "status": "in_progress", "note": m("progress", "note", "data", "page", "history", "html")})
+    s.post(lead, f"/actions/{action.pk}/progress/", {
+        "status": "done", "done_on": timezone.localdate().isoformat(),
+        "note": m("progress", "note (done)", "data", "page", "history", "html"),
+        "evidence": m("progress", "evidence", "data", "page", "html")})
+
+    # the signed version is reviewed (the actual impact of each row rated negative), confirmed,
+    # then found to need updating; that version is withdrawn and another started from the plan
+    # change page; comments on it
+    negatives = list(v1.ratings.filter(negative=True).values_list("row_id", flat=True))
+
+    def impacts(form_name):
+        return {key: value for row in negatives for key, value in (
+            (f"impact-{row}-actual", "worse"),
+            (f"impact-{row}-evidence", m(form_name, f"impact evidence ({row})", "data", "page", "html")))}
+
     s.post(lead, f"/assessments/{v1.pk}/review/", {
-        "note": m("review confirm", "note", "data", "page", "history"),
-        "next_review_date": (timezone.localdate() + datetime.timedelta(days=200)).isoformat()})
+        "outcome": "confirmed", "note": m("review confirm", "note", "data", "page", "history"),
+        "next_review_date": (timezone.localdate() + datetime.timedelta(days=200)).isoformat(),
+        **impacts("review confirm")})
     s.post("officer", f"/assessments/{v1.pk}/review/", {
-        "outcome": "new_version", "reason": m("review new version", "reason", "data", "page", "history")})
+        "outcome": "new_version", "note": m("review new version", "note", "data", "page", "history"),
+        **impacts("review new version")})
     v2 = f.current(a)
     assert v2.version == 2
     s.post("officer", f"/assessments/{v2.pk}/withdraw/", {"reason": m("withdraw", "reason", "audit", "history")})
@@ -251,7 +271,7 @@ def test_every_task_form_keeps_what_was_typed(cast, django_capture_on_commit_cal
         "dir-TOTAL_FORMS": "1", "dir-INITIAL_FORMS": "0", "dir-MIN_NUM_FORMS": "0", "dir-MAX_NUM_FORMS": "1000",
         "dir-0-recipients": "council", "dir-0-review_date": "2099-03-31",
         **{f"dir-0-{name}": m("direction", name, *direction_places)
-           for name in ("functions", "budget", "text", "varies_or_revokes")},
+           for name in ("functions", "budget", "text")},
     })
     the_report = Report.objects.get(plan_change=b)
     s.post("officer", f"/reports/{the_report.pk}/submit/", {})
@@ -314,7 +334,7 @@ def test_every_task_form_keeps_what_was_typed(cast, django_capture_on_commit_cal
         ("meeting › time", "18:45", ("meeting", "register_meeting")),
         ("direction › review date", "31 march 2099", ("report", "report_pdf", "register_report")),
         ("decision › decision", "agreed", ("meeting", "register_meeting", "register_report")),
-        ("delegation › until", f"{timezone.localdate() + datetime.timedelta(days=7):%-d %b %Y}".lower(),
+        ("delegation › until", f"{timezone.localdate() + datetime.timedelta(days=7):%-d %B %Y}".lower(),
          ("delegations", "delegations_received")),
     ]
     missing += [f"{name} ({value!r}): not in {place}" for name, value, where in values for place in where
@@ -322,7 +342,7 @@ def test_every_task_form_keeps_what_was_typed(cast, django_capture_on_commit_cal
     assert not missing, "\n".join(missing)
     forms = s.mark.forms()
     assert forms == {"screening", "screening review", "section", "evidence", "actions", "review", "sign-off",
-                     "review confirm", "review new version", "withdraw", "new version", "comment", "report",
+                     "progress", "review confirm", "review new version", "withdraw", "new version", "comment", "report",
                      "direction", "meeting", "decision", "delegation"}
     print(f"\n{len(forms)} task forms, {len(s.mark.all)} markers in {len({(m.form, m.field) for m in s.mark.all})} "
           f"free-text fields, {sum(len(m.places) for m in s.mark.all)} places checked; {len(values)} other fields")

@@ -5,7 +5,7 @@ from django.core import mail
 from django.db import transaction
 
 from tests import factories as f
-from workflows import engine
+from workflows import actions as workflow_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -40,13 +40,11 @@ def test_a_returned_assessment_tells_the_author_and_contributors(committed):
     plan_change = committed(f.to_submitted, cast)
     f.current(plan_change).contributors.add(cast.officer2)
     mail.outbox.clear()
-    assessment = f.current(plan_change)
-    from assessments import services
-    from workflows.engine import active_task, run_task
+    from workflows.engine import active_task
     from workflows.flows import IIAFlow
 
-    committed(run_task, active_task(plan_change, IIAFlow.review), cast.lead, lambda: services.assessment_return(
-        assessment=assessment, by=cast.lead, comments="More on carers.", parts=["equality"]))
+    committed(workflow_actions.assessment_return, task=active_task(plan_change, IIAFlow.review), by=cast.lead,
+              comments="More on carers.", parts=["equality"], claim=True)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([cast.officer.email, cast.officer2.email])
     assert all("returned" in m.subject for m in mail.outbox)
 
@@ -57,14 +55,14 @@ def test_a_rolled_back_change_sends_nothing(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         try:
             with transaction.atomic():
-                engine.withdraw(f.current(plan_change), cast.lead, "Not going ahead.")
+                workflow_actions.assessment_withdraw(assessment=f.current(plan_change), by=cast.lead, reason="Not going ahead.")
                 raise RuntimeError("the request failed after the transition")
         except RuntimeError:
             pass
     assert callbacks == [] and mail.outbox == []
     assert f.current(plan_change).state == "in_progress"
     with django_capture_on_commit_callbacks(execute=True):
-        engine.withdraw(f.current(plan_change), cast.lead, "Not going ahead.")
+        workflow_actions.assessment_withdraw(assessment=f.current(plan_change), by=cast.lead, reason="Not going ahead.")
     assert [m.to for m in mail.outbox] == [[cast.officer.email]]
 
 
@@ -76,24 +74,21 @@ def _subjects():
 
 
 def _submit_screening(cast, plan_change):
-    from assessments import services
-    from workflows.engine import active_task, run_task
+    from workflows.engine import active_task
     from workflows.flows import IIAFlow
 
     screening = plan_change.screenings.get()
-    run_task(active_task(plan_change, IIAFlow.screening), cast.officer,
-             lambda: services.screening_submit(screening=screening, by=cast.officer, answers=f.answers()))
+    workflow_actions.screening_save(task=active_task(plan_change, IIAFlow.screening), by=cast.officer, answers=f.answers(),
+                                    complete=True, claim=True)
     return screening
 
 
 def _review_screening(cast, plan_change, decision, comments=""):
-    from assessments import services
-    from workflows.engine import active_task, run_task
+    from workflows.engine import active_task
     from workflows.flows import IIAFlow
 
-    screening = plan_change.screenings.get()
-    run_task(active_task(plan_change, IIAFlow.review_screening), cast.lead,
-             lambda: services.screening_review(screening=screening, by=cast.lead, decision=decision, comments=comments))
+    workflow_actions.screening_review(task=active_task(plan_change, IIAFlow.review_screening), by=cast.lead, decision=decision,
+                                      comments=comments, claim=True)
 
 
 def test_starting_tells_nobody_and_a_screening_to_review_tells_the_leads_who_could_claim_it(committed):
@@ -111,14 +106,13 @@ def test_starting_tells_nobody_and_a_screening_to_review_tells_the_leads_who_cou
     assert f"http://testserver/workflow/{task.process_id}/review_screening/{task.pk}/assign/" in body
     assert plan_change.reference in body
     mail.outbox.clear()
-    from workflows.engine import claim
 
-    committed(claim, task, cast.lead)
+    committed(workflow_actions.task_claim, task=task, by=cast.lead)
     assert mail.outbox == []  # a claim is the claimer's own action
 
 
 def test_a_full_iia_outcome_sends_the_author_one_email_listing_every_part(committed):
-    from workflows.engine import active_tasks
+    from workflows.engine import active_task, active_tasks
     from workflows.flows import IIAFlow
 
     cast = _with_email(f.Cast())
@@ -127,12 +121,14 @@ def test_a_full_iia_outcome_sends_the_author_one_email_listing_every_part(commit
     mail.outbox.clear()
     committed(_review_screening, cast, plan_change, "concur")
     parts = active_tasks(plan_change, IIAFlow.complete_part)
+    actions = active_task(plan_change, IIAFlow.actions)  # recorded alongside the parts
     assert len(parts) > 1
     (message,) = mail.outbox
     assert message.to == [cast.officer.email]
-    assert message.subject == f"{len(parts)} tasks assigned to you: {plan_change.title}"
+    assert message.subject == f"{len(parts) + 1} tasks assigned to you: {plan_change.title}"
     for task in parts:
         assert f"/workflow/{task.process_id}/complete_part/{task.pk}/execute/" in message.body
+    assert f"/workflow/{actions.process_id}/actions/{actions.pk}/execute/" in message.body
 
 
 def test_a_returned_screening_tells_its_author_with_the_comments(committed):
@@ -148,17 +144,15 @@ def test_a_returned_screening_tells_its_author_with_the_comments(committed):
 
 
 def test_a_return_sends_one_email_per_person_with_the_rework_tasks_in_the_authors(committed):
-    from assessments import services
-    from workflows.engine import active_task, active_tasks, run_task
+    from workflows.engine import active_task, active_tasks
     from workflows.flows import IIAFlow
 
     cast = _with_email(f.Cast())
     plan_change = committed(f.to_submitted, cast)
     f.current(plan_change).contributors.add(cast.officer2)
     mail.outbox.clear()
-    assessment = f.current(plan_change)
-    committed(run_task, active_task(plan_change, IIAFlow.review), cast.lead, lambda: services.assessment_return(
-        assessment=assessment, by=cast.lead, comments="More on carers.", parts=["equality"]))
+    committed(workflow_actions.assessment_return, task=active_task(plan_change, IIAFlow.review), by=cast.lead,
+              comments="More on carers.", parts=["equality"], claim=True)
     assert [to for to, _ in _subjects()] == sorted([cast.officer.email, cast.officer2.email])
     mine = next(m for m in mail.outbox if m.to == [cast.officer.email])
     (part,) = active_tasks(plan_change, IIAFlow.complete_part)
@@ -182,7 +176,7 @@ def test_a_submission_tells_each_lead_once_with_the_claim_link(committed):
     assert not any(m.subject.startswith("Task to claim: Review the IIA") for m in mail.outbox)
 
 
-def test_a_released_task_tells_the_other_officers_and_a_colleague_finishing_the_parts_tells_the_author(committed):
+def test_a_released_task_tells_the_other_officers_and_a_colleague_finishing_the_last_part_tells_the_author(committed):
     from workflows.engine import active_task, active_tasks
     from workflows.flows import IIAFlow
 
@@ -190,19 +184,19 @@ def test_a_released_task_tells_the_other_officers_and_a_colleague_finishing_the_
     plan_change = committed(f.screen, cast, committed(f.start, cast))
     mail.outbox.clear()
     task = active_tasks(plan_change, IIAFlow.complete_part)[0]
-    committed(lambda: task.flow_task.activation_class(task).unassign())
+    committed(workflow_actions.task_release, task=task, by=cast.officer)
     assert [m.to[0] for m in mail.outbox] == [cast.officer2.email]  # not the officer who released it
     assert mail.outbox[0].subject.startswith("Task to claim: Complete “")
     mail.outbox.clear()
+    assert active_task(plan_change, IIAFlow.actions).owner_id == cast.officer.pk
+    committed(f.complete_actions, cast, plan_change)
+    assert mail.outbox == []  # the parts are still to do: no new task yet
     committed(f.complete_parts, cast, plan_change, by=cast.officer2)  # officer2 claims and does every part
-    actions = active_task(plan_change, IIAFlow.actions)
-    assert actions.owner_id == cast.officer.pk
+    submit = active_task(plan_change, IIAFlow.submit)
+    assert submit.owner_id == cast.officer.pk
     assert [(m.to[0], m.subject) for m in mail.outbox] == [
         (cast.officer.email, f"Task assigned to you: {plan_change.title}")]
-    assert f"/actions/{actions.pk}/execute/" in mail.outbox[0].body
-    mail.outbox.clear()
-    committed(f.complete_actions, cast, plan_change)
-    assert mail.outbox == []  # the submit task goes to the author, who recorded the actions
+    assert f"/submit/{submit.pk}/execute/" in mail.outbox[0].body
 
 
 def test_inactive_people_and_people_without_email_hear_nothing_of_their_tasks(committed):

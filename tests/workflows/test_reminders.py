@@ -13,6 +13,7 @@ from django.utils import timezone
 from assessments.models import Assessment, MitigatingAction
 from assessments.models.assessment import ActionStatus
 from tests import factories as f
+from workflows import actions as workflow_actions
 from workflows import reminders, tasks
 from workflows.engine import active_task
 from workflows.flows import IIAFlow
@@ -190,15 +191,13 @@ def test_an_idle_assigned_task_reminds_its_holder_after_the_working_days_of_the_
 
 
 def test_an_idle_unclaimed_task_reminds_the_people_who_could_claim_it_but_not_the_author():
-    from assessments import services
-    from workflows.engine import run_task
+    pass
 
     cast = _with_email(f.Cast())
     f.add_role(cast.officer, "equality_lead")  # the author is also an equality lead: never their own review
     plan_change = f.start(cast)
-    screening = plan_change.screenings.get()
-    run_task(active_task(plan_change, IIAFlow.screening), cast.officer,
-             lambda: services.screening_submit(screening=screening, by=cast.officer, answers=f.answers()))
+    workflow_actions.screening_save(task=active_task(plan_change, IIAFlow.screening), by=cast.officer, answers=f.answers(),
+                                    complete=True, claim=True)
     task = active_task(plan_change, IIAFlow.review_screening)
     _age(task, 14)
     assert reminders.reminders_send(today=timezone.localdate())["task_idle"] == 1

@@ -4,7 +4,6 @@ from .tasks import (
     ReviewTaskView,
     ScreeningReviewTaskView,
     ScreeningTaskView,
-    SignOffTaskView,
     SubmitTaskView,
 )
 
@@ -14,6 +13,5 @@ __all__ = [
     "ReviewTaskView",
     "ScreeningReviewTaskView",
     "ScreeningTaskView",
-    "SignOffTaskView",
     "SubmitTaskView",
 ]

@@ -12,16 +12,22 @@ from assessments.models import SCREENING_PART
 
 from .. import selectors
 from ..selectors import task_url
+from .casework import comment_panel
 
 
 class TaskPage(View):
-    """A page that works on the task in ``request.activation`` (set by ``TaskNode``)."""
+    """A page about the task in ``request.activation`` (set by ``TaskNode``); its POST calls
+    the step's action in ``workflows.actions``."""
 
     template_name = ""
 
     @property
     def activation(self):
         return self.request.activation
+
+    @property
+    def task(self):
+        return self.request.activation.task
 
     @property
     def process(self):
@@ -47,8 +53,6 @@ class TaskPage(View):
     def comment_panel(self, task, assessment=None, screening=None):
         """The comments on what this task is about: its part, the screening, or (for the
         submit, review and sign-off) every part."""
-        from .casework import comment_panel
-
         node = task.flow_task.name
         part = (task.data or {}).get("part") or {"screening": SCREENING_PART, "review_screening": SCREENING_PART,
                                                   "actions": ACTIONS_PART.code}.get(node)
@@ -64,8 +68,7 @@ class TaskPage(View):
         return redirect(self.request.path)
 
     def finish(self, message: str):
-        """Complete the task (the flow moves on) and go back to the inbox."""
-        self.activation.execute()
+        """After the action completed the task (the flow moved on): back to the inbox."""
         messages.success(self.request, message)
         return redirect(reverse("inbox"))
 

@@ -12,20 +12,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from assessments import rules, services
 from assessments import selectors as assessment_selectors
 from assessments.exceptions import NotAllowed, RuleViolation
-from assessments.forms import (
-    CommentForm,
-    DelegationForm,
-    ReviewConfirmForm,
-    ReviewNewVersionForm,
-    apply_errors,
-)
-from assessments.models import SCREENING_PART, Assessment, AssessmentState, Delegation, PlanChange
+from assessments.forms import AssessmentReviewForm, CommentForm, DelegationForm, apply_errors
+from assessments.models import SCREENING_PART, Assessment, AssessmentState, Delegation, PlanChange, ReviewOutcome
 from assessments.services.delegation import DELEGABLE_ROLES
 
 CLOSED = (AssessmentState.SUPERSEDED, AssessmentState.WITHDRAWN)
@@ -35,7 +30,8 @@ CLOSED = (AssessmentState.SUPERSEDED, AssessmentState.WITHDRAWN)
 
 @login_required
 def assessment_review(request, pk):
-    """Review a signed-off assessment: confirm it unchanged, or start a new version."""
+    """Review a signed-off assessment: the actual impact of each row it rated negative, then
+    confirm it unchanged, start a new version, or record the policy withdrawn."""
     assessment = get_object_or_404(
         Assessment.objects.select_related("plan_change__board", "template", "signed_off_by"), pk=pk,
         plan_change__board_id__in=rules.board_ids(request.user),
@@ -43,44 +39,41 @@ def assessment_review(request, pk):
     if not rules.can_review(request.user, assessment):
         raise PermissionDenied("Only an equality lead of the board, or the assessment's author or lead officer, "
                                "can review it.")
-    today = timezone.localdate()
-    confirm = ReviewConfirmForm(initial={"next_review_date": today + datetime.timedelta(days=365)})
-    new_version = ReviewNewVersionForm()
     may_start = rules.can_start_new_version(request.user, assessment)
-    if request.method == "POST":
-        wants_new = request.POST.get("outcome") == "new_version"
-        form = ReviewNewVersionForm(request.POST) if wants_new else ReviewConfirmForm(request.POST)
-        if wants_new:
-            new_version = form
-        else:
-            confirm = form
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if wants_new:
-                    if not may_start:
-                        raise NotAllowed("Only an officer of the board can start a new version.")
-                    review = services.assessment_review_new_version(assessment=assessment, by=request.user,
-                                                                    note=data["reason"])
-                    messages.success(request, f"Review recorded. Version {review.new_version.version} has been "
-                                              f"started with a copy of the answers; its parts are in the inbox.")
-                else:
-                    review = services.assessment_review_confirm(assessment=assessment, by=request.user,
-                                                                note=data["note"],
-                                                                next_review_date=data["next_review_date"])
-                    messages.success(request, "Review recorded: the assessment is confirmed unchanged.")
-                return redirect("plan_change_detail", pk=assessment.plan_change_id)
-            except NotAllowed as error:
-                raise PermissionDenied(str(error)) from error
-            except RuleViolation as violation:
-                apply_errors(form, violation)
+    outcome = request.POST.get("outcome") if request.method == "POST" else None
+    if outcome == ReviewOutcome.NEW_VERSION and not may_start:
+        raise PermissionDenied("Only an officer of the board can start a new version.")
+    blocker = services.review_blocker(assessment)
+    ratings = services.negative_ratings(assessment) if not blocker else []
+    today = timezone.localdate()
+    form = AssessmentReviewForm(request.POST if request.method == "POST" else None, ratings=ratings,
+                                may_start=may_start, initial={"outcome": ReviewOutcome.CONFIRMED,
+                                                              "next_review_date": today + datetime.timedelta(days=365)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        given = {"assessment": assessment, "by": request.user, "note": data["note"], "impacts": form.impacts()}
+        try:
+            if data["outcome"] == ReviewOutcome.NEW_VERSION:
+                review = services.assessment_review_new_version(**given)
+                messages.success(request, f"Review recorded. Version {review.new_version.version} has been "
+                                          f"started with a copy of the answers; its parts are in the inbox.")
+            elif data["outcome"] == ReviewOutcome.WITHDRAWN:
+                services.assessment_review_withdraw(**given)
+                messages.success(request, "Review recorded: the assessment is withdrawn. Its actions are no longer "
+                                          "monitored; its signed document stays published as signed.")
+            else:
+                services.assessment_review_confirm(**given, next_review_date=data["next_review_date"])
+                messages.success(request, "Review recorded: the assessment is confirmed unchanged.")
+            return redirect("plan_change_detail", pk=assessment.plan_change_id)
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except RuleViolation as violation:
+            apply_errors(form, violation)
     return render(request, "workflows/assessment_review.html", {
-        "assessment": assessment, "plan_change": assessment.plan_change,
-        "blocker": services.review_blocker(assessment),
+        "assessment": assessment, "plan_change": assessment.plan_change, "blocker": blocker,
         "due": assessment_selectors.review_due(assessment),
         "reviews": assessment_selectors.reviews_of(assessment),
-        "confirm_form": confirm, "new_version_form": new_version, "may_start": may_start,
-        "form": confirm if request.POST.get("outcome") != "new_version" else new_version,
+        "form": form, "may_start": may_start,
     })
 
 
@@ -208,8 +201,8 @@ def delegation_list(request):
                 apply_errors(form, violation)
             else:
                 messages.success(request, f"Your {delegation.get_role_display().lower()} tasks go to "
-                                          f"{delegation.delegate.get_full_name()} from {delegation.starts_on:%d/%m/%Y} "
-                                          f"to {delegation.ends_on:%d/%m/%Y}.")
+                                          f"{delegation.delegate.get_full_name()} from {date_format(delegation.starts_on)} "
+                                          f"to {date_format(delegation.ends_on)}.")
                 return redirect("delegation_list")
     return render(request, "workflows/delegations.html", {
         "form": form, "can_delegate": bool(mine), **assessment_selectors.delegations_of(request.user),

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from .. import selectors
+from .. import actions, selectors
 from ..selectors import task_url
 
 
@@ -16,10 +16,9 @@ class ClaimTaskView(View):
                       {"task": task, "task_title": selectors.task_title(task), "plan_change": request.process.plan_change})
 
     def post(self, request, **kwargs):
-        activation = request.activation
-        activation.assign(request.user)
-        messages.success(request, f"You have claimed this task: {selectors.task_title(activation.task)}.")
-        return redirect(task_url(activation.task, "execute"))
+        task = actions.task_claim(task=request.activation.task, by=request.user)
+        messages.success(request, f"You have claimed this task: {selectors.task_title(task)}.")
+        return redirect(task_url(task, "execute"))
 
 
 class ReleaseTaskView(View):
@@ -29,7 +28,6 @@ class ReleaseTaskView(View):
                       {"task": task, "task_title": selectors.task_title(task), "plan_change": request.process.plan_change})
 
     def post(self, request, **kwargs):
-        activation = request.activation
-        activation.unassign()
-        messages.success(request, f"Back in the queue: {selectors.task_title(activation.task)}.")
+        task = actions.task_release(task=request.activation.task, by=request.user)
+        messages.success(request, f"Back in the queue: {selectors.task_title(task)}.")
         return redirect(reverse("inbox"))

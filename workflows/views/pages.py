@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -12,12 +11,14 @@ from assessments import rules, services
 from assessments import selectors as assessment_selectors
 from assessments.exceptions import NotAllowed, RuleViolation
 from assessments.forms import NewVersionForm, PlanChangeForm, WithdrawForm, apply_errors
-from assessments.models import Assessment, Board, PlanChange, Role
+from assessments.models import Assessment, PlanChange, Role
+from assessments.models.assessment import OPEN_STATES
 from assessments.text import whole_number
 from reports import selectors as report_selectors
 
-from .. import engine, selectors
+from .. import actions, engine, selectors
 from ..selectors import task_url
+from ..task_groups import task_groups
 
 
 @login_required
@@ -36,6 +37,7 @@ def home(request):
         "plans": assessment_selectors.plans_for(request.user),
         "officer_boards": [b for b in assessment_selectors.boards_for(request.user)
                            if rules.has_role(request.user, b, Role.OFFICER)],
+        "clerk": report_selectors.clerk_home(request.user),
     })
 
 
@@ -61,10 +63,10 @@ def _existing(page: selectors.TaskPage) -> selectors.TaskPage:
 @require_safe
 def inbox(request):
     page = _existing(selectors.inbox_page(request.user, _page_number(request)))
-    tasks = selectors.describe_all(page.tasks, request.user)
+    groups = task_groups(selectors.describe_all(page.tasks, request.user))
     return render(request, "workflows/task_list.html", {
-        "tasks": tasks, "page": page, "heading": "Your inbox",
-        "intro": "Tasks assigned to you. Open one to carry on where you left off.",
+        "groups": groups, "page": page, "heading": "Your inbox",
+        "intro": "Tasks assigned to you, by plan change, soonest due first.",
         "empty": "You have no tasks. Claim one from the queue" + (
             ", or start an assessment." if any(rules.has_role(request.user, b, Role.OFFICER)
                                                 for b in rules.board_ids(request.user)) else "."),
@@ -75,10 +77,11 @@ def inbox(request):
 @require_safe
 def queue(request):
     page = _existing(selectors.queue_page(request.user, _page_number(request)))
-    tasks = selectors.describe_all(page.tasks, request.user)
+    groups = task_groups(selectors.describe_all(page.tasks, request.user))
     return render(request, "workflows/task_list.html", {
-        "tasks": tasks, "page": page, "heading": "Queue",
-        "intro": "Unclaimed tasks for your roles on your boards. Claim one to move it to your inbox.",
+        "groups": groups, "page": page, "heading": "Queue",
+        "intro": "Unclaimed tasks for your roles on your boards, by plan change, soonest due first. "
+                 "Claim one to move it to your inbox.",
         "empty": "Nothing is waiting in the queue for your roles.",
     })
 
@@ -99,18 +102,14 @@ def plan_change_start(request, board_slug=None):
     form = PlanChangeForm(request.POST or None, board=board,
                           initial={"lead_officer": request.user.pk})
     if request.method == "POST" and form.is_valid():
-        from ..flows import IIAFlow
-
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                plan_change = services.plan_change_create(
-                    board=board, plan=data["plan"], by=request.user, title=data["title"],
-                    description=data["description"], change_type=data["change_type"],
-                    is_revision=data["is_revision"], lead_officer=data["lead_officer"],
-                    director=data["director"], priorities=list(data["priorities"]), actions=list(data["actions"]),
-                )
-                IIAFlow.start.run(plan_change=plan_change)
+            plan_change = engine.plan_change_start(
+                board=board, plan=data["plan"], by=request.user, title=data["title"],
+                description=data["description"], change_type=data["change_type"],
+                is_revision=data["is_revision"], lead_officer=data["lead_officer"],
+                director=data["director"], priorities=list(data["priorities"]), actions=list(data["actions"]),
+            )
         except RuleViolation as violation:
             apply_errors(form, violation)
         else:
@@ -122,13 +121,18 @@ def plan_change_start(request, board_slug=None):
 @login_required
 @require_safe
 def plan_change_detail(request, pk):
+    return _plan_change_page(request, pk, version=whole_number(request.GET.get("version")))
+
+
+def _plan_change_page(request, pk, *, version=None, new_version_form=None, withdraw_form=None):
+    """The plan change page; after a refused "Start a new version" or "Withdraw", shown
+    again with that form's errors and what was typed (the version it was about shown)."""
     try:
         plan_change = assessment_selectors.plan_change_get(request.user, pk, people=True)
     except PlanChange.DoesNotExist:
         raise Http404("No such plan change.") from None
     assessments = sorted(plan_change.assessments.all(), key=lambda a: -a.version)
     chosen = assessments[0] if assessments else None
-    version = whole_number(request.GET.get("version"))
     if version is not None:
         chosen = next((a for a in assessments if a.version == version), chosen)
     screening = assessment_selectors.current_screening(plan_change)
@@ -140,6 +144,7 @@ def plan_change_detail(request, pk):
     ]
     document, screening_document = report_selectors.plan_change_documents(plan_change, chosen)
     history = list(assessment_selectors.history(plan_change))
+    errored = new_version_form if new_version_form is not None else withdraw_form
     return render(request, "workflows/plan_change_detail.html", {
         "plan_change": plan_change,
         "status": assessment_selectors.plan_change_status(plan_change),
@@ -152,17 +157,23 @@ def plan_change_detail(request, pk):
         "open_tasks": [(t, title, _task_link(t, request.user)) for t, title in open_tasks],
         "history": history,
         "can_new_version": chosen is not None and rules.can_start_new_version(request.user, chosen)
-        and not any(a.state in ("in_progress", "submitted", "returned", "approved") for a in assessments),
-        "new_version_form": NewVersionForm(),
-        "can_withdraw": chosen is not None and chosen.state in ("in_progress", "submitted", "returned", "approved")
-        and rules.can_withdraw(request.user, chosen),
-        "withdraw_form": WithdrawForm(),
+        and not any(a.state in OPEN_STATES for a in assessments),
+        "new_version_form": new_version_form or NewVersionForm(auto_id=NEW_VERSION_IDS),
+        "can_withdraw": chosen is not None and rules.can_withdraw(request.user, chosen),
+        "can_write_easy_read": chosen is not None and rules.can_write_easy_read(request.user, chosen),
+        "withdraw_form": withdraw_form or WithdrawForm(auto_id=WITHDRAW_IDS),
+        "form": errored,  # the error summary's
         **_casework(request.user, plan_change, chosen),
         "document": document,
         "screening_document": screening_document,
         "reports": plan_change.reports.order_by("-created_at"),
         "can_draft_report": rules.has_role(request.user, plan_change.board_id, Role.OFFICER),
+        "can_decide_under_delegation": rules.can_decide_under_delegation(request.user, plan_change.board_id),
     })
+
+
+# both forms are on the plan change page: each its own ids
+NEW_VERSION_IDS, WITHDRAW_IDS = "new-version-%s", "withdraw-%s"
 
 
 def _casework(user, plan_change, chosen):
@@ -178,6 +189,11 @@ def _casework(user, plan_change, chosen):
         "reviews": assessment_selectors.reviews_of(chosen) if chosen is not None else [],
         "review_due": chosen is not None and assessment_selectors.review_due(chosen),
         "can_review": chosen is not None and not services.review_blocker(chosen) and rules.can_review(user, chosen),
+        # monitoring since signing: the actions' progress, shown once the version has been signed off
+        "monitoring": assessment_selectors.monitoring_of(chosen) if chosen is not None and chosen.signed_off_at
+        else None,
+        "progress_links": chosen is not None and rules.is_monitor(user, chosen),
+        "can_record_progress": chosen is not None and rules.can_record_progress(user, chosen),
         "comment_groups": groups,
     }
 
@@ -199,23 +215,19 @@ def assessment_new_version(request, pk):
     )
     if not rules.can_start_new_version(request.user, assessment):
         raise PermissionDenied("Only an officer of the board can start a new version of a signed-off assessment.")
-    form = NewVersionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Say why a new version is needed.")
-        return redirect("plan_change_detail", pk=assessment.plan_change_id)
-    try:
-        # the workflow starts the new version's tasks on assessment_version_opened
-        services.assessment_new_version(assessment=assessment, by=request.user, reason=form.cleaned_data["reason"])
-    except NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
-    except RuleViolation as violation:
-        messages.error(request, str(violation))
-    else:
-        messages.success(request, "A new version has been started; its parts are in your inbox.")
-    return redirect("plan_change_detail", pk=assessment.plan_change_id)
-
-
-__all__ = ["Board"]
+    form = NewVersionForm(request.POST, auto_id=NEW_VERSION_IDS)
+    if form.is_valid():
+        try:
+            # the workflow starts the new version's tasks on assessment_version_opened
+            actions.assessment_new_version(assessment=assessment, by=request.user, reason=form.cleaned_data["reason"])
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except RuleViolation as violation:
+            apply_errors(form, violation)
+        else:
+            messages.success(request, "A new version has been started; its parts are in your inbox.")
+            return redirect("plan_change_detail", pk=assessment.plan_change_id)
+    return _plan_change_page(request, assessment.plan_change_id, version=assessment.version, new_version_form=form)
 
 
 @login_required
@@ -225,18 +237,17 @@ def assessment_withdraw(request, pk):
         Assessment.objects.select_related("plan_change"), pk=pk,
         plan_change__board_id__in=rules.board_ids(request.user),
     )
-    if not rules.can_withdraw(request.user, assessment):
-        raise PermissionDenied("Only the plan change's author or lead officer, or an equality lead, can withdraw it.")
-    form = WithdrawForm(request.POST)
+    form = WithdrawForm(request.POST, auto_id=WITHDRAW_IDS)
     if not form.is_valid():
-        messages.error(request, "Say why the assessment is withdrawn.")
-        return redirect("plan_change_detail", pk=assessment.plan_change_id)
-    try:
-        engine.withdraw(assessment, request.user, form.cleaned_data["reason"])
+        if not rules.can_withdraw(request.user, assessment):
+            raise PermissionDenied("You cannot withdraw this assessment.")
+        return _plan_change_page(request, assessment.plan_change_id, version=assessment.version, withdraw_form=form)
+    try:  # the action decides who may, and in which states (``rules.can_withdraw``)
+        actions.assessment_withdraw(assessment=assessment, by=request.user, reason=form.cleaned_data["reason"])
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from error
     except RuleViolation as violation:
-        messages.error(request, str(violation))
-    else:
-        messages.success(request, "The assessment is withdrawn and its open tasks are closed.")
+        apply_errors(form, violation)
+        return _plan_change_page(request, assessment.plan_change_id, version=assessment.version, withdraw_form=form)
+    messages.success(request, "The assessment is withdrawn and its open tasks are closed.")
     return redirect("plan_change_detail", pk=assessment.plan_change_id)

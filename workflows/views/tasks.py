@@ -20,15 +20,16 @@ from assessments.forms import (
     ScreeningForm,
     ScreeningReviewForm,
     SectionForm,
-    SignOffForm,
+    action_formset_data_with_another,
     apply_errors,
 )
 from assessments.models import PartProgress
-from assessments.selectors import assessment_summary
+from assessments.selectors import assessment_summary, assessments_to_rely_on
 from assessments.services import ActionInput
+from assessments.services.screening import ALREADY_ASSESSED
 from assessments.validation import RatingInput
 
-from .. import selectors
+from .. import actions, selectors
 from .base import TaskPage
 
 
@@ -48,6 +49,8 @@ class ScreeningTaskView(TaskPage):
             questions=template_screening_questions(screening.template),
             answers=screening.answers,
             initial={"officer_reason": screening.officer_reason},
+            earlier=assessments_to_rely_on(board_id=self.process.board_id), relies_on=screening.relies_on_id,
+            follows=ALREADY_ASSESSED,
         )
 
     def get(self, request, **kwargs):
@@ -57,15 +60,16 @@ class ScreeningTaskView(TaskPage):
         form = self.form(request.POST)
         screening = self.screening()
         if form.is_valid():
-            args = dict(screening=screening, by=request.user, answers=form.answers(),
-                        officer_reason=form.cleaned_data["officer_reason"])
+            complete = request.POST.get("action") == "complete"
             try:
-                if request.POST.get("action") == "complete":
-                    screening = services.screening_submit(**args)
+                screening = actions.screening_save(task=self.task, by=request.user, answers=form.answers(),
+                                                   officer_reason=form.cleaned_data["officer_reason"],
+                                                   relies_on_id=form.cleaned_data.get("relies_on"),
+                                                   complete=complete, screening=screening)
+                if complete:
                     return self.finish(
                         f"Screening submitted for review. Proposed outcome: {screening.get_proposed_outcome_display()}."
                     )
-                services.screening_save(**args)
                 return self.stay("Draft saved. You can come back to it from your inbox.")
             except RuleViolation as violation:
                 apply_errors(form, violation)
@@ -73,19 +77,21 @@ class ScreeningTaskView(TaskPage):
 
 
 class ScreeningReviewTaskView(TaskPage):
-    template_name = "workflows/task_screening_review.html"
+    template_name = "workflows/task_decision.html"
 
     def get(self, request, **kwargs):
-        return self.render({"form": ScreeningReviewForm(), "screening": selectors.process_screening(self.process)})
+        screening = selectors.process_screening(self.process)
+        return self.render({"form": ScreeningReviewForm(relies_on=screening.relies_on), "screening": screening})
 
     def post(self, request, **kwargs):
-        form = ScreeningReviewForm(request.POST)
         screening = selectors.process_screening(self.process)
+        form = ScreeningReviewForm(request.POST, relies_on=screening.relies_on)
         if form.is_valid():
             try:
-                screening = services.screening_review(
-                    screening=screening, by=request.user, decision=form.cleaned_data["decision"],
-                    comments=form.cleaned_data["comments"],
+                screening = actions.screening_review(
+                    task=self.task, by=request.user, decision=form.cleaned_data["decision"],
+                    comments=form.cleaned_data["comments"], screening=screening,
+                    relies_on_checked=bool(form.cleaned_data.get("relies_on_checked")),
                 )
                 return self.finish(f"Screening reviewed: {screening.get_state_display()}.")
             except RuleViolation as violation:
@@ -112,7 +118,7 @@ class PartTaskView(TaskPage):
                          "revision": revision},
             )
         section = next(s for s in template_sections(assessment.template) if s.code == part.code)
-        ratings = {r.row_id: RatingInput(set(r.ratings), r.explanation) for r in assessment.ratings.order_by()}
+        ratings = {r.row_id: RatingInput.of(r) for r in assessment.ratings.order_by()}
         answers = dict(assessment.answers.values_list("question_id", "value"))
         return SectionForm(data, section=section, ratings=ratings, answers=answers, initial={"revision": revision})
 
@@ -138,15 +144,13 @@ class PartTaskView(TaskPage):
         complete = request.POST.get("action") == "complete"
         if not form.is_valid():
             return self.page(assessment, part, form)
-        common = dict(assessment=assessment, by=request.user, complete=complete,
-                      expected_revision=form.cleaned_data.get("revision"))
+        if part.kind == "evidence":
+            inputs = dict(evidence=form.cleaned_data["evidence"], consultation=form.cleaned_data["consultation"])
+        else:
+            inputs = dict(ratings=form.ratings(), answers=form.answers())
         try:
-            if part.kind == "evidence":
-                services.evidence_save(evidence=form.cleaned_data["evidence"],
-                                       consultation=form.cleaned_data["consultation"], **common)
-            else:
-                services.section_save(section_code=part.code, ratings=form.ratings(), answers=form.answers(),
-                                      **common)
+            actions.part_save(task=self.task, by=request.user, complete=complete, assessment=assessment,
+                              expected_revision=form.cleaned_data.get("revision"), **inputs)
         except RuleViolation as violation:
             apply_errors(form, violation)
             return self.page(assessment, part, form)
@@ -186,7 +190,7 @@ class ActionsTaskView(TaskPage):
         initial = [
             {"id": a.pk, "kind": a.kind, "description": a.description, "owner": a.owner, "due_date": a.due_date,
              "status": a.status, "rows": [str(r.pk) for r in a.rows.all()]}
-            for a in assessment.actions.prefetch_related("rows").order_by("due_date", "pk")
+            for a in assessment.actions.prefetch_related("rows").order_by("position", "pk")
         ]
         formset = ActionFormSet(
             data, initial=initial, prefix="act",
@@ -194,7 +198,9 @@ class ActionsTaskView(TaskPage):
         )
         return main, formset
 
-    def page(self, assessment, main, formset, status=200, stale=None, replaced=False):
+    def page(self, assessment, main, formset, status=200, stale=None, replaced=False, added=False):
+        if added:  # the new action's first field takes the focus, as the script moves it there
+            formset.forms[-1].fields["kind"].widget.attrs["autofocus"] = True
         extra = [(f"field-e{row_id}", message) for row_id, messages in main.row_errors.items() for message in messages]
         for number, form in enumerate(formset.forms, 1):
             for message in form.non_field_errors():
@@ -203,7 +209,7 @@ class ActionsTaskView(TaskPage):
                 if name != "__all__":
                     extra += [(form[name].auto_id, f"Action {number}: {m}") for m in messages]
         return self.render({"form": main, "formset": formset, "assessment": assessment, "stale": stale,
-                            "stale_replaced": replaced, "extra_errors": extra}, status=status)
+                            "stale_replaced": replaced, "extra_errors": extra, "added": added}, status=status)
 
     def get(self, request, **kwargs):
         assessment = selectors.process_assessment(self.process)
@@ -211,6 +217,11 @@ class ActionsTaskView(TaskPage):
 
     def post(self, request, **kwargs):
         assessment = selectors.process_assessment(self.process)
+        if request.POST.get("action") == "add":
+            # "Add another action" without JavaScript: nothing is saved, what was typed is
+            # shown again with one more blank action
+            main, formset = self.forms(assessment, action_formset_data_with_another(request.POST))
+            return self.page(assessment, main, formset, added=True)
         main, formset = self.forms(assessment, request.POST)
         if not (main.is_valid() and formset.is_valid()):
             return self.page(assessment, main, formset)
@@ -228,10 +239,10 @@ class ActionsTaskView(TaskPage):
             positions.append(index)
         complete = request.POST.get("action") == "complete"
         try:
-            services.actions_save(
-                assessment=assessment, by=request.user, actions=inputs, justifications=main.justifications(),
+            actions.actions_save(
+                task=self.task, by=request.user, actions=inputs, justifications=main.justifications(),
                 review_date=main.cleaned_data.get("review_date"), complete=complete,
-                expected_revision=main.cleaned_data.get("revision"),
+                expected_revision=main.cleaned_data.get("revision"), assessment=assessment,
             )
         except RuleViolation as violation:
             for key, messages in violation.errors.items():
@@ -267,66 +278,54 @@ class SubmitTaskView(TaskPage):
     def post(self, request, **kwargs):
         assessment = selectors.process_assessment(self.process)
         try:
-            services.assessment_submit(assessment=assessment, by=request.user)
+            actions.assessment_submit(task=self.task, by=request.user, assessment=assessment)
         except RuleViolation as violation:
             return self.render(self.context(assessment, violation.errors))
         return self.finish("The IIA has been submitted for review by an equality lead.")
 
 
 def _part_choices(assessment):
-    parts = [(code, part_by_code(assessment.template, code).title) for code in parallel_part_codes(assessment.template)]
+    parts = [(code, part_by_code(assessment.template, code).title) for code in parallel_part_codes(assessment)]
     return parts + [(ACTIONS_PART.code, f"{ACTIONS_PART.title} only")]
 
 
 class ReviewTaskView(TaskPage):
-    template_name = "workflows/task_review.html"
+    """The equality lead's review (approve or return) and, for the sign-off task, the senior
+    officer's sign-off (sign off or return): one page, told apart by the task's node."""
+
+    template_name = "workflows/task_decision.html"
+
+    def form(self, assessment, data=None):
+        return ReviewForm(data, part_choices=_part_choices(assessment), sign_off=self.signing)
+
+    @property
+    def signing(self) -> bool:
+        return self.task.flow_task.name == "sign_off"
 
     def page(self, assessment, form):
-        return self.render({"form": form, "summary": assessment_summary(assessment), "assessment": assessment})
+        return self.render({"form": form, "summary": assessment_summary(assessment), "assessment": assessment,
+                            "signing": self.signing})
 
     def get(self, request, **kwargs):
         assessment = selectors.process_assessment(self.process)
-        return self.page(assessment, ReviewForm(part_choices=_part_choices(assessment)))
+        return self.page(assessment, self.form(assessment))
 
     def post(self, request, **kwargs):
         assessment = selectors.process_assessment(self.process)
-        form = ReviewForm(request.POST, part_choices=_part_choices(assessment))
+        form = self.form(assessment, request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 if data["decision"] == "approve":
-                    services.assessment_approve(assessment=assessment, by=request.user,
-                                                risk_level=data["risk_level"], comments=data["comments"])
+                    actions.assessment_approve(task=self.task, by=request.user, risk_level=data["risk_level"],
+                                               comments=data["comments"], assessment=assessment)
                     return self.finish("IIA approved. It now goes to a senior officer for sign-off.")
-                services.assessment_return(assessment=assessment, by=request.user, comments=data["comments"],
-                                           parts=data["parts"])
-                return self.finish("IIA returned to the officer with your comments.")
-            except RuleViolation as violation:
-                apply_errors(form, violation)
-        return self.page(assessment, form)
-
-
-class SignOffTaskView(TaskPage):
-    template_name = "workflows/task_sign_off.html"
-
-    def page(self, assessment, form):
-        return self.render({"form": form, "summary": assessment_summary(assessment), "assessment": assessment})
-
-    def get(self, request, **kwargs):
-        assessment = selectors.process_assessment(self.process)
-        return self.page(assessment, SignOffForm(part_choices=_part_choices(assessment)))
-
-    def post(self, request, **kwargs):
-        assessment = selectors.process_assessment(self.process)
-        form = SignOffForm(request.POST, part_choices=_part_choices(assessment))
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
                 if data["decision"] == "sign_off":
-                    services.assessment_sign_off(assessment=assessment, by=request.user, comments=data["comments"])
+                    actions.assessment_sign_off(task=self.task, by=request.user, comments=data["comments"],
+                                                assessment=assessment)
                     return self.finish("IIA signed off. It is now locked; any change needs a new version.")
-                services.assessment_return(assessment=assessment, by=request.user, comments=data["comments"],
-                                           parts=data["parts"])
+                actions.assessment_return(task=self.task, by=request.user, comments=data["comments"],
+                                          parts=data["parts"], assessment=assessment)
                 return self.finish("IIA returned to the officer with your comments.")
             except RuleViolation as violation:
                 apply_errors(form, violation)

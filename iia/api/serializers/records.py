@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from assessments.catalogue import template_parts
+from assessments.catalogue import assessment_parts
 from assessments.forms import TEXT_LIMIT
 from assessments.models import Assessment, Board, ImpactRating, MitigatingAction, PlanChange, Screening
 from assessments.models.assessment import PartStatus, Rating
@@ -50,7 +50,7 @@ class ScreeningSerializer(serializers.ModelSerializer):
     class Meta:
         model = Screening
         fields = ["id", "state", "proposed_outcome", "proposed_reason", "outcome", "review_decision",
-                  "review_comments", "submitted_at", "reviewed_at"]
+                  "review_comments", "submitted_at", "reviewed_at", "relies_on", "relies_on_checked_at"]
 
 
 class AssessmentBriefSerializer(serializers.ModelSerializer):
@@ -146,7 +146,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return [{"part": part.code, "title": part.title,
                  "status": progress[part.code].status if part.code in progress else "not_started",
                  "revision": progress[part.code].revision if part.code in progress else 0}
-                for part in template_parts(assessment.template)]
+                for part in assessment_parts(assessment)]
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assessments.models import Board
-from reports.models import AgendaItem, Meeting, SignedDocument
+from reports.models import AgendaItem, DelegatedDecision, Meeting, SignedDocument
 
 from .records import LocalTime
 
@@ -25,6 +25,15 @@ class PublishedWithSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField()
 
 
+class PublicDelegatedDecisionSerializer(serializers.ModelSerializer):
+    """A decision under delegated authority that published the document, as recorded."""
+
+    class Meta:
+        model = DelegatedDecision
+        fields = ["decision", "authority", "decided_on", "decider_name", "decider_role", "publication_due",
+                  "published_at", "late_reason"]
+
+
 class PublishedDocumentSerializer(serializers.ModelSerializer):
     reference = serializers.SerializerMethodField()
     version = serializers.IntegerField(source="assessment.version", allow_null=True, default=None)
@@ -32,11 +41,18 @@ class PublishedDocumentSerializer(serializers.ModelSerializer):
     html = serializers.SerializerMethodField()
     pdf = serializers.SerializerMethodField()
     published_with = PublishedWithSerializer(source="publications", many=True)
+    delegated_decision = serializers.SerializerMethodField()
 
     class Meta:
         model = SignedDocument
         fields = ["kind", "reference", "version", "title", "verification_code", "sha256", "signer_name",
-                  "signer_role", "signed_at", "published_at", "html", "pdf", "published_with"]
+                  "signer_role", "signed_at", "published_at", "html", "pdf", "published_with", "delegated_decision"]
+
+    @extend_schema_field(PublicDelegatedDecisionSerializer(allow_null=True))
+    def get_delegated_decision(self, document) -> dict | None:
+        """The decision under delegated authority that published it (null: published with an agenda)."""
+        decision = getattr(document, "delegated_decision", None)  # read with the document (select_related)
+        return PublicDelegatedDecisionSerializer(decision).data if decision is not None else None
 
     @extend_schema_field(serializers.CharField())
     def get_reference(self, document) -> str:

@@ -1,5 +1,6 @@
 """Tasks of the workflow, and what completing each kind of task takes."""
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -7,7 +8,8 @@ from assessments.forms import TEXT_LIMIT
 from assessments.models import RiskLevel
 from assessments.models.assessment import ActionKind, ActionStatus, Rating
 from assessments.models.screening import ReviewDecision
-from workflows import selectors
+from workflows import due_dates, selectors
+from workflows.models import ACTIVE_STATUSES
 
 from .fields import LineField, part_revision, record_id
 
@@ -30,10 +32,26 @@ class TaskSerializer(serializers.Serializer):
     plan_change = serializers.IntegerField(source="process.iiaprocess.plan_change_id")
     board = serializers.CharField(source="process.iiaprocess.board.slug")
     created = serializers.DateTimeField()
+    due = serializers.SerializerMethodField(help_text="The day the task is due under its board's due dates "
+                                            "(working days after the day it was made); null when it has none.")
+    overdue = serializers.SerializerMethodField(help_text="True once an open task's due day has passed.")
 
     @extend_schema_field(serializers.CharField())
     def get_title(self, task) -> str:
         return selectors.task_title(task)
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_due(self, task):
+        # each board's due dates read once per response, shared by the page's tasks
+        policies = self.context.setdefault("due_date_policies", {})
+        board_id = task.process.iiaprocess.board_id
+        if board_id not in policies:
+            policies.update(due_dates.policies_for([board_id]))
+        return due_dates.task_due_date(task, policies[board_id])
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_overdue(self, task) -> bool:
+        return task.status in ACTIVE_STATUSES and due_dates.is_overdue(self.get_due(task), timezone.localdate())
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_part(self, task):
@@ -43,6 +61,9 @@ class TaskSerializer(serializers.Serializer):
 class ScreeningReviewInput(serializers.Serializer):
     decision = serializers.ChoiceField(choices=ReviewDecision.choices)
     comments = text(required=False, default="", help_text="Required to override or return.")
+    relies_on_checked = serializers.BooleanField(
+        default=False, help_text="For a screening that names an earlier assessment (\"already assessed\"): you "
+                                 "checked it covers the proposal. Required to concur or override.")
 
 
 class ReviewInput(serializers.Serializer):
@@ -71,6 +92,11 @@ class RatingInput(serializers.Serializer):
     row = record_id()
     ratings = serializers.ListField(child=serializers.ChoiceField(choices=Rating.choices), max_length=5)
     explanation = text(required=False, default="")
+    consulted_group = record_id(required=False, allow_null=True, default=None,
+                                help_text="A locality row rated negative: the id of the board's locality planning "
+                                          "group consulted (s.41 of the 2014 Act).")
+    consulted_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                         help_text="A locality row rated negative: the date the group was consulted.")
 
 
 class AnswerInput(serializers.Serializer):
@@ -101,6 +127,9 @@ class ScreeningAnswerInput(serializers.Serializer):
 class ScreeningInput(serializers.Serializer):
     answers = serializers.DictField(child=ScreeningAnswerInput(), help_text="Question code to its answer.")
     officer_reason = text(required=False, default="")
+    relies_on = record_id(required=False, allow_null=True, default=None,
+                          help_text="For already_assessed = yes: the id of the earlier signed-off assessment of the "
+                                    "same board it relies on.")
     complete = serializers.BooleanField(default=False, help_text="Submit for review (every question answered); "
                                         "otherwise a draft is saved and the task stays open.")
 

@@ -37,7 +37,8 @@ class RegisterBoardList(PublicView):
 
 @extend_schema(tags=["public register"], parameters=[RegisterQuery])
 class RegisterDocumentList(PublicView):
-    """Assessments and screening records the board has published with its agendas, newest first."""
+    """Assessments and screening records the board has published with its agendas or by decisions under
+    delegated authority, newest first."""
 
     serializer_class = s.PublishedDocumentSerializer
 

@@ -1,6 +1,6 @@
-"""Tasks: your inbox, the queue, claiming, releasing and completing them. Each action
-runs through ``workflows.engine`` (the flow lock, the node's rules, 409 on a conflict) and
-the same services as the task pages, which check the rules and write the audit."""
+"""Tasks: your inbox, the queue, claiming, releasing and completing them. Each calls the
+step's action in ``workflows.actions``, as the task pages do (the flow lock, the task's
+rules, 409 on a conflict, the service that checks its rule and writes the audit)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
@@ -11,7 +11,7 @@ from viewflow.workflow.models import Task
 from assessments import rules, services
 from assessments.catalogue import EVIDENCE_PART, part_by_code
 from assessments.validation import RatingInput
-from workflows import engine, selectors
+from workflows import actions, selectors
 from workflows.flows import IIAFlow
 
 from ..permissions import IsBoardMember
@@ -83,115 +83,86 @@ class TaskViewSet(viewsets.GenericViewSet):
     @extend_schema(request=None, summary="Claim a task from the queue")
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
-        return self._done(engine.task_claim(self.get_object(), request.user))
+        return self._done(actions.task_claim(task=self.get_object(), by=request.user))
 
     @extend_schema(request=None, summary="Give a task you hold back to the queue")
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
-        return self._done(engine.task_release(self.get_object(), request.user))
+        return self._done(actions.task_release(task=self.get_object(), by=request.user))
+
+    def _checked(self, node, serializer_class=None):
+        """The task, if it is one of ``node`` that the user may work on now (409 or 403
+        before the input is read), and the input."""
+        task = self.get_object()
+        self._expect(task, node)
+        actions.check_work(task, self.request.user)
+        return task, (self._input(serializer_class) if serializer_class else None)
 
     @extend_schema(request=s.ScreeningInput, summary="Answer the pre-screening: save a draft, or submit it")
     @action(detail=True, methods=["post"])
     def screening(self, request, pk=None):
-        task = self.get_object()
-        self._expect(task, IIAFlow.screening)
-        engine.task_check(task, request.user)
-        data = self._input(s.ScreeningInput)
-        save = services.screening_submit if data["complete"] else services.screening_save
-        engine.task_work(task, request.user, lambda: save(
-            screening=_record(task, "screening"), by=request.user, answers=data["answers"],
-            officer_reason=data["officer_reason"]), finish=data["complete"])
+        task, data = self._checked(IIAFlow.screening, s.ScreeningInput)
+        actions.screening_save(task=task, by=request.user, answers=data["answers"],
+                               officer_reason=data["officer_reason"], complete=data["complete"],
+                               relies_on_id=data["relies_on"])
         return self._done(task)
 
     @extend_schema(request=s.ScreeningReviewInput, summary="Review a screening: concur, override or return")
     @action(detail=True, methods=["post"], url_path="screening-review")
     def screening_review(self, request, pk=None):
-        task = self.get_object()
-        self._expect(task, IIAFlow.review_screening)
-        engine.task_check(task, request.user)
-        data = self._input(s.ScreeningReviewInput)
-        engine.task_work(task, request.user, lambda: services.screening_review(
-            screening=_record(task, "screening"), by=request.user, decision=data["decision"],
-            comments=data["comments"]), finish=True)
+        task, data = self._checked(IIAFlow.review_screening, s.ScreeningReviewInput)
+        actions.screening_review(task=task, by=request.user, decision=data["decision"], comments=data["comments"],
+                                 relies_on_checked=data["relies_on_checked"])
         return self._done(task)
 
     @extend_schema(request=s.ReviewInput, summary="Equality-lead review: approve with a risk level, or return")
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        task = self.get_object()
-        self._expect(task, IIAFlow.review)
-        engine.task_check(task, request.user)
-        data = self._input(s.ReviewInput)
-
-        def work():
-            assessment = _record(task, "assessment")
-            if data["decision"] == "approve":
-                return services.assessment_approve(assessment=assessment, by=request.user,
-                                                   risk_level=data["risk_level"], comments=data["comments"])
-            return services.assessment_return(assessment=assessment, by=request.user, comments=data["comments"],
-                                              parts=data["parts"])
-
-        engine.task_work(task, request.user, work, finish=True)
+        task, data = self._checked(IIAFlow.review, s.ReviewInput)
+        if data["decision"] == "approve":
+            actions.assessment_approve(task=task, by=request.user, risk_level=data["risk_level"],
+                                       comments=data["comments"])
+        else:
+            actions.assessment_return(task=task, by=request.user, comments=data["comments"], parts=data["parts"])
         return self._done(task)
 
     @extend_schema(request=s.SignOffInput, summary="Senior sign-off, or return")
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request, pk=None):
-        task = self.get_object()
-        self._expect(task, IIAFlow.sign_off)
-        engine.task_check(task, request.user)
-        data = self._input(s.SignOffInput)
-
-        def work():
-            assessment = _record(task, "assessment")
-            if data["decision"] == "sign_off":
-                return services.assessment_sign_off(assessment=assessment, by=request.user,
-                                                    comments=data["comments"])
-            return services.assessment_return(assessment=assessment, by=request.user, comments=data["comments"],
-                                              parts=data["parts"])
-
-        engine.task_work(task, request.user, work, finish=True)
+        task, data = self._checked(IIAFlow.sign_off, s.SignOffInput)
+        if data["decision"] == "sign_off":
+            actions.assessment_sign_off(task=task, by=request.user, comments=data["comments"])
+        else:
+            actions.assessment_return(task=task, by=request.user, comments=data["comments"], parts=data["parts"])
         return self._done(task)
 
     @extend_schema(request=s.PartInput, summary="Save or complete a part of the IIA (a section, or the evidence)")
     @action(detail=True, methods=["post"])
     def part(self, request, pk=None):
-        task = self.get_object()
-        self._expect(task, IIAFlow.complete_part)
-        engine.task_check(task, request.user)
-        data = self._input(s.PartInput)
+        task, data = self._checked(IIAFlow.complete_part, s.PartInput)
         assessment = _record(task, "assessment")
         part = part_by_code(assessment.template, task.data["part"])
-        common = dict(assessment=assessment, by=request.user, complete=data["complete"],
-                      expected_revision=data["revision"])
         if part.code == EVIDENCE_PART.code:
-            def work():
-                return services.evidence_save(evidence=data["evidence"], consultation=data["consultation"], **common)
+            inputs = dict(evidence=data["evidence"], consultation=data["consultation"])
         else:
             ratings, answers = _section_inputs(assessment, part.code, data)
-
-            def work():
-                return services.section_save(section_code=part.code, ratings=ratings, answers=answers, **common)
-
-        engine.task_work(task, request.user, work, finish=data["complete"])
+            inputs = dict(ratings=ratings, answers=answers)
+        actions.part_save(task=task, by=request.user, complete=data["complete"], expected_revision=data["revision"],
+                          **inputs)
         return self._done(task)
 
     @extend_schema(request=s.ActionsInput, summary="Save or complete the mitigating actions and review date")
     @action(detail=True, methods=["post"], url_path="actions", url_name="actions")
     def mitigating_actions(self, request, pk=None):
-        task = self.get_object()
-        self._expect(task, IIAFlow.actions)
-        engine.task_check(task, request.user)
-        data = self._input(s.ActionsInput)
-        actions = [services.ActionInput(
+        task, data = self._checked(IIAFlow.actions, s.ActionsInput)
+        inputs = [services.ActionInput(
             pk=item["id"], kind=item["kind"], description=item["description"], owner=item["owner"],
             due_date=item["due_date"], row_ids=item["rows"], status=item["status"], delete=item["delete"],
         ) for item in data["actions"]]
         justifications = {item["row"]: item["text"] for item in data["justifications"]}
-        engine.task_work(task, request.user, lambda: services.actions_save(
-            assessment=_record(task, "assessment"), by=request.user, actions=actions, justifications=justifications,
-            review_date=data["review_date"], complete=data["complete"], expected_revision=data["revision"],
-        ), finish=data["complete"])
+        actions.actions_save(task=task, by=request.user, actions=inputs, justifications=justifications,
+                             review_date=data["review_date"], complete=data["complete"],
+                             expected_revision=data["revision"])
         return self._done(task)
 
     @extend_schema(request=None, summary="Submit the IIA for equality-lead review")
@@ -199,8 +170,7 @@ class TaskViewSet(viewsets.GenericViewSet):
     def submit(self, request, pk=None):
         task = self.get_object()
         self._expect(task, IIAFlow.submit)
-        engine.task_work(task, request.user, lambda: services.assessment_submit(
-            assessment=_record(task, "assessment"), by=request.user), finish=True)
+        actions.assessment_submit(task=task, by=request.user)
         return self._done(task)
 
 
@@ -215,7 +185,8 @@ def _section_inputs(assessment, code, data):
     for item in data["ratings"]:
         if item["row"] not in row_ids or item["row"] in ratings:
             errors.setdefault("ratings", []).append(f"Row {item['row']} is not a row of this section, or is repeated.")
-        ratings[item["row"]] = RatingInput(set(item["ratings"]), item["explanation"])
+        ratings[item["row"]] = RatingInput(set(item["ratings"]), item["explanation"], item["consulted_group"],
+                                           item["consulted_on"])
     for item in data["answers"]:
         if item["question"] not in question_ids or item["question"] in answers:
             errors.setdefault("answers", []).append(

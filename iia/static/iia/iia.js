@@ -2,7 +2,12 @@
 // the field it names (browsers only scroll to an anchor; keyboard users need focus).
 document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector("[data-error-summary]");
-  if (summary) { summary.focus(); }
+  if (summary) {
+    // A form sent from an in-page link's target (e.g. #decision) comes back with that
+    // fragment, and the browser would move focus to its target after this: drop it.
+    if (window.location.hash) { history.replaceState(null, "", window.location.pathname + window.location.search); }
+    summary.focus();
+  }
   document.querySelectorAll("[data-error-summary] a[href^='#']").forEach(function (link) {
     link.addEventListener("click", function (event) {
       var target = document.getElementById(link.getAttribute("href").slice(1));

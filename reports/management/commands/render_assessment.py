@@ -21,7 +21,7 @@ class Command(BaseCommand):
         document = SignedDocument.objects.filter(assessment=assessment).first()
         if document is not None and document.is_ready:
             data, what = bytes(document.pdf), f"signed PDF {document.verification_code} (sha256 {document.sha256})"
-        elif assessment.state in ("signed_off", "superseded"):
+        elif assessment.is_locked:
             raise CommandError("The signed PDF is still being prepared: run `manage.py issue_documents` and retry.")
         else:
             data, what = services.preview(assessment), "DRAFT preview"
