@@ -38,7 +38,7 @@ def measure_pack(items: int, *, profile: bool = False) -> None:
     from django.db import transaction
 
     from assessments.models import Board, PlanChange
-    from fixtures import demo, demo_data
+    from fixtures import demo, demo_data, demo_steps
     from reports import services
     from reports.models import AgendaPack, Committee, Meeting
 
@@ -49,7 +49,7 @@ def measure_pack(items: int, *, profile: bool = False) -> None:
     started = time.perf_counter()
     for n in range(items):
         spec = {**template, "title": f"Benchmark plan change {n + 1}: {template['title']}"}
-        demo._plan_change(plan, spec, users, author=users["officer"], lead=users["lead"], senior=users["chief"],
+        demo_steps.walk_plan_change(plan, spec, users, author=users["officer"], lead=users["lead"], senior=users["chief"],
                           director=users["director"])
     setup_s = time.perf_counter() - started
     committee = Committee.objects.get(board=board, kind="ijb")
