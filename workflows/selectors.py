@@ -1,7 +1,10 @@
 """Reads of workflow state: the current records of a process, inboxes and queues."""
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 from django.apps import apps
 from django.db.models import F, Q, QuerySet
@@ -138,12 +141,9 @@ def _unclaimed(user) -> QuerySet[Task]:
 def _claimable_nodes(user) -> Q:
     """On each of the user's boards, the nodes whose role the user holds there. Every human
     node is a ``TaskNode`` with a role; the other nodes' tasks never wait to be claimed."""
-    nodes = task_nodes()
     found = Q(pk__in=[])
-    for board_id in sorted(rules.board_ids(user)):
-        allowed = [node for node in nodes if node.role_allows(user, board_id)]
-        if allowed:
-            found |= Q(process__iiaprocess__board_id=board_id, flow_task__in=allowed)
+    for board_id, streams in groupby(_claimable_streams(user), key=itemgetter(0)):
+        found |= Q(process__iiaprocess__board_id=board_id, flow_task__in=[node for _, node in streams])
     return found
 
 
@@ -167,10 +167,13 @@ def queue_count(user, up_to: int | None = None) -> int:
 
 def queue(user) -> list[Task]:
     """Unclaimed tasks the user could claim: their role on the task's board, and the
-    task's own rule (an equality lead never sees a review of their own work). The whole
+    task's own rule (an equality lead never sees a review of their own work), soonest due
+    first, then oldest. The whole
     queue read at once: the definition ``queue_page`` and ``queue_count`` are tested
     against; pages and the API read a page at a time."""
-    return [task for task in tasks_primed(_unclaimed(user)) if task.flow_task.can_assign(user, task)]
+    tasks = [task for task in tasks_primed(_unclaimed(user)) if task.flow_task.can_assign(user, task)]
+    policies = due_dates.policies_for({task.process.coerced.board_id for task in tasks})
+    return sorted(tasks, key=_due_order(policies))
 
 
 # The inbox and the queue show this many tasks a page, and have at most this many pages:
@@ -181,46 +184,96 @@ LAST_PAGE = 100_000
 
 @dataclass
 class TaskPage:
-    """One page of a task list: its tasks, and whether there are pages after it."""
+    """One page of a task list: its tasks, whether there are pages after it, and the due
+    dates of their boards (``due_dates.policies_for``), read to order them."""
 
     tasks: list
     number: int
     has_next: bool
+    policies: dict | None = None
 
 
-def inbox_page(user, number: int = 1) -> TaskPage:
-    """One page of the inbox: the oldest tasks first."""
+def inbox_page(user, number: int = 1, per_page: int | None = None) -> TaskPage:
+    """One page of the inbox (``TASKS_PER_PAGE`` tasks, or ``per_page``): soonest due first,
+    then oldest (``_soonest_due``)."""
+    per_page = per_page or TASKS_PER_PAGE
     number = max(1, number)
-    start = (number - 1) * TASKS_PER_PAGE
-    found = list(inbox(user)[start:start + TASKS_PER_PAGE + 1])
-    return TaskPage(found[:TASKS_PER_PAGE], number, len(found) > TASKS_PER_PAGE)
+    start = (number - 1) * per_page
+    tasks = inbox(user)
+    if number > 1 and not tasks[start:start + 1].exists():  # fewer tasks than the pages before
+        return TaskPage([], number, False)
+    streams = set(tasks.order_by().values_list("process__iiaprocess__board_id", "flow_task").distinct())
+    found, policies = _soonest_due(tasks, streams, number * per_page + 1)
+    return TaskPage(found[start:start + per_page], number, len(found) > number * per_page, policies)
 
 
 def queue_page(user, number: int = 1) -> TaskPage:
-    """One page of the queue. The database sifts the candidates by role (``_unclaimed``);
-    the rest of a task's rule (an equality lead never reviews their own work) is the node's
-    own, so candidates are read whole in chunks, oldest first, a few more than the page
-    still lacks, only until the page is full."""
+    """One page of the queue, soonest due first, then oldest. The database sifts the
+    candidates by role (``_unclaimed``); the rest of a task's rule (an equality lead never
+    reviews their own work) is the node's own, checked on the tasks read."""
     number = max(1, number)
     start = (number - 1) * TASKS_PER_PAGE
     candidates = _unclaimed(user)
     if number > 1 and not candidates[start:start + 1].exists():  # fewer candidates than the pages before
         return TaskPage([], number, False)
     wanted = number * TASKS_PER_PAGE + 1
-    found = []
-    offset = 0
-    while len(found) < wanted:
-        take = wanted - len(found) + QUEUE_SLACK
-        chunk = tasks_primed(candidates[offset:offset + take])
-        for task in chunk:
-            if task.flow_task.can_assign(user, task):
-                found.append(task)
-                if len(found) == wanted:
-                    break
-        if len(chunk) < take:  # the last of the candidates
-            break
-        offset += take
-    return TaskPage(found[start:start + TASKS_PER_PAGE], number, len(found) == wanted)
+    found, policies = _soonest_due(candidates, _claimable_streams(user), wanted,
+                                   allowed=lambda task: task.flow_task.can_assign(user, task))
+    return TaskPage(found[start:start + TASKS_PER_PAGE], number, len(found) == wanted, policies)
+
+
+def _soonest_due(candidates: QuerySet[Task], streams, wanted: int, allowed=None) -> tuple[list[Task], dict]:
+    """The first ``wanted`` of ``candidates`` that ``allowed`` keeps (all, without it),
+    soonest due first, then oldest, and the boards' due dates.
+
+    A task is due its board's working days for its kind after the day it was made, so
+    within one board and kind (a stream) the oldest task is the soonest due. Only the
+    oldest few of each stream are read, in one query, and merged here: every task before
+    the last one read of a stream that may hold more is in its place. Only when ``allowed``
+    refuses so many that too few are in their place are more read."""
+    per_stream = wanted + (QUEUE_SLACK if allowed else 0)
+    while True:
+        read = list(_tasks().filter(_oldest_of_each(candidates, streams, per_stream)))
+        policies = due_dates.policies_for({task.process.coerced.board_id for task in read})
+        key = _due_order(policies)
+        read.sort(key=key)
+        last = {}  # each stream's last task read
+        for task in read:
+            last[task.process.coerced.board_id, task.flow_task] = task
+        counts = Counter((task.process.coerced.board_id, task.flow_task) for task in read)
+        more = [key(task) for stream, task in last.items() if counts[stream] == per_stream]
+        bound = min(more, default=None)
+        placed = [task for task in read if bound is None or key(task) <= bound]
+        if allowed is not None:
+            placed = [task for task in tasks_primed(placed) if allowed(task)]
+        if len(placed) >= wanted or bound is None:
+            return placed[:wanted], policies
+        per_stream *= 2
+
+
+def _oldest_of_each(candidates: QuerySet[Task], streams, count: int) -> Q:
+    """The oldest ``count`` candidates of each (board, node) stream."""
+    found = Q(pk__in=[])
+    for board_id, node in streams:
+        oldest = candidates.filter(process__iiaprocess__board_id=board_id, flow_task=node).order_by("created", "pk")
+        found |= Q(pk__in=oldest.values("pk")[:count])
+    return found
+
+
+def _due_order(policies):
+    """The order of task lists, as a sort key: soonest due, tasks without a due date last,
+    then oldest."""
+    def key(task):
+        due = due_dates.task_due_date(task, policies[task.process.coerced.board_id])
+        return due is None, due or datetime.date.max, task.created, task.pk
+    return key
+
+
+def _claimable_streams(user) -> list[tuple[int, object]]:
+    """The (board, node) pairs of the user's queue: the nodes whose role the user holds on each board."""
+    nodes = task_nodes()
+    return [(board_id, node) for board_id in sorted(rules.board_ids(user))
+            for node in nodes if node.role_allows(user, board_id)]
 
 
 # tasks read beyond what the queue's page lacks, for those a task's own rule refuses
@@ -297,10 +350,12 @@ def task_title(task: Task, assessment: Assessment | None = None) -> str:
     return task.flow_task.task_title
 
 
-def describe_all(tasks, user) -> list[TaskView]:
-    """``describe`` for a list of tasks, with their due dates, in a fixed number of queries."""
+def describe_all(tasks, user, policies: dict | None = None) -> list[TaskView]:
+    """``describe`` for a list of tasks, with their due dates (from ``policies``, the boards'
+    due dates, when the caller has read them), in a fixed number of queries."""
     tasks = tasks_primed(tasks)
-    policies = due_dates.policies_for({task.process.coerced.board_id for task in tasks})
+    if policies is None:
+        policies = due_dates.policies_for({task.process.coerced.board_id for task in tasks})
     today = timezone.localdate()
     views = []
     for task in tasks:

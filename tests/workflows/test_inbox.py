@@ -13,7 +13,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from tests import factories as f
-from workflows import actions
+from workflows import actions, selectors
 from workflows.engine import active_task, active_tasks
 from workflows.flows import IIAFlow
 from workflows.models import DueDatePolicy
@@ -149,3 +149,54 @@ def test_the_queue_costs_the_same_however_many_tasks(cast):
     for n in range(4):
         queued(f"More {n}")
     assert _queries(client, "/tasks/queue/") == few
+
+
+def test_pages_follow_the_due_dates_across_the_whole_inbox(cast, monkeypatch):
+    """The soonest due come on the first page, whichever page their age would put them on:
+    parts made long ago but due in twenty working days come after screenings made today
+    and due in two."""
+    monkeypatch.setattr(selectors, "TASKS_PER_PAGE", 2)
+    DueDatePolicy.objects.filter(board__slug="dundee").update(screening_working_days=2, part_working_days=20)
+    parts = f.screen(cast, f.start(cast, "Old parts"))
+    _age(parts, 5)
+    screenings = [f.start(cast, f"New screening {n}") for n in range(3)]
+    officer = client_for(cast.officer)
+    shown = []
+    for number in range(1, 10):
+        response = officer.get(f"/tasks/inbox/?page={number}")
+        shown += [view.task for group in response.context["groups"] for view in group.tasks]
+        if not response.context["page"].has_next:
+            break
+    titles = [task.process.iiaprocess.plan_change.title for task in shown]
+    assert titles[:3] == [plan_change.title for plan_change in screenings]
+    assert set(titles[3:]) == {"Old parts"}
+    assert len(shown) == len(set(shown)) == selectors.inbox(cast.officer).count() > 5
+    # the home page's next tasks are the soonest due, not the oldest
+    home = client_for(cast.officer).get("/")
+    assert [view.task.process.iiaprocess.plan_change.title for view in home.context["inbox"]][:3] == titles[:3]
+
+
+def test_the_queue_pages_follow_the_due_dates_and_the_nodes_rules(cast, monkeypatch):
+    """A lead's queue: screening reviews due in one working day before IIA reviews made
+    earlier and due in ten, page after page; the lead's own work never offered."""
+    monkeypatch.setattr(selectors, "TASKS_PER_PAGE", 2)
+    DueDatePolicy.objects.filter(board__slug="dundee").update(screening_review_working_days=1, review_working_days=10)
+    submitted = [f.to_submitted(cast, f"IIA {n}") for n in range(2)]
+    for plan_change in submitted:
+        _age(plan_change, 4)
+    reviews = []
+    for n in range(3):
+        plan_change = f.start(cast, f"Screening {n}")
+        actions.screening_save(task=active_task(plan_change, IIAFlow.screening), by=cast.officer,
+                               answers=f.answers(), complete=True, claim=True)
+        reviews.append(plan_change.title)
+    lead = client_for(cast.lead)
+    shown = []
+    for number in range(1, 10):
+        response = lead.get(f"/tasks/queue/?page={number}")
+        shown += [view.task.process.iiaprocess.plan_change.title for group in response.context["groups"]
+                  for view in group.tasks]
+        if not response.context["page"].has_next:
+            break
+    assert shown == reviews + ["IIA 0", "IIA 1"]
+    assert shown == [task.process.iiaprocess.plan_change.title for task in selectors.queue(cast.lead)]

@@ -25,7 +25,8 @@ from ..task_groups import task_groups
 @require_safe
 def home(request):
     tasks = selectors.inbox(request.user)
-    inbox = selectors.describe_all(tasks[:5], request.user)
+    soonest = selectors.inbox_page(request.user, per_page=5)  # the five soonest due
+    inbox = selectors.describe_all(soonest.tasks, request.user, soonest.policies)
     # both counted only up to a page, "50 or more", so the page's cost does not grow with the tables
     per_page = selectors.TASKS_PER_PAGE
     queue_count = selectors.queue_count(request.user, up_to=per_page)
@@ -63,7 +64,7 @@ def _existing(page: selectors.TaskPage) -> selectors.TaskPage:
 @require_safe
 def inbox(request):
     page = _existing(selectors.inbox_page(request.user, _page_number(request)))
-    groups = task_groups(selectors.describe_all(page.tasks, request.user))
+    groups = task_groups(selectors.describe_all(page.tasks, request.user, page.policies))
     return render(request, "workflows/task_list.html", {
         "groups": groups, "page": page, "heading": "Your inbox",
         "intro": "Tasks assigned to you, by plan change, soonest due first.",
@@ -77,7 +78,7 @@ def inbox(request):
 @require_safe
 def queue(request):
     page = _existing(selectors.queue_page(request.user, _page_number(request)))
-    groups = task_groups(selectors.describe_all(page.tasks, request.user))
+    groups = task_groups(selectors.describe_all(page.tasks, request.user, page.policies))
     return render(request, "workflows/task_list.html", {
         "groups": groups, "page": page, "heading": "Queue",
         "intro": "Unclaimed tasks for your roles on your boards, by plan change, soonest due first. "

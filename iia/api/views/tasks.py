@@ -45,10 +45,6 @@ class TaskViewSet(viewsets.GenericViewSet):
             raise Http404("No such task.")
         return task
 
-    def _page(self, tasks):
-        page = selectors.tasks_primed(self.paginate_queryset(tasks))
-        return self.get_paginated_response(s.TaskSerializer(page, many=True, context=self.get_serializer_context()).data)
-
     def _done(self, task):
         return Response(s.TaskSerializer(task, context=self.get_serializer_context()).data)
 
@@ -62,20 +58,28 @@ class TaskViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
-    @extend_schema(summary="Your inbox: tasks you hold", responses=s.TaskSerializer(many=True))
+    @extend_schema(summary="Your inbox: tasks you hold, soonest due first", responses=s.TaskSerializer(many=True))
     @action(detail=False)
     def inbox(self, request):
-        return self._page(selectors.inbox(request.user))
+        # soonest due first, then oldest, as on the inbox page
+        number = self.paginator.page_number(request)
+        return self._read_page(request, number, selectors.inbox_page(request.user, number),
+                               selectors.inbox(request.user).count())
 
-    @extend_schema(summary="The queue: unclaimed tasks you could claim", responses=s.TaskSerializer(many=True))
+    @extend_schema(summary="The queue: unclaimed tasks you could claim, soonest due first", responses=s.TaskSerializer(many=True))
     @action(detail=False)
     def queue(self, request):
         # read a page at a time, like the queue page (all of it was read to page it: 6 s for a
         # lead at 100,000 plan changes), and counted without reading it all
         number = self.paginator.page_number(request)
-        page = selectors.queue_page(request.user, number)
-        results = s.TaskSerializer(page.tasks, many=True, context=self.get_serializer_context()).data
-        return self.paginator.read_page(request, number, results, selectors.queue_count(request.user), page.has_next)
+        return self._read_page(request, number, selectors.queue_page(request.user, number),
+                               selectors.queue_count(request.user))
+
+    def _read_page(self, request, number, page, count):
+        """A page a selector read (``selectors.TaskPage``), answered like any paged list."""
+        context = {**self.get_serializer_context(), "due_date_policies": dict(page.policies or {})}
+        results = s.TaskSerializer(selectors.tasks_primed(page.tasks), many=True, context=context).data
+        return self.paginator.read_page(request, number, results, count, page.has_next)
 
     def retrieve(self, request, pk=None):
         return self._done(self.get_object())
