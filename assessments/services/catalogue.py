@@ -5,7 +5,8 @@ from django.db.models import Max
 
 from .. import rules
 from ..exceptions import NotAllowed
-from ..models import Role, Row, Template
+from ..models import Locality, Role, Row, Template
+from ..template_file import TemplateSpec
 from .audit import audit_record
 
 
@@ -41,6 +42,42 @@ def template_copy_as_new_version(*, template: Template, by) -> Template:
         audit_record(board=template.board_id, actor=by, action="template.copy",
                      message=f"Copied {template.code} as {copy.code}.")
     return copy
+
+
+def template_import(*, spec: TemplateSpec, by, activate: bool = False) -> Template:
+    """Create the form a template file describes (``template_file.template_file_read``) as
+    a new version of its board's templates, inactive unless ``activate``. The parts are
+    numbered in the file's order."""
+    board = spec.board
+    if not (by.is_superuser or rules.has_role(by, board.pk, Role.EQUALITY_LEAD)):
+        raise NotAllowed("Only an equality lead of the board can change its templates.")
+    with transaction.atomic():
+        template = Template.objects.create(board=board, code=spec.code, title=spec.title, version=spec.version,
+                                           is_active=False, sign_off_declaration=spec.sign_off_declaration)
+        for order, q in enumerate(spec.screening_questions, start=1):
+            template.screening_questions.create(code=q.code, text=q.text, help_text=q.help_text,
+                                                answer_set=q.answer_set, order=order)
+        localities = {locality.code: locality for locality in Locality.objects.filter(board=board)}
+        for order, s in enumerate(spec.sections, start=1):
+            section = template.sections.create(code=s.code, title=s.title, guidance=s.guidance, order=order,
+                                               opened_by=s.opened_by, opened_by_answers=s.opened_by_answers)
+            for number, r in enumerate(s.rows, start=1):
+                section.rows.create(order=number, code=r.code, label=r.label, group=r.group, guidance=r.guidance,
+                                    allows_not_applicable=r.allows_not_applicable,
+                                    not_applicable_label=r.not_applicable_label, locality=localities.get(r.locality))
+            for number, q in enumerate(s.questions, start=1):
+                section.questions.create(code=q.code, label=q.label, kind=q.kind, help_text=q.help_text,
+                                         choices=q.choices, required=q.required, required_when=q.required_when,
+                                         required_when_answers=q.required_when_answers, published=q.published,
+                                         order=number)
+        counts = spec.counts()
+        audit_record(board=board, actor=by, action="template.import",
+                     message=f"Imported {template.code} from a template file: "
+                             + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".",
+                     data={"code": template.code, "version": template.version, **counts})
+        if activate:
+            template = template_activate(template=template, by=by)
+    return template
 
 
 def template_activate(*, template: Template, by) -> Template:

@@ -90,6 +90,41 @@ def make_self_signed(board_slug: str, board_name: str, *, years: int = 5, overwr
     return path
 
 
+def install_certificate(board_slug: str, source: Path, *, overwrite: bool = False) -> Path:
+    """Copy a board's PKCS#12 file (its key and certificate, from its certificate
+    authority) into the signing directory as ``<slug>.p12``, having checked that it opens
+    with the board's passphrase, holds an RSA key (see the module's docstring) and a
+    certificate for that key that is valid now. Raises ``SigningNotConfigured`` saying why not."""
+    path = p12_path(board_slug)
+    if path.exists() and not overwrite:
+        raise SigningNotConfigured(f"{path} exists already: the board has a signing certificate.")
+    try:
+        data = Path(source).read_bytes()
+    except OSError as error:
+        raise SigningNotConfigured(f"Could not read {source}: {error.strerror}.") from error
+    try:
+        key, certificate, _others = pkcs12.load_key_and_certificates(data, passphrase(board_slug))
+    except ValueError as error:
+        raise SigningNotConfigured(f"Could not open {source} as a PKCS#12 file with the board's passphrase "
+                                   f"(wrong passphrase, or not a .p12 file?): {error}") from error
+    if key is None or certificate is None:
+        raise SigningNotConfigured(f"{source} holds no key and certificate.")
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise SigningNotConfigured(f"{source} holds a {type(key).__name__.removeprefix('_')}: a new board's key is RSA "
+                                   "(3072 bits), so its signed documents stay PDF/A-2.")
+    if key.public_key().public_numbers() != certificate.public_key().public_numbers():
+        raise SigningNotConfigured(f"{source}: the certificate is not for the key beside it.")
+    now = datetime.datetime.now(datetime.UTC)
+    if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
+        raise SigningNotConfigured(f"{source}: the certificate is valid from {certificate.not_valid_before_utc:%d %B %Y} "
+                                   f"to {certificate.not_valid_after_utc:%d %B %Y}, not today.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    path.chmod(0o600)
+    signer.cache_clear()
+    return path
+
+
 @functools.lru_cache(maxsize=16)
 def signer(board_slug: str):
     """The board's pyHanko signer (pyHanko is imported only where documents are signed:
