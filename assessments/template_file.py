@@ -276,6 +276,8 @@ class _Checker:
         return value
 
     def code(self, value, where: str, line: int, *, pattern, longest: int, hint: str) -> str:
+        if value is None:
+            return ""  # missing: said once, by ``mapping``
         if not isinstance(value, str) or not pattern.match(value) or len(value) > longest:
             self.error(line, f"{where}: {value!r} is not a code: {hint}, at most {longest} characters.")
             return ""
