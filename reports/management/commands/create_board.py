@@ -9,7 +9,7 @@ from assessments.models.boards import DEFAULT_RESULTS_PUBLICATION_DAYS
 from assessments.services.boards import PLANNING_GROUP_NAME, LocalityInput, board_create
 from reports.models.meetings import CommitteeKind
 from reports.pdf import signing
-from reports.services.committees import CommitteeInput, board_committees_create
+from reports.services.committees import CommitteeInput, board_committees_create, committees_errors
 
 
 class _DryRun(Exception):
@@ -66,14 +66,18 @@ class Command(BaseCommand):
         if signing.p12_path(slug).exists():
             raise CommandError(f"{signing.p12_path(slug)} exists already: a signing certificate of an earlier board "
                                f"{slug}? Move it away first.")
+        problems = committees_errors(committees)  # named with the board's, all at once
         try:
             with transaction.atomic():
-                board = board_create(
-                    by=by, slug=slug, name=options["name"], short_name=options["short_name"],
-                    reference_prefix=options["reference_prefix"], localities=localities,
-                    constituent_authorities=options["constituent_authorities"],
-                    results_publication_days=options["results_publication_days"],
-                    planning_group_name=options["planning_group_name"])
+                try:
+                    board = board_create(
+                        by=by, slug=slug, name=options["name"], short_name=options["short_name"],
+                        reference_prefix=options["reference_prefix"], localities=localities,
+                        constituent_authorities=options["constituent_authorities"],
+                        results_publication_days=options["results_publication_days"],
+                        planning_group_name=options["planning_group_name"])
+                except RuleViolation as violation:
+                    raise RuleViolation({"__all__": violation.errors["__all__"] + problems}) from None
                 made = board_committees_create(board=board, committees=committees, by=by)
                 if options["dry_run"]:
                     raise _DryRun
