@@ -5,7 +5,7 @@ from django.db import transaction
 from .. import rules
 from ..catalogue import active_template
 from ..exceptions import NotAllowed, RuleViolation
-from ..models import Board, PlanAction, PlanChange, PlanPriority, Role, Screening, StrategicPlan
+from ..models import Board, PlanAction, PlanChange, PlanPriority, Role, Screening, StrategicPlan, Template
 from ..text import clean_text
 from .audit import audit_record
 
@@ -41,6 +41,9 @@ def plan_change_create(
         errors["director"] = ["The responsible director must be a senior officer of the board."]
     if not clean_text(title):
         errors["title"] = ["Give the plan change a title."]
+    if not Template.objects.filter(board=board, is_active=True).exists():  # a new board (docs/new-board.md)
+        errors["__all__"] = [f"{board} has no assessment form yet: its equality lead imports one and makes it "
+                             "active before the first assessment starts."]
     if errors:
         raise RuleViolation(errors)
 

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from assessments.exceptions import RuleViolation
 from assessments.models import AuditEvent, Board, Locality, LocalityPlanningGroup, Role, Template
 from reports.models import Committee, ReportWording, SignedDocument
 from reports.pdf import signing
@@ -58,8 +59,10 @@ def test_a_third_board_onboarded_from_a_file_takes_an_iia_to_sign_off(signing_di
     board = Board.objects.get(slug="invercarron")
     assert (board.reference_prefix, board.results_publication_days) == ("INV", 21)
 
-    # 2. its equality lead imports the form and makes it active
+    # 2. its equality lead imports the form and makes it active; until then nothing starts
     cast = f.Cast("invercarron")
+    with pytest.raises(RuleViolation, match="Invercarron IJB has no assessment form yet"):
+        f.start(cast)
     out, _ = run("import_template", str(SAMPLE), "--by", cast.lead.username, "--activate")
     assert "Imported invercarron-ijb-v1 (version 1) for Invercarron IJB" in out and "now the active form" in out
 
