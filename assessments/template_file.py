@@ -264,7 +264,7 @@ class _Checker:
 
     def text(self, value, where: str, line: int, *, longest: int, required=False) -> str:
         if value is None:
-            value = ""
+            return ""  # missing: a required one is said once, by ``mapping``
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.error(line, f"{where}: give text.")
             return ""
@@ -499,7 +499,8 @@ def _rows(check: _Checker, value, line: int, section: str, localities: dict, boa
         locality = fields.get("locality") or ""
         if locality and board is not None and str(locality) not in localities:
             check.error(key["locality"], f"{where}: no locality {locality!r} on {board}; its localities are "
-                                         f"{', '.join(localities) or 'none'} (manage.py create_board --locality).")
+                                         f"{', '.join(localities) or 'none'} "
+                                         "(a site administrator adds one in the admin, Boards).")
         found.append(RowSpec(
             code=code, locality=str(locality),
             label=check.text(fields.get("label"), f"{where}: label", key.get("label", at),

@@ -198,3 +198,20 @@ def test_a_certificate_with_the_wrong_passphrase_is_refused(signing_dir, admin, 
     with pytest.raises(CommandError, match="wrong passphrase"):
         run("create_board", *INVERCARRON, "--signing-certificate", str(made), "--by", admin.username)
     assert not Board.objects.filter(slug="invercarron").exists()
+
+
+def test_the_errors_shown_in_the_guide_are_what_the_command_says(signing_dir, admin, tmp_path):
+    """docs/new-board.md shows the errors of the sample with two mistakes: the command says them."""
+    run("create_board", *INVERCARRON, "--self-signed", "--by", admin.username)
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[129] == "    label: The Carron Isles\n" and lines[131] == "    locality: ISLES\n"
+    lines[129], lines[131] = "    lable: The Carron Isles\n", "    locality: ISLE\n"
+    path = tmp_path / "invercarron-ijb-v1.yaml"
+    path.write_text("".join(lines), encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("import_template", str(path), "--by", admin.username, "--dry-run", stderr=err)
+    said = err.getvalue().replace(str(path), path.name) + f"CommandError: {refused.value}".replace(str(path), path.name)
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "new-board.md").read_text(encoding="utf-8")
+    shown = guide.split("listed with its line, for example:\n\n```\n", 1)[1].split("```", 1)[0]
+    assert said.strip() == shown.strip()
