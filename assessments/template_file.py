@@ -143,6 +143,9 @@ class Located:
     def __init__(self, value, line: int, key_lines: dict | None = None):
         self.value, self.line, self.key_lines = value, line, key_lines or {}
 
+    def __repr__(self) -> str:  # in messages: what was given where a word was expected
+        return "a set of fields" if isinstance(self.value, dict) else "a list"
+
 
 def _line(node) -> int:
     return node.start_mark.line + 1

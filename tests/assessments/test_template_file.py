@@ -319,3 +319,22 @@ def test_the_writer_writes_what_the_reader_reads_for_every_reference_form(lead):
         text = as_version(template_file_write(template), template.board.slug, 99)
         spec = template_file_read(text)
         assert spec.counts()["rows"] == Row.objects.filter(section__template=template).count()
+
+
+def test_any_value_in_any_place_is_an_error_by_line_never_a_crash(lead):
+    """Every field of the Dundee form given a list, a set of fields, nothing, a number, a
+    boolean or null in turn: the reader names an error (or accepts it), it never fails."""
+    lines = as_version(export("--board", "dundee"), "dundee", 9).splitlines(keepends=True)
+    fields = [n for n, line in enumerate(lines) if ": " in line and not line.lstrip().startswith("#")]
+    started, tried = time.perf_counter(), 0
+    values = ("[1, [2]]", "{a: {b: c}}", "", "12", "false", "~")
+    for number, n in enumerate(fields[::3]):  # every third field, half of the values in turn
+        key = lines[n].split(": ", 1)[0]
+        for value in values[number % 2::2]:
+            changed = lines[:n] + [f"{key}: {value}\n"] + lines[n + 1:]
+            tried += 1
+            try:
+                template_file_read("".join(changed))
+            except TemplateFileInvalid as invalid:
+                assert invalid.errors and all(1 <= line <= len(lines) for line, _ in invalid.errors)
+    assert tried > 150 and time.perf_counter() - started < 30
