@@ -17,7 +17,7 @@ from tests import factories as f
 from tests.reports.helpers import text_of
 
 pytestmark = pytest.mark.django_db
-SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "templates" / "invercarron-ijb-v1.yaml"
+SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "forms" / "invercarron-ijb-v1.yaml"
 
 INVERCARRON = [
     "--slug", "invercarron", "--name", "Invercarron Integration Joint Board", "--short-name", "Invercarron IJB",

@@ -13,7 +13,7 @@ from assessments.template_file import MOST_BYTES, TemplateFileInvalid, template_
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
-SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "templates" / "invercarron-ijb-v1.yaml"
+SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "forms" / "invercarron-ijb-v1.yaml"
 
 
 def run(name, *args):

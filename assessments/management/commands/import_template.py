@@ -15,7 +15,7 @@ class Command(BaseCommand):
             "whole file is right.")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="the template file, e.g. fixtures/templates/invercarron-ijb-v1.yaml")
+        parser.add_argument("file", help="the template file, e.g. fixtures/forms/invercarron-ijb-v1.yaml")
         parser.add_argument("--by", required=True,
                             help="your username: an equality lead of the board (or a site administrator)")
         parser.add_argument("--activate", action="store_true",
