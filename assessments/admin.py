@@ -321,7 +321,7 @@ class LocalityPlanningGroupInline(LabelledTabularInline):
 
 @admin.register(Board)
 class BoardAdmin(SuperuserOnly, admin.ModelAdmin):
-    list_display = ("short_name", "name", "slug", "reference_prefix", "decision_publication_days")
+    list_display = ("short_name", "name", "slug", "reference_prefix", "results_publication_days")
     inlines = [LocalityInline, LocalityPlanningGroupInline]
 
 

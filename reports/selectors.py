@@ -181,7 +181,7 @@ def unpublished_documents(board_ids, *, today: datetime.date) -> list[Unpublishe
     entries = []
     for document in documents:
         due = (timezone.localdate(document.signed_at, timezone.get_default_timezone())
-               + datetime.timedelta(days=document.board.decision_publication_days))
+               + datetime.timedelta(days=document.board.results_publication_days))
         entries.append(Unpublished(document, due, (due - today).days))
     return entries
 

@@ -4,13 +4,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-DEFAULT_RESULTS_PUBLICATION_DAYS = 28
-FEWEST_RESULTS_PUBLICATION_DAYS = 1
-MOST_RESULTS_PUBLICATION_DAYS = 365
 # Reg 5 of SSI 2012/162: the results of an assessment are published "within a reasonable
 # period" of the decision. A board sets its own period; these bound it.
-FEWEST_DECISION_PUBLICATION_DAYS = 1
-MOST_DECISION_PUBLICATION_DAYS = 90
+DEFAULT_RESULTS_PUBLICATION_DAYS = 14
+FEWEST_RESULTS_PUBLICATION_DAYS = 1
+MOST_RESULTS_PUBLICATION_DAYS = 90
 
 
 class Board(models.Model):
@@ -25,24 +23,20 @@ class Board(models.Model):
     constituent_authorities = models.CharField(
         max_length=300, blank=True, help_text="The council and health board, separated by semicolons."
     )
-    # SSI 2012/162 reg 5: the results of an assessment are published "within a reasonable
-    # period"; the board sets what that is, and the mainstreaming report counts against it
+    # One period serves every reader of it: a decision under delegated authority is due on the
+    # register this many days after it, the clerk's home marks an unpublished signed document
+    # overdue this many days after its signing, the mainstreaming report counts a result on
+    # time when it was published this many days after sign-off.
     results_publication_days = models.PositiveSmallIntegerField(
         default=DEFAULT_RESULTS_PUBLICATION_DAYS,
-        validators=[MinValueValidator(FEWEST_RESULTS_PUBLICATION_DAYS), MaxValueValidator(MOST_RESULTS_PUBLICATION_DAYS)],
-        help_text=f"Days from sign-off within which an assessment's results should be on the public register "
-                  f"(the board's \"reasonable period\", SSI 2012/162 reg 5); "
-                  f"{FEWEST_RESULTS_PUBLICATION_DAYS} to {MOST_RESULTS_PUBLICATION_DAYS}.",
-    )
-    decision_publication_days = models.PositiveIntegerField(
-        default=14,
         validators=[
-            MinValueValidator(FEWEST_DECISION_PUBLICATION_DAYS, message="Give a period of one day at least."),
-            MaxValueValidator(MOST_DECISION_PUBLICATION_DAYS, message=(
-                f"Give a period of at most {MOST_DECISION_PUBLICATION_DAYS} days.")),
+            MinValueValidator(FEWEST_RESULTS_PUBLICATION_DAYS, message="Give a period of one day at least."),
+            MaxValueValidator(MOST_RESULTS_PUBLICATION_DAYS, message=(
+                f"Give a period of at most {MOST_RESULTS_PUBLICATION_DAYS} days.")),
         ],
-        help_text="A decision under delegated authority publishes its signed assessment or screening record "
-                  "within this many days of the decision (reg 5 of SSI 2012/162: within a reasonable period).",
+        help_text=f"Days after a decision within which the results of its assessment or screening are published "
+                  f"on the register (the board's \"reasonable period\", SSI 2012/162 reg 5); "
+                  f"{FEWEST_RESULTS_PUBLICATION_DAYS} to {MOST_RESULTS_PUBLICATION_DAYS}.",
     )
 
     class Meta:
@@ -52,11 +46,6 @@ class Board(models.Model):
                 condition=models.Q(results_publication_days__gte=FEWEST_RESULTS_PUBLICATION_DAYS,
                                    results_publication_days__lte=MOST_RESULTS_PUBLICATION_DAYS),
                 name="board_results_publication_days_in_range",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(decision_publication_days__gte=FEWEST_DECISION_PUBLICATION_DAYS,
-                                   decision_publication_days__lte=MOST_DECISION_PUBLICATION_DAYS),
-                name="decision_publication_days_in_range",
             ),
         ]
 

@@ -18,7 +18,7 @@ class DelegatedDecision(models.Model):
     under the board's scheme of delegation), with no meeting. Recording it publishes the
     plan change's signed assessment or screening record on the register, with this record
     beside it (reg 5 of SSI 2012/162: the results are published within a reasonable
-    period; the board sets the period, ``Board.decision_publication_days``).
+    period; the board sets the period, ``Board.results_publication_days``).
 
     It is written once and never changed: the register shows it as recorded, in the words
     and names stored on it (who decided and in which post, as they were that day)."""

@@ -73,7 +73,7 @@ def delegated_decision_record(*, document: SignedDocument, by, authority: str, d
                                     f"on {signed_on:%-d %B %Y}."]
         if errors:
             raise RuleViolation(errors)
-        days = document.board.decision_publication_days
+        days = document.board.results_publication_days
         due = decided_on + datetime.timedelta(days=days)
         late = ""
         if today > due:

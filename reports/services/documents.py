@@ -25,7 +25,7 @@ from assessments.selectors import job_title
 from assessments.services import audit_record
 
 from .. import snapshots
-from ..models import DocumentKind, DocumentStatus, SignedDocument
+from ..models import AgendaPack, DocumentKind, DocumentStatus, SignedDocument
 from ..pdf import probe, signing
 from ..pdf.assessment import AssessmentPdf
 from ..pdf.screening import ScreeningRecordPdf
@@ -211,10 +211,11 @@ def preview(record: Assessment | Screening) -> bytes:
 class Verification:
     """What the verification page says about a file or a code."""
 
-    verdict: str  # "genuine", "altered", "unknown", "not_pdf", "pending", "unpublished"
+    verdict: str  # "genuine", "altered", "unknown", "not_pdf", "pending", "unpublished", "pack"
     document: SignedDocument | None = None
     detail: str = ""
     checked_file: bool = False  # the bytes of a file were checked, not just a code
+    pack: AgendaPack | None = None  # verdict "pack": a published agenda pack, as issued here
 
     @property
     def genuine(self) -> bool:
@@ -262,6 +263,10 @@ def document_verify(data: bytes) -> Verification:
         if intact:
             return Verification("genuine", document, checked_file=True)
         return Verification("altered", document, detail, checked_file=True)
+    pack = (AgendaPack.objects.filter(sha256=digest, meeting__published_at__isnull=False)
+            .select_related("meeting__committee__board").defer("pdf").first())
+    if pack is not None:  # not signed as a whole: its documents are, each with its own code
+        return Verification("pack", checked_file=True, pack=pack)
     claimed = _claimed(match.group().decode() for match in CODE_PATTERN.finditer(data))
     if claimed is None:
         found = probe.claimed_codes(data)

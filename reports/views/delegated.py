@@ -28,7 +28,7 @@ def delegated_decision_new(request, code):
         raise Http404("No such document.")
     if not rules.can_decide_under_delegation(request.user, document.board_id):
         raise PermissionDenied("Only a senior officer of the board records decisions under delegated authority.")
-    days = document.board.decision_publication_days
+    days = document.board.results_publication_days
     form = DelegatedDecisionForm(request.POST if request.method == "POST" else None, publication_days=days)
     if request.method == "POST" and form.is_valid():
         try:

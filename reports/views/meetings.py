@@ -1,5 +1,7 @@
 """The clerk's pages: meetings, agendas, publication, the agenda pack and decisions."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -70,7 +72,17 @@ def meeting_new(request):
     return render(request, "reports/meeting_form.html", {"form": form})
 
 
-def _page(request, meeting, *, add_form=None, publish_form=None, decision_forms=None, errors=(), status=200):
+@dataclass(frozen=True)
+class MoveError:
+    """A refused "Move to a later meeting": the item, why, and the meeting chosen."""
+
+    item_id: int
+    problems: list
+    chosen: int | None
+
+
+def _page(request, meeting, *, add_form=None, publish_form=None, decision_forms=None, errors=(), status=200,
+          move_error=None):
     is_clerk = rules.has_role(request.user, meeting.board_id, Role.CLERK)
     items = list(meeting.items.select_related("report__plan_change", "report__committee").order_by("position", "pk"))
     if add_form is None and is_clerk and meeting.status != MeetingStatus.HELD:
@@ -89,7 +101,7 @@ def _page(request, meeting, *, add_form=None, publish_form=None, decision_forms=
         # where a blocked item may go instead (only the clerk of a draft agenda is offered it)
         "later_meetings": list(selectors.later_meetings(meeting)) if is_clerk and gate else [],
         "add_form": add_form if is_clerk else None, "publish_form": publish_form if is_clerk else None,
-        "extra_errors": list(errors), "pack": pack,
+        "extra_errors": list(errors), "pack": pack, "move_error": move_error,
         "building": pack is not None and pack.status in (PackStatus.PENDING, PackStatus.BUILDING),
         "decision_forms": forms if is_clerk else {},
     }, status=status)
@@ -151,9 +163,14 @@ def meeting_detail(request, pk):
             else:
                 target_id = whole_number(request.POST.get("meeting"))
                 target = selectors.meetings_for(request.user).filter(pk=target_id).first() if target_id else None
-                if target is None:
-                    raise RuleViolation({f"item-{item.pk}": ["Choose a later meeting of the same committee."]})
-                services.agenda_item_move_later(item=item, to=target, by=request.user)
+                try:
+                    if target is None:
+                        raise RuleViolation({f"item-{item.pk}": ["Choose a later meeting of the same committee."]})
+                    services.agenda_item_move_later(item=item, to=target, by=request.user)
+                except RuleViolation as violation:  # shown beside the choice of meeting, and in the summary
+                    problems = [problem for problems in violation.errors.values() for problem in problems]
+                    return _page(request, meeting, errors=[(f"later-{item.pk}", problem) for problem in problems],
+                                 move_error=MoveError(item.pk, problems, target_id))
                 messages.success(request, f"Moved “{item.title}” to {target.title}.")
         elif action == "rebuild":
             services.pack_rebuild(meeting=meeting, by=request.user)

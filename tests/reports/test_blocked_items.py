@@ -214,3 +214,19 @@ def test_a_cleared_item_has_nothing_to_remind(cast, monkeypatch):
     monkeypatch.setattr("reports.services.agenda_items.agenda_gate", lambda report: "")
     with pytest.raises(RuleViolation, match="is cleared"):
         services.agenda_item_remind(item=item, by=cast.clerk)
+
+
+def test_a_refused_move_is_shown_beside_the_choice_of_meeting_and_in_the_summary(cast):
+    item = blocked_item(cast)
+    later = meeting(cast, LATER)
+    earlier = meeting(cast, SOON - datetime.timedelta(days=7))
+    response = post(client_for(cast.clerk), item, action="move_later", meeting=str(earlier.pk))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert (f'<select id="later-{item.pk}" name="meeting" aria-invalid="true" '
+            f'aria-describedby="later-{item.pk}_error">') in page
+    assert f'<div class="error-message" id="later-{item.pk}_error">' in page
+    assert f'<a href="#later-{item.pk}">Choose a meeting later than this one' in page  # the error summary
+    assert f'<option value="{later.pk}">' in page
+    item.refresh_from_db()
+    assert item.meeting_id == item.meeting.pk != earlier.pk

@@ -6,6 +6,8 @@ import datetime
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
@@ -13,7 +15,9 @@ from django.utils import timezone
 from assessments.exceptions import NotAllowed, RuleViolation
 from assessments.models import AuditEvent, Board
 from reports import services
+from reports.mainstreaming import mainstreaming_figures
 from reports.models import DelegatedDecision, ImmutableDecision, SignedDocument
+from tests import factories as f
 
 from .helpers import signed_off
 from .test_meetings import meeting, report_for
@@ -52,7 +56,7 @@ def test_a_senior_officer_records_a_decision_and_the_document_is_published_with_
     decision = record(document, cast.senior)
     document.refresh_from_db()
     assert document.published_at == decision.published_at
-    days = Board.objects.get(slug="dundee").decision_publication_days
+    days = Board.objects.get(slug="dundee").results_publication_days
     assert decision.publication_due == TODAY() + datetime.timedelta(days=days)
     assert decision.decider_role == "Chief Officer" and decision.days_late == 0
     assert decision.plan_change_title == document.plan_change.title
@@ -115,7 +119,7 @@ def test_the_authority_the_decision_and_its_date_are_asked_for(cast, document):
 
 
 def test_later_than_the_boards_period_it_is_published_only_with_a_reason(cast, document):
-    Board.objects.filter(slug="dundee").update(decision_publication_days=7)
+    Board.objects.filter(slug="dundee").update(results_publication_days=7)
     signed_days_ago(document, 30)
     decided = TODAY() - datetime.timedelta(days=10)
     due = decided + datetime.timedelta(days=7)
@@ -211,16 +215,56 @@ def test_an_unknown_decision_or_another_boards_decision_is_not_found(cast, docum
 
 
 def test_the_boards_period_is_bounded():
+    board = Board.objects.get(slug="dundee")
+    for days, allowed in ((0, False), (1, True), (14, True), (90, True), (91, False), (365, False)):
+        board.results_publication_days = days
+        if allowed:
+            board.full_clean()
+        else:
+            with pytest.raises(ValidationError) as error:
+                board.full_clean()
+            assert list(error.value.message_dict) == ["results_publication_days"]
     with pytest.raises(IntegrityError), transaction.atomic():
-        Board.objects.filter(slug="dundee").update(decision_publication_days=0)
+        Board.objects.filter(slug="dundee").update(results_publication_days=0)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Board.objects.filter(slug="dundee").update(decision_publication_days=91)
+        Board.objects.filter(slug="dundee").update(results_publication_days=91)
+    assert Board._meta.get_field("results_publication_days").default == 14
+
+
+def test_the_board_admin_edits_the_period_within_its_bounds():
+    board = Board.objects.get(slug="dundee")
+    root = get_user_model().objects.create_superuser("root", "root@example.org", f.PASSWORD)
+    client = Client()
+    client.force_login(root)
+    url = f"/admin/assessments/board/{board.pk}/change/"
+    assert 'name="results_publication_days"' in client.get(url).content.decode()
+    data = {"slug": board.slug, "name": board.name, "short_name": board.short_name,
+            "reference_prefix": board.reference_prefix, "constituent_authorities": board.constituent_authorities}
+    for prefix in ("localities", "locality_planning_groups"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    for refused in ("0", "91", "-3", "1e9"):
+        page = client.post(url, {**data, "results_publication_days": refused})
+        assert page.status_code == 200 and 'id="id_results_publication_days"' in page.content.decode()
+    assert Board.objects.get(pk=board.pk).results_publication_days == 14
+    assert client.post(url, {**data, "results_publication_days": "30"}).status_code == 302
+    assert Board.objects.get(pk=board.pk).results_publication_days == 30
+
+
+def test_one_period_sets_a_decisions_due_date_and_the_mainstreaming_reports_on_time(cast, document):
+    Board.objects.filter(slug="dundee").update(results_publication_days=30)
+    decision = record(document, cast.senior)
+    assert decision.publication_due == TODAY() + datetime.timedelta(days=30)
+    today = TODAY()
+    figures = mainstreaming_figures(board=Board.objects.get(slug="dundee"), start=today, end=today)
+    on_time = next(figure for group in figures.groups for figure in group.figures
+                   if figure.label == "Results published on time")
+    assert "set 30 days" in on_time.definition
 
 
 def test_the_clerks_home_shows_signed_documents_not_yet_published_and_which_are_overdue(cast, document):
     client = Client()
     client.force_login(cast.clerk)
-    days = Board.objects.get(slug="dundee").decision_publication_days
+    days = Board.objects.get(slug="dundee").results_publication_days
     due = TODAY() + datetime.timedelta(days=days)
     page = client.get("/").content.decode()
     assert "Signed, not yet published (1)" in page and document.plan_change.title in page

@@ -66,7 +66,7 @@ def _dated(assessment, signed_off: str, published: str | None = None, review_dat
 
 @pytest.fixture
 def world(cast, borders):
-    """Dundee (results within 28 days of sign-off), the period 1 January to 30 June 2026:
+    """Dundee (results within 14 days of sign-off, the default), the period 1 January to 30 June 2026:
     - A, signed off 1 February, negative on age, race and low income, published on 10
       February (on time); mitigations: one done, one due 1 March not done (overdue); its
       review date, 1 June, passed without a review;
@@ -133,8 +133,10 @@ def test_the_figures_of_a_hand_built_world(world):
 
 
 def test_publication_is_counted_against_the_boards_days_and_the_moment_counted(world):
-    early = figures_of(mainstreaming_figures(board=f.board(), start=START, end=END, now=at("2026-07-10")))
+    early = figures_of(mainstreaming_figures(board=f.board(), start=START, end=END, now=at("2026-07-04")))
     assert (early["Results not yet published, overdue"], early["Results not yet published, not yet due"]) == (0, 1)
+    later = figures_of(mainstreaming_figures(board=f.board(), start=START, end=END, now=at("2026-07-05")))
+    assert (later["Results not yet published, overdue"], later["Results not yet published, not yet due"]) == (1, 0)
     Board.objects.filter(slug="dundee").update(results_publication_days=90)  # B's 61 days are on time then
     patient = figures_of(mainstreaming_figures(board=f.board(), start=START, end=END, now=at("2026-09-01")))
     assert (patient["Results published on time"], patient["Results published late"]) == (2, 0)
@@ -171,7 +173,7 @@ def test_the_pdf_is_tagged_signed_and_says_what_it_counts(cast, world, tmp_path)
     assert cast.lead.get_full_name() in str(embedded.sig_object["/Reason"])
     text = " ".join(text_of(pdf).split())
     for words in ("Dundee City Integration Joint Board", "1 January 2026 to 30 June 2026", "Produced by",
-                  cast.lead.get_full_name(), "Equality lead", "within the board's set 28 days",
+                  cast.lead.get_full_name(), "Equality lead", "within the board's set 14 days",
                   "Negative impacts by protected characteristic", "Negative impacts by Fairer Scotland dimension",
                   "Area deprivation", "Mitigating actions overdue", "Review dates missed", "regulations 3 and 4"):
         assert words in text, words

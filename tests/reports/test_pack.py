@@ -252,3 +252,17 @@ def test_headings_stay_with_what_follows_in_a_long_assessment(cast, committed):
     pdf = pikepdf.open(io.BytesIO(bytes(SignedDocument.objects.get(assessment=assessment).pdf)))
     assert len(pdf.pages) > 3
     assert not any(role in HEADINGS for role in last_on_each_page(pdf)[:-1])
+
+
+def test_checking_the_published_pack_says_what_it_is_and_how_to_check_its_documents(cast, committed):
+    """The pack is not signed as a whole: uploaded to "Check a signed document" it is named as
+    the published pack of its meeting, unchanged, not "Unknown" nor "Altered" (it carries its
+    documents' codes); a changed copy is not recognised as the pack."""
+    m, built, _ = published_pack(cast, committed)
+    data = bytes(AgendaPack.objects.get(pk=built.pk).pdf)
+    client = Client()
+    page = client.post("/verify/", {"file": io.BytesIO(data)}).content.decode()
+    assert "An agenda pack published here, unchanged" in page and m.title in page
+    assert "Altered" not in page and "Unknown" not in page and built.sha256 in page
+    changed = data + b"\n% saved again\n"
+    assert "An agenda pack published here" not in client.post("/verify/", {"file": io.BytesIO(changed)}).content.decode()
