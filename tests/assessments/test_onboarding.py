@@ -139,7 +139,7 @@ def test_every_problem_is_named_and_nothing_is_created(signing_dir, admin):
     said = err.getvalue()
     for message in ("the board's slug: Board with this Slug already exists.",
                     "the board's name: This field cannot be blank.",
-                    "the board's results_publication_days: Ensure this value is less than or equal to 365.",
+                    "the board's results_publication_days: Give a period of at most 90 days.",
                     "the reference prefix DUN is Dundee IJB's already: choose another.",
                     "the locality code A is given twice.",
                     "give the board's own committee (the IJB), which its reports go to.",

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--agenda-publication-days", type=int, default=7,
                             help="agendas are published this many days before a meeting (4 at least; default 7)")
         parser.add_argument("--results-publication-days", type=int, default=DEFAULT_RESULTS_PUBLICATION_DAYS,
-                            help="days from sign-off within which an assessment's results are published "
+                            help="days after a decision within which the results of its assessment are published "
                                  f"(reg 5 of SSI 2012/162; default {DEFAULT_RESULTS_PUBLICATION_DAYS})")
         certificate = parser.add_mutually_exclusive_group(required=True)
         certificate.add_argument("--signing-certificate", metavar="FILE.p12",
