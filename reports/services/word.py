@@ -54,7 +54,7 @@ def assessment_word(*, assessment: Assessment) -> WordCopy:
         raise NoSignedContent(document, "no_snapshot")
     _html_url, verify_url = public_urls(document.verification_code)
     notice = (f"This Word copy is not the signed record. The signed record is the signed PDF of "
-              f"{snap['reference']}, version {snap['version']}, verification code {document.verification_code}: "
+              f"{snap['plan_change']['reference']}, version {snap['version']}, verification code {document.verification_code}: "
               f"check it is genuine at {verify_url}")
     return WordCopy(AssessmentWord(snap, notice=notice).render(), f"{assessment.reference}-copy.docx")
 

@@ -55,6 +55,17 @@ class WordDocument:
         normal = self.doc.styles["Normal"]
         normal.font.name = "Arial"
         normal.font.size = Pt(11)
+        self._style_ids: dict[str, str] = {}
+
+    def _style(self, paragraph, name: str | None) -> None:
+        """Give the paragraph a style by its id: python-docx looks a name up among every
+        style (and for the default) on each call, which took two thirds of a long
+        document's time."""
+        if name is None:
+            return
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.styles[name].style_id
+        paragraph._p.style = self._style_ids[name]
 
     def _set_language(self) -> None:
         """The language of the text, in the default run properties every style inherits:
@@ -68,18 +79,20 @@ class WordDocument:
 
     def heading(self, text: str, level: int) -> None:
         """A heading in Word's "Heading <level>" style (1 is the document's title)."""
-        paragraph = self.doc.add_heading(level=level)
+        paragraph = self.doc.add_paragraph()
+        self._style(paragraph, f"Heading {level}")
         self._fill(paragraph, clean(text) or "Untitled")
 
     def paragraph(self, text: str, *, bold_label: str = "", style: str | None = None, bold: bool = False) -> None:
         """Typed text: one Word paragraph per paragraph of it (``bold_label`` before the first)."""
         parts = paragraphs_of(text) or [""]
         for index, part in enumerate(parts):
-            paragraph = self.doc.add_paragraph(style=style)
+            paragraph = self.doc.add_paragraph()
+            self._style(paragraph, style)
             if bold_label and index == 0:
                 run = paragraph.add_run(clean(bold_label) + " ")
                 run.bold = True
-            self._fill(paragraph, part, bold=bold)
+            self._fill(paragraph, part, bold=bold, starts=not (bold_label and index == 0))
 
     def facts(self, pairs: list[tuple[str, str]]) -> None:
         """Label and value pairs, one paragraph each, the label in bold."""
@@ -88,26 +101,31 @@ class WordDocument:
 
     def table(self, header: list[str], rows: list[list[str]]) -> None:
         """A table whose first row is its header row (repeated on each page)."""
-        table = self.doc.add_table(rows=1, cols=len(header))
-        table.style = "Table Grid"
+        table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
+        if "Table Grid" not in self._style_ids:
+            self._style_ids["Table Grid"] = self.doc.styles["Table Grid"].style_id
+        table._tbl.tblStyle_val = self._style_ids["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
-        for cell, text in zip(table.rows[0].cells, header, strict=True):
+        table_rows = table.rows
+        for cell, text in zip(table_rows[0].cells, header, strict=True):
             self._fill(cell.paragraphs[0], text, bold=True)
-        _mark_header_row(table.rows[0])
-        for values in rows:
-            cells = table.add_row().cells
-            for cell, text in zip(cells, values, strict=True):
+        _mark_header_row(table_rows[0])
+        for row, values in zip(table_rows[1:], rows, strict=True):
+            for cell, text in zip(row.cells, values, strict=True):
                 parts = paragraphs_of(text) or [""]
                 self._fill(cell.paragraphs[0], parts[0])
                 for part in parts[1:]:
                     self._fill(cell.add_paragraph(), part)
         self.doc.add_paragraph()  # Word joins two tables that touch: keep each its own
 
-    def _fill(self, paragraph, text: str, *, bold: bool = False) -> None:
-        run = paragraph.add_run(clean(text))
+    def _fill(self, paragraph, text: str, *, bold: bool = False, starts: bool = True) -> None:
+        """Add ``text`` as a run; a paragraph it ``starts`` is right-to-left when the text's
+        first strong character is (after a label, the label's direction stands)."""
+        text = clean(text)
+        run = paragraph.add_run(text)
         if bold:
             run.bold = True
-        if get_base_level(paragraph.text or " ") == 1:
+        if starts and not text.isascii() and get_base_level(text) == 1:
             _right_to_left(paragraph)
 
     def save(self) -> bytes:
