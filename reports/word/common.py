@@ -12,11 +12,12 @@ import io
 import re
 
 from bidi import get_base_level
+from django.utils import timezone
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 LANGUAGE = "en-GB"
 # What XML 1.0 cannot hold (tab, line feed and carriage return are the only controls it
@@ -51,6 +52,10 @@ class WordDocument:
         props.language = LANGUAGE
         props.last_modified_by = clean(author)[:255]
         props.comments = ""
+        props.created = props.modified = timezone.now()  # the template's are of 2013
+        section = self.doc.sections[0]  # A4 with 2.5 cm margins, not the template's US Letter
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Mm(25)
         self._set_language()
         normal = self.doc.styles["Normal"]
         normal.font.name = "Arial"

@@ -9,6 +9,7 @@ import time
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 from docx.oxml.ns import qn
 
@@ -86,6 +87,8 @@ def test_a_drafts_copy_holds_its_answers_ratings_and_actions_and_says_it_is_a_dr
     props = doc.core_properties
     assert props.language == "en-GB" and props.title.startswith("Integrated Impact Assessment")
     assert props.author == "Dundee City Integration Joint Board"
+    assert props.created.date() == timezone.now().date()
+    assert (round(doc.sections[0].page_width.mm), round(doc.sections[0].page_height.mm)) == (210, 297)  # A4
 
 
 def test_a_signed_versions_copy_is_of_what_was_signed_and_says_it_is_not_the_record(cast, committed, settings):
