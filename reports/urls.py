@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cumulative, delegated, documents, formats, mainstreaming, meetings, register, reports
+from .views import cumulative, delegated, documents, formats, mainstreaming, meetings, register, reports, word
 
 urlpatterns = [
     path("verify/", documents.verify, name="verify"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("documents/<str:code>/retry/", documents.document_retry, name="document_retry"),
     path("documents/<str:code>/delegated-decision/", delegated.delegated_decision_new, name="delegated_decision_new"),
     path("assessments/<int:pk>/preview.pdf", documents.assessment_preview, name="assessment_preview"),
+    path("assessments/<int:pk>/assessment.docx", word.assessment_docx, name="assessment_docx"),
     path("plans/<int:pk>/cumulative-impact.pdf", cumulative.plan_cumulative_pdf, name="plan_cumulative_pdf"),
     path("boards/<slug:slug>/mainstreaming/", mainstreaming.mainstreaming_report, name="mainstreaming_report"),
     path("boards/<slug:slug>/mainstreaming.pdf", mainstreaming.mainstreaming_download, {"fmt": "pdf"},
@@ -22,6 +23,7 @@ urlpatterns = [
     path("reports/<int:pk>/edit/", reports.report_edit, name="report_edit"),
     path("reports/<int:pk>/submit/", reports.report_submit, name="report_submit"),
     path("reports/<int:pk>/pdf/", reports.report_pdf, name="report_pdf"),
+    path("reports/<int:pk>/report.docx", word.report_docx, name="report_docx"),
     path("meetings/", meetings.meeting_list, name="meeting_list"),
     path("meetings/new/", meetings.meeting_new, name="meeting_new"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),

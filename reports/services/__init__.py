@@ -53,10 +53,13 @@ from .reports import (
     report_submit,
     report_update,
 )
+from .word import DOCX_TYPE, NoSignedContent, WordCopy, assessment_word, report_word
 
 __all__ = [
     "AlteredSnapshot",
+    "DOCX_TYPE",
     "DirectionInput",
+    "NoSignedContent",
     "TooManyRequests",
     "Verification",
     "agenda_add_report",
@@ -69,6 +72,7 @@ __all__ = [
     "directions_issue_on_decision",
     "earlier_direction_problem",
     "agenda_remove",
+    "assessment_word",
     "appendix_document",
     "delegated_decision_record",
     "delegated_decision_refusal",
@@ -100,4 +104,6 @@ __all__ = [
     "report_number_allocate",
     "report_submit",
     "report_update",
+    "report_word",
+    "WordCopy",
 ]

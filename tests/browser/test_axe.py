@@ -530,6 +530,8 @@ EXCLUDED = {
     "document_pdf": "a PDF file (the signed document)",
     "document_retry": "POST only: a button on the plan change page",
     "report_pdf": "a PDF file (the draft report)",
+    "report_docx": "a Word file (a copy of the report)",
+    "assessment_docx": "a Word file (a copy of the assessment's version)",
     "report_submit": "POST only: a button on the report page",
     "meeting_pack": "a PDF file (the agenda pack)",
     "meeting_pack_status": "JSON read by the meeting page's script",

@@ -91,6 +91,7 @@ PAGES = [
     Page("assessment_review", "lead", 8, grows=1),
     Page("action_progress", "officer", 6),
     Page("assessment_preview", "officer", 13),
+    Page("assessment_docx", "officer", 11),  # a draft: its snapshot taken now, as the preview's
     Page("delegation_list", "officer", 7),
     Page("plan_list", "officer", 5),
     # keyset pages, a count that stops at 1,000, the next steps of a page's rows in one query
@@ -137,6 +138,7 @@ PAGES = [
     Page("report_detail", "officer", 10),
     Page("report_edit", "officer", 8),  # +1: the same
     Page("report_pdf", "officer", 9),
+    Page("report_docx", "officer", 9),
     Page("meeting_list", "clerk", 4),
     Page("meeting_new", "clerk", 5),
     Page("meeting_detail", "clerk", 7),
