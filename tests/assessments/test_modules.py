@@ -6,6 +6,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from assessments import services
 from assessments.catalogue import active_template, parallel_part_codes, template_section
@@ -309,6 +310,8 @@ def test_the_screening_page_offers_only_the_boards_signed_assessments_and_refuse
     url = claim_and_open(client, plan_change, IIAFlow.screening)
     page = client.get(url).content.decode()
     assert f'value="{ours.pk}"' in page and f'value="{theirs.pk}"' not in page
+    signed_on = timezone.localdate(ours.signed_off_at)
+    assert f"(signed off {signed_on.day} {signed_on:%B %Y})" in page  # the product's one date format
     for forged in (theirs.pk, "9" * 20, "<script>"):
         data = screening_post(f.FULL_ANSWERS | {"already_assessed": "yes"}) | {"relies_on": forged}
         response = client.post(url, data)
