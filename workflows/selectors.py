@@ -9,6 +9,7 @@ from operator import itemgetter
 from django.apps import apps
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -330,12 +331,9 @@ class TaskView:
 
     @property
     def waiting_since(self) -> str:
-        """When the task was made, as "5 Nov 2026, 09:30" (local time)."""
-        made = timezone.localtime(self.task.created)
-        return f"{made.day} {MONTHS[made.month - 1]} {made.year}, {made:%H:%M}"
-
-
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        """When the task was made, as "5 November 2026, 09:30" (local time): the product's one
+        date format (``iia/formats``)."""
+        return date_format(timezone.localtime(self.task.created), "DATETIME_FORMAT")
 
 
 def task_title(task: Task, assessment: Assessment | None = None) -> str:
