@@ -32,7 +32,7 @@ def test_a_row_names_its_task_on_its_button(action, for_whom, note, label):
     assert "<b>" not in written and "<more>" not in written and "<Smith>" not in written
     assert ("button-secondary" in written) == (action != "Open")
     assert ">Open<" not in written
-    assert "<td>23 July 2026</td>" in written and "10 Jul 2026, 00:30" in written
+    assert "<td>23 July 2026</td>" in written and "10 July 2026, 00:30" in written
     assert ("For Ann &lt;Smith&gt; &amp; co (delegated to you)" in written) == (for_whom == "Ann <Smith> & co")
     assert ('class="hint"' in written) == bool(note) and note in written
 
