@@ -211,15 +211,16 @@ def actions_errors(assessment: Assessment, coverage: Coverage | None = None, *,
 
 
 def action_input_errors(description: str, owner: str, due_date, status: str = "planned", *,
-                        today: datetime.date | None = None) -> list[str]:
+                        today: datetime.date | None = None) -> list[tuple[str, str]]:
+    """The problems with one action, each with the field it belongs to."""
     today = today or timezone.localdate()
     problems = []
     if not description.strip():
-        problems.append("Describe the action.")
+        problems.append(("description", "Describe the action."))
     if not owner.strip():
-        problems.append("Name who owns the action.")
+        problems.append(("owner", "Name who owns the action."))
     if due_date is None:
-        problems.append("Give the action a due date.")
+        problems.append(("due_date", "Give the action a due date."))
     elif due_date < today and status != ActionStatus.DONE:
-        problems.append("The due date has passed: choose a future date, or mark the action done.")
+        problems.append(("due_date", "The due date has passed: choose a future date, or mark the action done."))
     return problems
