@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 
 from .cumulative import COLUMN_STATES
 from .exceptions import RuleViolation
@@ -25,7 +26,7 @@ from .models.catalogue import QuestionKind
 from .models.review import ActualImpact, ReviewOutcome
 from .models.screening import ReviewDecision
 from .services.review import ImpactInput, impact_field
-from .text import clean_line
+from .text import clean_line, long_date
 from .validation import RatingInput
 
 User = get_user_model()
@@ -206,7 +207,8 @@ class ScreeningForm(NamedErrorsForm):
 
 def earlier_label(assessment) -> str:
     """How an earlier assessment is named in a list: reference, title, when signed off."""
-    signed = f" (signed off {assessment.signed_off_at:%d/%m/%Y})" if assessment.signed_off_at else ""
+    signed = (f" (signed off {long_date(timezone.localdate(assessment.signed_off_at))})"
+              if assessment.signed_off_at else "")
     return f"{assessment.reference}: {assessment.plan_change.title}{signed}"
 
 
