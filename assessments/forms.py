@@ -207,7 +207,8 @@ class ScreeningForm(NamedErrorsForm):
 
 def earlier_label(assessment) -> str:
     """How an earlier assessment is named in a list: reference, title, when signed off."""
-    signed = f" (signed off {long_date(timezone.localdate(assessment.signed_off_at))})" if assessment.signed_off_at else ""
+    signed = (f" (signed off {long_date(timezone.localdate(assessment.signed_off_at))})"
+              if assessment.signed_off_at else "")
     return f"{assessment.reference}: {assessment.plan_change.title}{signed}"
 
 

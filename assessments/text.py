@@ -7,15 +7,23 @@ _CONTROLS = {c: None for c in range(0x20) if c not in (0x09, 0x0A)} | {c: None f
 # correctly without them; the left-to-right and right-to-left marks (U+200E, U+200F) are kept.
 _BIDI_CONTROLS = {c: None for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 _DROP = _CONTROLS | _BIDI_CONTROLS
+# Characters that show nothing (zero-width space, joiners, word joiner, byte order mark, soft
+# hyphen): stripped from the ends like white space, so that a text of nothing else counts as
+# empty and a required field is not "answered" by a blank.
+_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"
 
 
 def clean_text(value: str | None) -> str:
     """Strip surrounding space, normalise line endings and drop control characters (NUL
     among them, which PostgreSQL cannot store) and bidirectional overrides; every other
-    character is kept."""
+    character is kept, except invisible ones at either end: a text of nothing but white space
+    and invisible characters is empty."""
     if not value:
         return ""
-    return value.replace("\r\n", "\n").replace("\r", "\n").translate(_DROP).strip()
+    text = value.replace("\r\n", "\n").replace("\r", "\n").translate(_DROP)
+    while text != (stripped := text.strip().strip(_INVISIBLE)):
+        text = stripped
+    return text
 
 
 def clean_line(value: str | None) -> str:

@@ -42,6 +42,11 @@ def _add(errors: Errors, key: str, message: str) -> None:
     errors.setdefault(key, []).append(message)
 
 
+# Royal Assent of the Public Bodies (Joint Working) (Scotland) Act 2014, whose s.41 asks for the
+# consultation: no locality planning group was consulted under it before (0001-01-01 is a typo).
+LOCALITIES_ACT = datetime.date(2014, 4, 1)
+
+
 def consultation_errors(row: Row, value: RatingInput, *, today: datetime.date | None = None) -> list[tuple[str, str]]:
     """A locality row rated negative names the locality planning group consulted (``g<id>``)
     and the date it was consulted (``d<id>``), not in the future (s.41 of the 2014 Act)."""
@@ -58,6 +63,9 @@ def consultation_errors(row: Row, value: RatingInput, *, today: datetime.date | 
     elif value.consulted_on > today:
         problems.append((f"d{row.pk}", f"The locality planning group on “{row.label}” cannot have been consulted "
                                        "in the future: give the date it was consulted."))
+    elif value.consulted_on < LOCALITIES_ACT:
+        problems.append((f"d{row.pk}", f"The locality planning group on “{row.label}” cannot have been consulted "
+                                       "before 1 April 2014, when the 2014 Act made localities: check the year."))
     return problems
 
 
@@ -203,15 +211,16 @@ def actions_errors(assessment: Assessment, coverage: Coverage | None = None, *,
 
 
 def action_input_errors(description: str, owner: str, due_date, status: str = "planned", *,
-                        today: datetime.date | None = None) -> list[str]:
+                        today: datetime.date | None = None) -> list[tuple[str, str]]:
+    """The problems with one action, each with the field it belongs to."""
     today = today or timezone.localdate()
     problems = []
     if not description.strip():
-        problems.append("Describe the action.")
+        problems.append(("description", "Describe the action."))
     if not owner.strip():
-        problems.append("Name who owns the action.")
+        problems.append(("owner", "Name who owns the action."))
     if due_date is None:
-        problems.append("Give the action a due date.")
+        problems.append(("due_date", "Give the action a due date."))
     elif due_date < today and status != ActionStatus.DONE:
-        problems.append("The due date has passed: choose a future date, or mark the action done.")
+        problems.append(("due_date", "The due date has passed: choose a future date, or mark the action done."))
     return problems

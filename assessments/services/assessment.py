@@ -288,16 +288,17 @@ def actions_save(
             problems = action_input_errors(item.description, item.owner, item.due_date,
                                            "done" if unchanged_date else item.status)
             if item.kind not in ActionKind.values:
-                problems.append("Choose the kind of action.")
+                problems.append(("kind", "Choose the kind of action."))
             if item.status not in ActionStatus.values:
-                problems.append("Choose a status from the list.")
+                problems.append(("status", "Choose a status from the list."))
             elif item.status == ActionStatus.DROPPED and not (existing and existing.status == ActionStatus.DROPPED):
-                problems.append("An action is dropped only after sign-off, with a reason (record its progress); "
-                                "remove it instead.")
+                problems.append(("status", "An action is dropped only after sign-off, with a reason (record its "
+                                           "progress); remove it instead."))
             if set(item.row_ids) - template_row_ids:
-                problems.append("Link rows of this assessment only.")
-            if problems:
-                errors[f"action-{index}"] = problems
+                problems.append(("rows", "Link rows of this assessment only."))
+            # keyed "action-<index>-<field>", so that each error shows beside its field
+            for field, problem in problems:
+                errors.setdefault(f"action-{index}-{field}", []).append(problem)
         if complete:
             # checked against what is about to be saved, so every problem shows at once
             errors.update(actions_errors(assessment, _coverage(actions, justifications, review_date, kept)))

@@ -1,5 +1,7 @@
 """The services' errors as API answers: the same statuses as the pages."""
 
+import re
+
 from django.db import OperationalError
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from rest_framework import status
@@ -12,12 +14,18 @@ from assessments.exceptions import NotAllowed, RuleViolation, StaleEdit
 from workflows.exceptions import Conflict
 from workflows.middleware import is_lock_timeout
 
+ACTION_FIELD = re.compile(r"^(action-\d+)-\w+$")
 CONFLICTS = (Conflict, StaleEdit, ConcurrentTransition, TransitionNotAllowed, FlowTransitionNotAllowed, FlowLockFailed)
 
 
 def field_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
-    """A service's errors keyed as DRF keys a serializer's (``non_field_errors`` for the whole)."""
-    return {("non_field_errors" if key == "__all__" else key): list(messages) for key, messages in errors.items()}
+    """A service's errors keyed as DRF keys a serializer's (``non_field_errors`` for the whole);
+    an action's errors (``action-<n>-<field>`` for the pages) under ``action-<n>``, as documented."""
+    keyed: dict[str, list[str]] = {}
+    for key, messages in errors.items():
+        key = "non_field_errors" if key == "__all__" else ACTION_FIELD.sub(r"\1", key)
+        keyed.setdefault(key, []).extend(messages)
+    return keyed
 
 
 def exception_handler(exc, context):

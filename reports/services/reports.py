@@ -68,22 +68,23 @@ def _check(fields: dict, directions: list[DirectionInput], board_id: int, commit
     elif direction_to != DirectionTo.NONE and not directions:
         errors["direction_to"] = ["Record the direction: its functions, budget, text and review date."]
     for index, d in enumerate(directions):
-        problems = [f"Enter the direction's {label}." for label, value in
+        # keyed "direction-<index>-<field>", so that each error shows beside its field
+        problems = [(label, f"Enter the direction's {label}.") for label, value in
                     (("functions", d.functions), ("budget", d.budget), ("text", d.text)) if not clean_text(value)]
         if d.review_date is None:
-            problems.append("Give the direction a review date.")
+            problems.append(("review_date", "Give the direction a review date."))
         elif d.review_date <= timezone.localdate():
-            problems.append("Give the direction a review date in the future.")
+            problems.append(("review_date", "Give the direction a review date in the future."))
         earlier = (Direction.objects.select_related("report").filter(pk=d.earlier_id).first()
                    if d.earlier_id is not None else None)
         if d.earlier_id is not None and earlier is None:
-            problems.append("Choose the earlier direction it varies or revokes from the list.")
+            problems.append(("earlier", "Choose the earlier direction it varies or revokes from the list."))
         else:
             problem = earlier_direction_problem(board_id=board_id, effect=d.effect, earlier=earlier)
             if problem:
-                problems.append(problem)
-        if problems:
-            errors[f"direction-{index}"] = problems
+                problems.append(("earlier", problem))
+        for field, problem in problems:
+            errors.setdefault(f"direction-{index}-{field}", []).append(problem)
     if errors:
         raise RuleViolation(errors)
 

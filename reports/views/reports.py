@@ -42,6 +42,11 @@ def _directions(formset):
     return inputs, positions
 
 
+def _anchor(field) -> str:
+    """The id the error summary links to: the field, or the first choice of a group of them."""
+    return f"{field.auto_id}_0" if field.use_fieldset else field.auto_id
+
+
 def _edit(request, plan_change, report=None):
     board = plan_change.board
     if not rules.has_role(request.user, board, Role.OFFICER):
@@ -65,6 +70,11 @@ def _edit(request, plan_change, report=None):
     extra_errors = []
     # "No direction": the direction's fields are ignored (and the saved ones cleared), unchecked
     directing = post and form.is_valid() and form.cleaned_data["direction_to"] != DirectionTo.NONE
+    if directing and not formset.is_valid():  # each direction's errors in the summary too
+        for index, direction in enumerate(formset.forms):
+            extra_errors += [(_anchor(field), f"Direction {index + 1}: {error}")
+                             for field in direction for error in field.errors]
+        extra_errors += [("direction-fields", error) for error in formset.non_form_errors()]
     if post and form.is_valid() and (not directing or formset.is_valid()):
         inputs, positions = _directions(formset) if directing else ([], [])
         fields = {k: v for k, v in form.cleaned_data.items() if k != "committee"}
@@ -83,10 +93,12 @@ def _edit(request, plan_change, report=None):
         except RuleViolation as violation:
             for key, problems in violation.errors.items():
                 if key.startswith("direction-"):
-                    index = positions[int(key.split("-")[1])]
+                    _, number, name = key.split("-", 2)
+                    index = positions[int(number)]
+                    direction = formset.forms[index]
                     for problem in problems:
-                        formset.forms[index].add_error(None, problem)
-                        extra_errors.append((f"direction-{index + 1}", f"Direction {index + 1}: {problem}"))
+                        direction.add_error(name, problem)
+                        extra_errors.append((_anchor(direction[name]), f"Direction {index + 1}: {problem}"))
                 else:
                     for problem in problems:
                         form.add_error(key if key in form.fields else None, problem)

@@ -79,6 +79,17 @@ def test_the_consultation_is_not_dated_in_the_future(cast, fairness):
                                  "give the date it was consulted."]}
 
 
+@pytest.mark.parametrize("day", [datetime.date(1, 1, 1), datetime.date(2014, 3, 31)])
+def test_the_consultation_is_not_dated_before_the_act(cast, fairness, day):
+    _, assessment, section = fairness
+    errors, pk = errors_of(cast, assessment, section, RatingInput({"negative"}, "Fewer visits.", lochee_group().pk, day))
+    assert errors == {f"d{pk}": ["The locality planning group on “Lochee” cannot have been consulted before "
+                                 "1 April 2014, when the 2014 Act made localities: check the year."]}
+    row = save(cast, assessment, section,  # the day of the Act is accepted
+               rating=RatingInput({"negative"}, "Fewer visits.", lochee_group().pk, datetime.date(2014, 4, 1)))
+    assert ImpactRating.objects.get(assessment=assessment, row=row).consulted_on == datetime.date(2014, 4, 1)
+
+
 def test_the_group_is_one_of_the_boards_own(cast, fairness):
     _, assessment, section = fairness
     borders_group = LocalityPlanningGroup.objects.filter(board__slug="scottish-borders").first()

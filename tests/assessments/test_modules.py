@@ -2,6 +2,7 @@
 Assessment, the Children's Rights and Wellbeing Impact Assessment, the SEA pre-screening,
 and "already assessed" (the earlier assessment the screening relies on, checked by the lead)."""
 
+import datetime
 import importlib
 
 import pytest
@@ -11,6 +12,7 @@ from django.utils import timezone
 from assessments import services
 from assessments.catalogue import active_template, parallel_part_codes, template_section
 from assessments.exceptions import NotAllowed, RuleViolation
+from assessments.forms import earlier_label
 from assessments.models import AuditEvent, Board, Template
 from assessments.validation import RatingInput
 from tests import factories as f
@@ -396,3 +398,10 @@ def test_the_register_entry_publishes_the_s84_explanation(cast, committed, clien
     committed(reporting.meeting_publish, meeting=m, by=cast.clerk)
     page = client.get("/register/dundee/").content.decode()
     assert "s.8(4) explanation, published" in page and "No island in Dundee City is inhabited" in page
+
+
+def test_an_earlier_assessment_is_named_with_its_local_sign_off_date_in_words(cast):
+    earlier = _signed(cast)
+    # 23:30 UTC on 30 June is 00:30 on 1 July in Scotland (British Summer Time)
+    earlier.signed_off_at = datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC)
+    assert earlier_label(earlier) == f"{earlier.reference}: {earlier.plan_change.title} (signed off 1 July 2026)"

@@ -24,3 +24,11 @@ def test_right_to_left_text_and_marks_are_kept():
     urdu = "\u0688\u0646\u0688\u06cc \u200f(Dundee)"
     assert clean_text(urdu) == urdu
     assert clean_text("Line one\r\nLine two\u202e owt") == "Line one\nLine two owt"
+
+
+def test_a_text_of_nothing_but_invisible_characters_is_empty():
+    assert clean_text("\u200b") == ""
+    assert clean_text(" \u200b\ufeff \u2060\u00ad\n\u200c\u200d ") == ""
+    assert clean_text("\u200bReason\u200b ") == "Reason"
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # joined inside a text: kept
+    assert clean_text(f" {family} ") == family

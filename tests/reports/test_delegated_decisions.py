@@ -118,6 +118,12 @@ def test_the_authority_the_decision_and_its_date_are_asked_for(cast, document):
     }
 
 
+def test_a_blank_of_invisible_characters_is_not_an_authority_or_a_decision(cast, document):
+    errors = violation(document, cast.senior, authority=" \u200b ", decision="\u200b\ufeff")
+    assert set(errors) == {"authority", "decision"}
+    assert not DelegatedDecision.objects.exists()
+
+
 def test_later_than_the_boards_period_it_is_published_only_with_a_reason(cast, document):
     Board.objects.filter(slug="dundee").update(results_publication_days=7)
     signed_days_ago(document, 30)

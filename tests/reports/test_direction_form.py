@@ -1,6 +1,7 @@
 """The report form asks once who a direction goes to, and the direction's fields follow it."""
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -104,3 +105,16 @@ def test_another_boards_officer_cannot_open_the_form(cast, borders):
     client.force_login(borders.officer)
     assert client.get(f"/plan-changes/{plan_change.pk}/reports/new/").status_code == 404
     assert client.post(f"/plan-changes/{plan_change.pk}/reports/new/", report_data("none")).status_code == 404
+
+
+def test_each_directions_error_shows_beside_its_field_and_in_the_summary(cast):
+    plan_change = f.start(cast)
+    url = f"/plan-changes/{plan_change.pk}/reports/new/"
+    client = officer_client(cast)
+    page = client.post(url, report_data("council", **{**FILLED, "review_date": "2001-01-01"})).content.decode()
+    assert '<a href="#id_dir-0-review_date">Direction 1: Give the direction a review date in the future.</a>' in page
+    assert re.search(r'<input[^>]*name="dir-0-review_date"[^>]*aria-invalid="true"', page)
+    # a choice no longer on the list (another officer varied it meanwhile): in the summary too
+    page = client.post(url, report_data("council", **{**FILLED, "effect": "varies", "earlier": "999999"})).content.decode()
+    assert "There is a problem" in page and '<a href="#id_dir-0-earlier">Direction 1: ' in page
+    assert not Report.objects.exists()

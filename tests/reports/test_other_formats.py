@@ -200,6 +200,7 @@ def test_the_lead_marks_it_in_progress_then_done_with_what_was_sent_and_when(doc
     client.force_login(cast.lead)
     listing = client.get("/format-requests/").content.decode()
     assert request.reference in listing and "Overdue" not in listing
+    assert "in another format.</p>" in listing and ".." not in listing.replace("../", "")
     assert client.post(f"/format-requests/{request.pk}/start/").status_code == 302
     request = FormatRequest.objects.get(pk=request.pk)
     assert (request.status, request.started_by) == (FormatRequestStatus.IN_PROGRESS, cast.lead)

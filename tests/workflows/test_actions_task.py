@@ -287,3 +287,16 @@ def test_a_negative_row_without_any_link_keeps_the_plain_message(cast):
         f.complete_actions(cast, plan_change)
     assert refused.value.errors[f"j{age.pk}"] == [
         f"“{age.label}” is rated negative: link a mitigating action or record a justification."]
+
+
+def test_an_actions_error_shows_beside_its_field_and_the_summary_links_to_it(cast):
+    plan_change = screened(cast)
+    url = execute_url(active_task(plan_change, IIAFlow.actions))
+    response = client_for(cast.officer).post(url, actions_post(actions=[typed("Run drop-ins.", due="2001-01-01")],
+                                                                action="save"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    message = "The due date has passed: choose a future date, or mark the action done."
+    assert f'<a href="#id_act-0-due_date">Action 1: {message}</a>' in page
+    assert re.search(r'<input[^>]*name="act-0-due_date"[^>]*aria-invalid="true"', page)
+    assert not MitigatingAction.objects.filter(assessment=f.current(plan_change)).exists()

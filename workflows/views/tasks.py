@@ -247,9 +247,10 @@ class ActionsTaskView(TaskPage):
         except RuleViolation as violation:
             for key, messages in violation.errors.items():
                 if key.startswith("action-"):
-                    target = formset.forms[positions[int(key.split("-")[1])]]
+                    _, number, name = key.split("-", 2)
+                    target = formset.forms[positions[int(number)]]
                     for message in messages:
-                        target.add_error(None, message)
+                        target.add_error(name, message)
                 elif key.startswith("e"):
                     main.row_errors.setdefault(int(key[1:]), []).extend(messages)
                 else:
