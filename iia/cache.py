@@ -61,6 +61,10 @@ class ForgivingRedisCache(RedisCache):
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call(super().add, False, key, value, timeout, version)
 
+    def incr(self, key, delta=1, version=None):
+        # a count (the password pages' limits, iia/account_throttle.py) that cannot be read is 0
+        return self._call(super().incr, 0, key, delta, version)
+
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call(super().touch, False, key, timeout, version)
 

@@ -1,6 +1,9 @@
-"""The sign-in forms (the product's and the admin's)."""
+"""The sign-in forms (the product's and the admin's) and the password forms (change,
+reset, set a new one)."""
 
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
@@ -25,3 +28,49 @@ class LoginForm(LengthLimits, AuthenticationForm):
 
 class AdminLoginForm(LengthLimits, AdminAuthenticationForm):
     pass
+
+
+def password_rules() -> str:
+    """What ``AUTH_PASSWORD_VALIDATORS`` ask of a new password, as one hint (Django gives
+    them as an HTML list, which a hint paragraph cannot hold)."""
+    return " ".join(password_validation.password_validators_help_texts())
+
+
+class NewPassword:
+    """The two new-password fields: labelled plainly, the rules as their hint, and no
+    longer than a password may be."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].help_text = password_rules()
+        self.fields["new_password2"].label = "New password again"
+        self.fields["new_password2"].help_text = ""
+        for name in ("new_password1", "new_password2"):
+            self.fields[name].validators.append(MaxLengthValidator(PASSWORD_LIMIT))
+
+
+class PasswordChangeForm(NewPassword, auth_forms.PasswordChangeForm):
+    error_messages = {
+        **auth_forms.PasswordChangeForm.error_messages,
+        "password_incorrect": "That is not your current password. Enter the password you sign in with.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Current password"
+        self.fields["old_password"].validators.append(MaxLengthValidator(PASSWORD_LIMIT))
+
+
+class SetPasswordForm(NewPassword, auth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's: it emails only active accounts with a usable password whose address
+    matches (ignoring case), and says nothing about which those are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].help_text = "The email address of your iia account."

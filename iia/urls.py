@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from iia import accounts
 from iia.forms import AdminLoginForm, LoginForm
 from iia.views import accessibility_statement, statutory_duties
 from workflows.flows import IIAFlow
@@ -11,6 +12,13 @@ admin.site.login_form = AdminLoginForm
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_change/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_change/done/", accounts.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password_reset/done/", accounts.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/reset/done/", accounts.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("admin/", admin.site.urls),
     path("accessibility/", accessibility_statement, name="accessibility"),
     path("duties/", statutory_duties, name="statutory_duties"),

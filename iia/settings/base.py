@@ -88,6 +88,18 @@ AXES_FAILURE_LIMIT = int(os.environ.get("IIA_LOGIN_FAILURE_LIMIT", "5"))
 IIA_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("IIA_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("IIA_LOGIN_COOLOFF_HOURS", "0.25"))
 
+# Password resets (docs/security.md, "Changing and resetting a password"): the emailed link
+# works once and for this long; at most IIA_PASSWORD_RESET_EMAIL_LIMIT requests for one
+# email address and IIA_PASSWORD_RESET_ADDRESS_LIMIT from one client address in the window,
+# counted in the cache whether or not the email address has an account.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("IIA_PASSWORD_RESET_SECONDS", "3600"))
+IIA_PASSWORD_RESET_EMAIL_LIMIT = int(os.environ.get("IIA_PASSWORD_RESET_EMAIL_LIMIT", "3"))
+IIA_PASSWORD_RESET_ADDRESS_LIMIT = int(os.environ.get("IIA_PASSWORD_RESET_ADDRESS_LIMIT", "20"))
+IIA_PASSWORD_RESET_WINDOW_MINUTES = int(os.environ.get("IIA_PASSWORD_RESET_WINDOW_MINUTES", "60"))
+# Wrong current passwords on the change-password page, per account, before it refuses to
+# check more for the window (a borrowed session cannot guess its way to a new password).
+IIA_PASSWORD_CHANGE_FAILURE_LIMIT = int(os.environ.get("IIA_PASSWORD_CHANGE_FAILURE_LIMIT", "5"))
+
 # Requests for a published document in another format (docs/other-formats.md): due this many
 # working days after they are made; at most IIA_OTHER_FORMAT_ADDRESS_LIMIT from one address
 # in IIA_OTHER_FORMAT_WINDOW_HOURS; the requester's details erased this many days after done.

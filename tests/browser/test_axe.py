@@ -118,6 +118,27 @@ def lock_out(page, world):
     page.get_by_role("heading", name="Too many sign-in attempts").wait_for()
 
 
+def wrong_current_password(page, world):
+    page.get_by_label("Current password").fill("not-my-password")
+    page.locator("#id_new_password1").fill("a-new-long-passphrase-7")
+    page.locator("#id_new_password2").fill("a-new-long-passphrase-7")
+    page.get_by_role("button", name="Change password").click()
+    page.locator(".error-summary").wait_for()
+
+
+def reset_link(world) -> str:
+    """The emailed link for the officer (it redirects to the page without the token)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.http import urlsafe_base64_encode
+
+    person = type(world.people[OFFICER]).objects.get(pk=world.people[OFFICER].pk)  # its last sign-in as stored
+    return reverse("password_reset_confirm", kwargs={"uidb64": urlsafe_base64_encode(str(person.pk).encode()),
+                                                     "token": default_token_generator.make_token(person)})
+
+
+reset_link.url_name = "password_reset_confirm"
+
+
 def submit_after_someone_else(page, world):
     """The officer's screening form is sent after the task was completed elsewhere."""
     task = world.tasks["screening"]
@@ -365,6 +386,17 @@ CASES = [
     Case("Sign in", PUBLIC, "login"),
     Case("Sign in", PUBLIC, "login", "wrong password", act=sign_in_wrongly),
     Case("Sign in", PUBLIC, "login", "locked out after failed attempts", act=lock_out),
+    Case("Change your password", OFFICER, "password_change"),
+    Case("Change your password", OFFICER, "password_change", ERRORS, act=submit_empty("Change password")),
+    Case("Change your password", OFFICER, "password_change", "wrong current password", act=wrong_current_password),
+    Case("Password changed", OFFICER, "password_change_done"),
+    Case("Reset your password", PUBLIC, "password_reset"),
+    Case("Reset your password", PUBLIC, "password_reset", ERRORS, act=submit_empty("Email me a link")),
+    Case("Reset your password: email sent", PUBLIC, "password_reset_done"),
+    Case("Reset your password: new password", PUBLIC, reset_link),
+    Case("Reset your password: new password", PUBLIC, reset_link, ERRORS, act=submit_empty("Set password")),
+    Case("Reset your password: new password", PUBLIC, "password_reset_confirm", "a link that does not work"),
+    Case("Reset your password: password set", PUBLIC, "password_reset_complete"),
     Case("Accessibility statement", PUBLIC, "accessibility"),
     Case("Accessibility statement", OFFICER, "accessibility"),
     Case("Statutory duties", PUBLIC, "statutory_duties"),

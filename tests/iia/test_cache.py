@@ -51,6 +51,7 @@ def test_with_redis_out_of_reach_reads_miss_writes_drop_and_redis_is_left_alone_
         backend.set("k", 1)
         assert backend.get("k") is None and backend.get_many(["k", "j"]) == {} and not backend.has_key("k")
         assert backend.add("k", 1) is False and backend.set_many({"a": 1, "b": 2}) == ["a", "b"]
+        assert backend.incr("count") == 0  # a count that cannot be read (the password pages' limits)
         assert client.asked == []
         # then it is asked again
         backend._down_until = time.monotonic() - 1
@@ -68,3 +69,16 @@ def test_the_pages_that_keep_things_in_the_cache_work_with_redis_out_of_reach():
             assert client.get(f"/plan-changes/{plan_change.pk}/").status_code == 200  # the kept summary
             assert client.get(f"/plans/{plan_change.plan_id}/").status_code == 200  # the kept matrix and overview
             assert Client().get("/register/dundee/").status_code == 200  # public pages kept for readers
+
+
+def test_the_password_pages_work_with_redis_out_of_reach():
+    """Their limits are counted in the cache: with Redis away they count nothing, and the
+    pages still answer."""
+    cast = f.Cast()
+    client = Client()
+    client.force_login(cast.officer)
+    with _unreachable():
+        response = client.post("/accounts/password_change/", {"old_password": "wrong", "new_password1": "x",
+                                                               "new_password2": "x"})
+        assert response.status_code == 200
+        assert Client().post("/accounts/password_reset/", {"email": "nobody@example.org"}).status_code == 302

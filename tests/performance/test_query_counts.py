@@ -61,6 +61,14 @@ PAGES = [
     Page("login", "anonymous", 0),
     Page("accessibility", "anonymous", 1),  # the boards, as the organisation
     Page("statutory_duties", "anonymous", 0),  # the mapping is data in code (iia/duties.py)
+    # the password pages: the signed-in ones read the session, the person and their boards
+    # (the header); the reset link's page reads the account the link names
+    Page("password_change", "officer", 3),
+    Page("password_change_done", "officer", 3),
+    Page("password_reset", "anonymous", 0),
+    Page("password_reset_done", "anonymous", 0),
+    Page("password_reset_confirm", "anonymous", 1),
+    Page("password_reset_complete", "anonymous", 0),
     # the paging of the inbox, queue and matrix (docs/performance.md, "Pages under load") adds
     # a count or two to some pages: a fixed cost, whatever the number of rows; the matrix and
     # the public register read the newest audit event to key their cache (the matrix twice,

@@ -18,6 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -172,6 +173,9 @@ def endpoints(w: World):
         ("verify", "anonymous", reverse("verify"), form(["code"], {}), False),
         ("login", "anonymous", reverse("login"), form(["username", "password"], {}), False),
         ("admin_login", "anonymous", reverse("admin:login"), form(["username", "password"], {}), False),
+        ("password_change", "officer", reverse("password_change"),
+         form(["old_password", "new_password1", "new_password2"], {}), False),
+        ("password_reset", "anonymous", reverse("password_reset"), form(["email"], {}), False),
         ("report_submit", "officer", reverse("report_submit", args=[w.draft_report.pk]), form([], {}), True),
         ("document_retry", "officer", reverse("document_retry", args=[w.unpublished_document.verification_code]),
          form([], {}), False),
@@ -198,6 +202,7 @@ def fuzz(client, user, name, url, strategy, may_change, failures) -> Counter:
               suppress_health_check=list(HealthCheck))
     @given(data=strategy)
     def run(data):
+        cache.clear()  # the password pages' limits count in the cache: each example starts afresh
         writes = Writes()
         with transaction.atomic(), connection.execute_wrapper(writes):
             response = client.post(url, data)

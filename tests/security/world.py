@@ -201,6 +201,7 @@ class World:
             "format_request_start": {"pk": self.format_request.pk},
             "format_request_done": {"pk": self.format_request.pk},
             "easy_read_edit": {"pk": self.signed.pk},
+            "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},  # the "does not work" page
         }
         return values.get(name, {})
 
