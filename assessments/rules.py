@@ -201,6 +201,15 @@ def delegations_to(user: AbstractBaseUser) -> dict[tuple[int, str], set[int]]:
     return found
 
 
+def acts_for_any(user: AbstractBaseUser, people, board_id: int, role: str) -> bool:
+    """The user is one of ``people`` (ids), or acts for one of them in ``role`` on the board
+    under an active delegation. The user's own id is looked for first, so the delegations are
+    read only when they could matter, whatever order the set of ids iterates in."""
+    if user.pk in people:
+        return True
+    return any(acts_for(user, pk, board_id, role) for pk in people)
+
+
 def acts_for(user: AbstractBaseUser, owner_id: int | None, board: Board | int, role: str) -> bool:
     """The user may act as ``owner_id`` in ``role`` on the board: it is the user, or the owner
     delegated that role on that board to the user and the delegation is active today. It
@@ -226,7 +235,7 @@ def can_review(user: AbstractBaseUser, assessment: Assessment) -> bool:
     if not has_role(user, board_id, Role.OFFICER):
         return False
     owners = {assessment.author_id, *assessment.plan_change.author_ids}
-    return any(acts_for(user, owner_id, board_id, Role.OFFICER) for owner_id in owners)
+    return acts_for_any(user, owners, board_id, Role.OFFICER)
 
 
 def _comment_participant(user: AbstractBaseUser, board_id: int, people: set[int]) -> bool:
@@ -235,7 +244,7 @@ def _comment_participant(user: AbstractBaseUser, board_id: int, people: set[int]
         return True
     if user.pk in people and roles:
         return True
-    return Role.OFFICER in roles and any(acts_for(user, pk, board_id, Role.OFFICER) for pk in people)
+    return Role.OFFICER in roles and acts_for_any(user, people, board_id, Role.OFFICER)
 
 
 def can_comment(user: AbstractBaseUser, assessment: Assessment) -> bool:
@@ -268,7 +277,7 @@ def is_monitor(user: AbstractBaseUser, assessment: Assessment) -> bool:
     if Role.OFFICER not in roles:
         return False
     people = {assessment.author_id, *assessment.plan_change.author_ids, *contributor_ids(assessment)}
-    return any(acts_for(user, pk, board_id, Role.OFFICER) for pk in people)
+    return acts_for_any(user, people, board_id, Role.OFFICER)
 
 
 def can_record_progress(user: AbstractBaseUser, assessment: Assessment) -> bool:
