@@ -26,5 +26,6 @@ urlpatterns = [
     path("register/", register.RegisterBoardList.as_view(), name="register-boards"),
     path("register/<str:slug>/documents/", register.RegisterDocumentList.as_view(), name="register-documents"),
     path("register/<str:slug>/meetings/", register.RegisterMeetingList.as_view(), name="register-meetings"),
+    path("register/<str:slug>/directions/", register.RegisterDirectionList.as_view(), name="register-directions"),
     *router.urls,
 ]

@@ -227,6 +227,35 @@ def test_the_public_register_of_directions(cast, borders, committed):
     assert f"Direction {later.reference}" in report_page and f"#{earlier.reference}" in report_page
 
 
+def test_the_register_of_directions_in_the_api_without_signing_in(cast, borders, committed):
+    """``/api/register/<board>/directions/``: the same issued directions as the page, newest
+    first, each with what it varies and what varied it; nothing proposed, nothing of another
+    board; the queries do not grow with the directions."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    earlier = issued(cast, committed, title="Care at home")
+    with CaptureQueriesContext(connection) as one:
+        assert Client().get("/api/register/dundee/directions/").status_code == 200
+    later = issued(cast, committed, title="Care at home again", effect="varies", earlier=earlier)
+    proposed(cast, title="Not yet agreed")
+    issued(borders, committed, title="Borders day care")
+    with CaptureQueriesContext(connection) as two:
+        response = Client().get("/api/register/dundee/directions/")
+    assert len(two) == len(one)
+    body = response.json()
+    assert body["count"] == 2
+    first, second = body["results"]
+    assert (first["reference"], first["status"], first["varies_or_revokes"], first["changed_by"]) == (
+        later.reference, "current", earlier.reference, [])
+    assert (second["reference"], second["status"], second["varies_or_revokes"], second["changed_by"]) == (
+        earlier.reference, "varied", None, [later.reference])
+    assert first["text"] == "Deliver Care at home again." and first["recipients"] == "council"
+    assert first["report_number"] == later.report.number and first["decision"] == "agreed"
+    assert first["meeting"] == later.decision.meeting_id and first["review_date"] == REVIEW.isoformat()
+    assert Client().get("/api/register/nowhere/directions/").status_code == 404
+
+
 def test_the_report_form_offers_only_the_boards_current_directions(cast, borders, committed):
     earlier = issued(cast, committed, title="Care at home")
     theirs = issued(borders, committed, title="Borders day care")

@@ -288,6 +288,7 @@ def queried_pages(w: World):
         ("api:register-documents", "anonymous", "/api/register/dundee/documents/", ["page", "q", "date_from",
                                                                                     "date_to"]),
         ("api:register-meetings", "anonymous", "/api/register/dundee/meetings/", ["page"]),
+        ("api:register-directions", "anonymous", "/api/register/dundee/directions/", ["page"]),
     ]
 
 

@@ -219,6 +219,7 @@ class World:
             "api:meeting-detail": {"pk": self.meeting.pk},
             "api:register-documents": {"slug": "dundee"},
             "api:register-meetings": {"slug": "dundee"},
+            "api:register-directions": {"slug": "dundee"},
         }.get(name, {})
 
     def _admin_kwargs(self, name: str, route: str) -> dict:

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assessments.models import Board
-from reports.models import AgendaItem, DelegatedDecision, Meeting, SignedDocument
+from reports.models import AgendaItem, DelegatedDecision, Direction, Meeting, SignedDocument
 
 from .records import LocalTime
 
@@ -88,3 +88,26 @@ class PublicMeetingSerializer(serializers.ModelSerializer):
         model = Meeting
         fields = ["id", "title", "committee", "date", "time", "venue", "remote", "status", "published_at",
                   "late_reason", "items"]
+
+
+class PublicDirectionSerializer(serializers.ModelSerializer):
+    """An issued direction as the register of directions shows it (2014 Act ss.26-27)."""
+
+    varies_or_revokes = serializers.CharField(source="earlier.reference", allow_null=True, default=None,
+                                              help_text="The direction this one varies or revokes (null: a new one).")
+    changed_by = serializers.SerializerMethodField(help_text="The later directions that varied or revoked this one.")
+    report_number = serializers.CharField(source="report.number")
+    report_title = serializers.CharField(source="report.title")
+    meeting = serializers.IntegerField(source="decision.meeting_id")
+    meeting_title = serializers.CharField(source="decision.meeting.title")
+    decision = serializers.CharField(source="decision.decision")
+
+    class Meta:
+        model = Direction
+        fields = ["reference", "status", "issued_on", "recipients", "effect", "varies_or_revokes", "changed_by",
+                  "functions", "budget", "text", "review_date", "report_number", "report_title", "meeting",
+                  "meeting_title", "decision"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_changed_by(self, direction) -> list[str]:
+        return [later.reference for later in direction.changed_by]  # read with the list (``register_directions``)

@@ -57,3 +57,14 @@ class RegisterMeetingList(PublicView):
 
     def get_queryset(self):
         return selectors.published_meetings(self.board()).prefetch_related("items__report")
+
+
+@extend_schema(tags=["public register"])
+class RegisterDirectionList(PublicView):
+    """The board's register of directions to the council and the health board (2014 Act ss.26-27):
+    every issued direction, newest first, its status and what varied or revoked it."""
+
+    serializer_class = s.PublicDirectionSerializer
+
+    def get_queryset(self):
+        return selectors.register_directions(self.board())
