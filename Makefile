@@ -61,12 +61,22 @@ test-postgres: install postgres
 	# left out here as they test no database behaviour and already ran on SQLite: PDF rendering
 	# and its validators, and the role matrix (GET/POST without data; the fuzzing below posts
 	# hostile data to every endpoint on PostgreSQL). Hostile-input fuzzing: 120 examples per
-	# endpoint here (50 on SQLite).
-	DATABASE_URL=$(PG_URL) IIA_FUZZ_EXAMPLES=120 $(BIN)/pytest -m "not browser" -p no:cacheprovider \
+	# endpoint here (50 on SQLite). Its own signing keys: the SQLite half, running at the same
+	# time, makes the same boards' keys.
+	IIA_TEST_SIGNING_DIR=$${TMPDIR:-/tmp}/iia-test-signing-pg DATABASE_URL=$(PG_URL) IIA_FUZZ_EXAMPLES=120 $(BIN)/pytest -m "not browser" -p no:cacheprovider \
 		--ignore=tests/reports/test_pdf.py --ignore=tests/reports/test_conformance.py \
 		--ignore=tests/security/test_role_matrix.py
 
-test: setup chromium axe lint test-sqlite test-postgres
+# The two halves run at once (one core each): SQLite in the foreground, PostgreSQL into
+# var/test-postgres.log, shown when both have finished. Either failing fails the run.
+test: setup chromium axe lint postgres
+	@echo "Running the SQLite and PostgreSQL halves at once; the PostgreSQL half's output follows the SQLite half's."
+	@$(MAKE) --no-print-directory test-postgres > var/test-postgres.log 2>&1 & pg=$$!; \
+	$(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
+	wait $$pg; postgres=$$?; \
+	echo "===== PostgreSQL half (var/test-postgres.log) ====="; cat var/test-postgres.log; \
+	echo "SQLite half: $$( [ $$sqlite -eq 0 ] && echo passed || echo FAILED ); PostgreSQL half: $$( [ $$postgres -eq 0 ] && echo passed || echo FAILED )"; \
+	[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]
 
 # Documents: render + sign against WeasyPrint, then a 30-report agenda pack (SQLite)
 bench: install

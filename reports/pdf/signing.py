@@ -84,10 +84,20 @@ def make_self_signed(board_slug: str, board_name: str, *, years: int = 5, overwr
         serialization.BestAvailableEncryption(passphrase(board_slug)),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    path.chmod(0o600)
+    _write_private(path, data)
     signer.cache_clear()
     return path
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a key file readable by its owner only, whole or not at all: a process reading
+    it meanwhile (another worker, the other half of the test suite) sees the old file or
+    the new one, never half of one."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as file:
+        file.write(data)
+    os.replace(partial, path)
 
 
 def install_certificate(board_slug: str, source: Path, *, overwrite: bool = False) -> Path:
@@ -119,8 +129,7 @@ def install_certificate(board_slug: str, source: Path, *, overwrite: bool = Fals
         raise SigningNotConfigured(f"{source}: the certificate is valid from {certificate.not_valid_before_utc:%d %B %Y} "
                                    f"to {certificate.not_valid_after_utc:%d %B %Y}, not today.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    path.chmod(0o600)
+    _write_private(path, data)
     signer.cache_clear()
     return path
 

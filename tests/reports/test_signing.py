@@ -100,3 +100,20 @@ def test_make_signing_cert_names_a_key_of_the_older_kind(settings, tmp_path):
         assert signing.key_is_rsa("dundee")
     finally:
         signing.signer.cache_clear()
+
+
+def test_a_new_key_file_is_written_whole_and_private(settings, tmp_path):
+    """Another process may read the key while it is made: it is written beside and moved
+    into place, so no reader sees half a file, and it is the owner's alone from the start."""
+    settings.IIA_SIGNING_DIR = str(tmp_path)
+    path = signing.p12_path("dundee")
+    ecdsa_p12(path, signing.passphrase("dundee"))
+    before = path.stat().st_ino
+    try:
+        signing.make_self_signed("dundee", "Dundee City Integration Joint Board", overwrite=True)
+        assert path.stat().st_ino != before  # a new file moved over the old, not the old rewritten
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
+        assert [p.name for p in tmp_path.iterdir()] == ["dundee.p12"]
+        assert signing.key_is_rsa("dundee")
+    finally:
+        signing.signer.cache_clear()
