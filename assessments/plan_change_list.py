@@ -192,16 +192,23 @@ def _for_rows(found: QuerySet[PlanChange]) -> QuerySet[PlanChange]:
 
 
 CSV_HEADER = ["Reference", "Title", "Board", "Plan", "Priorities", "State", "Lead officer", "Started"]
+CSV_CHUNK = 1000
 
 
-def plan_change_csv_rows(user, filters: dict):
-    """The header and a row per plan change of the filtered list, read in chunks (a fixed
-    number of queries per 1,000 rows), for a streamed download."""
-    yield CSV_HEADER
+def plan_change_csv_chunks(user, filters: dict):
+    """The filtered list's CSV rows, in lists of up to ``CSV_CHUNK`` ``(plan change id,
+    row)`` pairs, read a chunk at a time (a fixed number of queries per chunk), so a caller
+    can add columns of its own for a chunk at once; the header is ``CSV_HEADER``."""
     found = _for_rows(plan_changes_filtered(user, filters)).select_related("lead_officer")
-    for pc in found.iterator(chunk_size=1000):
-        yield [pc.reference, pc.title, pc.board.short_name, pc.plan.title,
-               "; ".join(str(p) for p in pc.priorities.all()), plan_change_status(pc).label,
-               pc.lead_officer.get_full_name() or pc.lead_officer.get_username(),
-               timezone.localtime(pc.created_at).date().isoformat()]
-
+    chunk = []
+    for pc in found.iterator(chunk_size=CSV_CHUNK):
+        chunk.append((pc.pk, [
+            pc.reference, pc.title, pc.board.short_name, pc.plan.title,
+            "; ".join(str(p) for p in pc.priorities.all()), plan_change_status(pc).label,
+            pc.lead_officer.get_full_name() or pc.lead_officer.get_username(),
+            timezone.localtime(pc.created_at).date().isoformat()]))
+        if len(chunk) == CSV_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from assessments import rules
+from assessments import plan_change_list, rules
 from assessments.catalogue import part_by_code
 from assessments.links import id_url
 from assessments.models import Assessment, Board, PlanChange, Screening
@@ -382,6 +382,20 @@ def task_url(task: Task, name: str) -> str:
     Reversed by name rather than through viewflow's ``Node.reverse``, which only works
     once the URLconf has been built."""
     return id_url(f"iia:{task.flow_task.name}:{name}", task.process_id, task.pk)
+
+
+PLAN_CHANGE_CSV_HEADER = [*plan_change_list.CSV_HEADER, "Next step", "Held by"]
+
+
+def plan_change_csv_rows(user, filters: dict):
+    """The list of plan changes as CSV rows, the header first: the list's columns
+    (``assessments.plan_change_list``) and, as on the page, each one's next step and who
+    holds it, read for 1,000 plan changes at a time."""
+    yield PLAN_CHANGE_CSV_HEADER
+    for chunk in plan_change_list.plan_change_csv_chunks(user, filters):
+        steps = next_steps(pk for pk, _row in chunk)
+        for pk, row in chunk:
+            yield [*row, *steps.get(pk, ("", ""))]
 
 
 def next_steps(plan_change_ids) -> dict[int, tuple[str, str]]:

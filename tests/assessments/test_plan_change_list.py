@@ -266,13 +266,32 @@ def test_csv_has_the_filtered_rows_and_no_formula_runs(client, cast):
     f.start(cast, "Quiet title")
     client.force_login(cast.lead)
     rows = csv_rows(client)
-    assert rows[0] == ["Reference", "Title", "Board", "Plan", "Priorities", "State", "Lead officer", "Started"]
+    assert rows[0] == ["Reference", "Title", "Board", "Plan", "Priorities", "State", "Lead officer", "Started",
+                       "Next step", "Held by"]
     titles = [row[1] for row in rows[1:]]
     assert set(titles) == {"'=HYPERLINK(\"http://evil\")", "'+1 plain", "'@SUM(A1)", "'-2 minus", "Quiet title"}
     quiet = next(row for row in rows if row[1] == "Quiet title")
-    assert quiet[2:] == ["Dundee IJB", "Test plan dundee", "1. Priority 1", "Screening in progress",
-                         cast.officer.get_full_name(), timezone.localdate().isoformat()]
+    assert quiet[2:8] == ["Dundee IJB", "Test plan dundee", "1. Priority 1", "Screening in progress",
+                          cast.officer.get_full_name(), timezone.localdate().isoformat()]
     assert [row[1] for row in csv_rows(client, "?q=quiet")[1:]] == ["Quiet title"]
+
+
+def test_csv_has_each_ones_next_step_and_who_holds_it_as_the_page_does(client, cast, monkeypatch):
+    """Read in chunks (two plan changes a chunk here, so a chunk boundary falls inside the
+    list): every row gets its own step, none another's."""
+    monkeypatch.setattr("assessments.plan_change_list.CSV_CHUNK", 2)
+    screening = f.start(cast, "Still screening")
+    assessing = f.screen(cast, f.start(cast, "Being assessed"))
+    third = f.start(cast, "Third one")
+    client.force_login(cast.lead)
+    rows = {row[1]: row[8:] for row in csv_rows(client)[1:]}
+    page = client.get(LIST).content.decode()
+    for plan_change in (screening, assessing, third):
+        step, held_by = rows[plan_change.title]
+        assert step and held_by
+        assert step in page and held_by in page
+    assert rows["Still screening"] == rows["Third one"] != rows["Being assessed"]
+    assert rows["Still screening"][1] == cast.officer.get_full_name()
 
 
 def _count_queries(client) -> int:

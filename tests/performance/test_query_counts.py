@@ -105,7 +105,7 @@ PAGES = [
     # keyset pages, a count that stops at 1,000, the next steps of a page's rows in one query
     Page("plan_change_list", "officer", 14),
     Page("plan_change_list", "lead", 14, query="q=plan&state=assessment-submitted&mine=on"),
-    Page("plan_change_list_csv", "senior", 10),  # the rows read 1,000 at a time
+    Page("plan_change_list_csv", "senior", 11),  # the rows read 1,000 at a time, with their next steps
     Page("plan_detail", "lead", 22, before=(24, 24)),
     Page("plan_detail", "lead", 15, before=(17, 17), query="state=signed_off"),
     Page("plan_matrix_csv", "lead", 12, before=(14, 14)),

@@ -48,7 +48,7 @@ def plan_change_list_csv(request):
 
     def lines():
         yield "\ufeff"  # a byte-order mark, so Excel reads the file as UTF-8
-        for row in plan_change_list.plan_change_csv_rows(request.user, form.filters()):
+        for row in selectors.plan_change_csv_rows(request.user, form.filters()):
             yield writer.writerow([safe_cell(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
