@@ -192,7 +192,10 @@ class OrganisationBackend(OIDCAuthenticationBackend):
                 self._refresh(user, claims)
                 SignOnIdentity.objects.create(user=user, issuer=issuer, subject=claims["sub"])
         except IntegrityError:  # the same person's first sign-in in another tab won
-            return self.filter_users_by_claims(claims).get()
+            user = self.filter_users_by_claims(claims).first()
+            if user is None:
+                raise SuspiciousOperation("the account could not be made") from None
+            return user
         logger.info("single sign-on made account %s for subject %s", user.pk, claims["sub"])
         return user
 

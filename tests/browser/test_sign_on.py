@@ -10,6 +10,8 @@ import pytest
 from assessments.models import Board, Role, SignOnGroupRole
 from tests.oidc.provider import PASSWORD
 
+from .axe import axe_violations
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 
@@ -35,3 +37,18 @@ def test_staff_sign_in_with_their_organisation(live_server, page, sign_on, usern
     main = page.locator("main")
     assert shows in main.inner_text() and hides not in main.inner_text()
     assert "Dundee IJB" in page.locator("header").inner_text()
+
+
+def test_someone_in_no_mapped_group_is_told_why_and_the_pages_pass_axe(live_server, page, sign_on):
+    base = live_server.url
+    page.goto(f"{base}/accounts/login/")
+    assert axe_violations(page) == []  # with the "Sign in with your organisation" button
+    page.get_by_role("link", name="Sign in with your organisation").click()
+    page.get_by_label("Username").fill("nobody")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in to the test organisation").click()
+    page.get_by_role("heading", name="You are not signed in").wait_for()
+    assert "none of your groups there gives you a role" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Back to the sign-in page").click()
+    page.wait_for_url(f"{base}/accounts/login/")

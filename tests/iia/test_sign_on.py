@@ -46,6 +46,14 @@ def test_first_sign_in_makes_the_account_from_the_provider_and_gives_the_groups_
     assert AuditEvent.objects.filter(action__startswith="membership.").count() == 1
 
 
+def test_the_page_asked_for_is_where_a_sign_in_ends_but_never_another_site(client, sign_on, mappings):
+    assert sign_in(client, "officer", start_url="/accounts/organisation/?next=/inbox/")["Location"] == "/inbox/"
+    client.logout()
+    for elsewhere in ("https://evil.example/", "//evil.example/inbox/"):
+        assert sign_in(client, "officer", start_url=f"/accounts/organisation/?next={elsewhere}")["Location"] == "/"
+        client.logout()
+
+
 def test_a_local_account_with_the_same_email_or_user_name_is_never_taken_over(client, sign_on, mappings):
     local = f.user(Role.SENIOR_OFFICER, username="clerk", email="clerk@nhs.example")
     response = sign_in(client, "clerk")
