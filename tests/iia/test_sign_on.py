@@ -160,3 +160,15 @@ def test_a_local_password_still_signs_in_with_single_sign_on_on(client, sign_on)
     local = f.user(Role.OFFICER, username="local-officer")
     response = client.post("/accounts/login/", {"username": "local-officer", "password": f.PASSWORD})
     assert response.status_code == 302 and int(client.session["_auth_user_id"]) == local.pk
+
+
+def test_an_account_switched_off_here_stays_off_whatever_the_provider_says(client, sign_on, mappings):
+    assert sign_in(client, "officer").status_code == 302
+    person = SignOnIdentity.objects.get(subject="a1f0c3d2-0001").user
+    client.logout()
+    person.is_active = False
+    person.save()
+    response = sign_in(client, "officer")
+    assert response.status_code == 403 and "switched off" in response.content.decode()
+    person.refresh_from_db()
+    assert not person.is_active and "_auth_user_id" not in client.session
