@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_PORT ?= 54329
 PG_URL := postgres://iia@127.0.0.1:$(PG_PORT)/iia
 
-.PHONY: run test setup install migrate demo lint postgres postgres-stop chromium axe system-packages test-sqlite test-postgres bench bench-workflow stack stack-stop bench-load
+.PHONY: run test setup install migrate demo lint postgres postgres-stop chromium axe oidc-provider system-packages test-sqlite test-postgres bench bench-workflow stack stack-stop bench-load
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/prod.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -48,15 +48,24 @@ $(AXE_STAMP): tests/browser/package.json tests/browser/package-lock.json
 
 axe: $(AXE_STAMP)
 
+# the OpenID provider of the single sign-on tests (tests/oidc/provider.mjs), exactly as pinned
+OIDC_STAMP := tests/oidc/node_modules/.package-lock.json
+$(OIDC_STAMP): tests/oidc/package.json tests/oidc/package-lock.json
+	.ci/node.sh
+	npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
+	touch $@
+
+oidc-provider: $(OIDC_STAMP)
+
 lint: install
 	$(BIN)/ruff check .
 
-test-sqlite: install axe
+test-sqlite: install axe oidc-provider
 	$(BIN)/python manage.py check --fail-level WARNING
 	# hostile-input fuzzing: 50 examples per endpoint here, 120 on PostgreSQL below
 	IIA_FUZZ_EXAMPLES=50 $(BIN)/pytest -m "not postgres"
 
-test-postgres: install postgres
+test-postgres: install oidc-provider postgres
 	# every test but the browser ones runs on PostgreSQL too, the concurrency tests only there;
 	# left out here as they test no database behaviour and already ran on SQLite: PDF rendering
 	# and its validators, and the role matrix (GET/POST without data; the fuzzing below posts
@@ -68,8 +77,9 @@ test-postgres: install postgres
 		--ignore=tests/security/test_role_matrix.py
 
 # The two halves run at once (one core each): SQLite in the foreground, PostgreSQL into
-# var/test-postgres.log, shown when both have finished. Either failing fails the run.
-test: setup chromium axe lint postgres
+# var/test-postgres.log, shown when both have finished. Either failing fails the run. The npm
+# packages are installed here, before the halves, which would otherwise both install them at once.
+test: setup chromium axe oidc-provider lint postgres
 	@echo "Running the SQLite and PostgreSQL halves at once; the PostgreSQL half's output follows the SQLite half's."
 	@$(MAKE) --no-print-directory test-postgres > var/test-postgres.log 2>&1 & pg=$$!; \
 	$(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \

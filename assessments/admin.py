@@ -32,6 +32,7 @@ from .models import (
     Screening,
     ScreeningQuestion,
     Section,
+    SignOnGroupRole,
     StrategicPlan,
     Template,
 )
@@ -44,6 +45,7 @@ BOARD_PATHS: dict[type, str] = {
     Locality: "board",
     LocalityPlanningGroup: "board",
     Membership: "board",
+    SignOnGroupRole: "board",
     Template: "board",
     ScreeningQuestion: "template__board",
     Section: "template__board",
@@ -327,9 +329,20 @@ class BoardAdmin(SuperuserOnly, admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SuperuserOnly, admin.ModelAdmin):
-    list_display = ("user", "board", "role", "job_title")
-    list_filter = ("board", "role")
+    list_display = ("user", "board", "role", "job_title", "source")
+    list_filter = ("board", "role", "source")
     search_fields = ("user__username", "user__first_name", "user__last_name")
+    readonly_fields = ("source",)  # granted here, or by single sign-on, which alone removes its own
+
+
+@admin.register(SignOnGroupRole)
+class SignOnGroupRoleAdmin(SuperuserOnly, admin.ModelAdmin):
+    """Which group at the organisation's identity provider gives which role on which board
+    (docs/single-sign-on.md). Applied at each person's next single sign-on."""
+
+    list_display = ("group", "board", "role")
+    list_filter = ("board", "role")
+    search_fields = ("group",)
 
 
 class PriorityInline(admin.StackedInline):

@@ -66,6 +66,25 @@ def demo_settings_check(app_configs, **kwargs):
     return errors
 
 
+@checks.register(TAG)
+def sign_on_check(app_configs, **kwargs):
+    """Single sign-on (docs/single-sign-on.md) half set is off without a word; over plain
+    HTTP its tokens and client secret would cross the network readable."""
+    if not settings.IIA_PRODUCTION:
+        return []
+    given = {"IIA_OIDC_ISSUER": settings.IIA_OIDC_ISSUER, "IIA_OIDC_CLIENT_ID": settings.OIDC_RP_CLIENT_ID,
+             "IIA_OIDC_CLIENT_SECRET": settings.OIDC_RP_CLIENT_SECRET}
+    missing = [name for name, value in given.items() if not value]
+    if missing and len(missing) < len(given):
+        return [checks.Error(f"Single sign-on is half set: {', '.join(missing)} missing.", id="iia.E005",
+                             hint="Set all three to turn it on, or none to leave it off.")]
+    endpoints = [settings.IIA_OIDC_ISSUER] + [getattr(settings, name) for name in (
+        "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT", "OIDC_OP_USER_ENDPOINT", "OIDC_OP_JWKS_ENDPOINT")]
+    if not missing and any(url and not url.startswith("https://") for url in endpoints):
+        return [checks.Error("Single sign-on's issuer and endpoints must be https:// addresses.", id="iia.E006")]
+    return []
+
+
 def demo_accounts() -> list[str]:
     """The demo's user names (and the admin it makes) that sign in with the demo password here."""
     from django.contrib.auth import get_user_model

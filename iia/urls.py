@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from iia import accounts
+from iia import accounts, oidc
 from iia.forms import AdminLoginForm, LoginForm
 from iia.views import accessibility_statement, statutory_duties
 from workflows.flows import IIAFlow
@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(),
          name="password_reset_confirm"),
     path("accounts/reset/done/", accounts.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("accounts/organisation/", oidc.SignOnStart.as_view(), name="sign_on_start"),
+    path("accounts/organisation/callback/", oidc.SignOnCallback.as_view(), name="sign_on_callback"),
     path("admin/", admin.site.urls),
     path("accessibility/", accessibility_statement, name="accessibility"),
     path("duties/", statutory_duties, name="statutory_duties"),

@@ -67,3 +67,25 @@ def reference_data(transactional_db):
                   or getattr(migration, "add_modules", None) or getattr(migration, "load_planning_groups", None)
                   or migration.create)
         loader(apps, None)
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID provider (tests/oidc/provider.mjs), once a session, on a free port."""
+    from tests.oidc import provider
+
+    running = provider.start()
+    yield running
+    provider.stop(running)
+
+
+@pytest.fixture
+def sign_on(settings, oidc_provider):
+    """Single sign-on on, against the test provider."""
+    from iia import oidc
+
+    for name, value in oidc_provider.settings().items():
+        setattr(settings, name, value)
+    oidc._discovery.clear()
+    yield oidc_provider
+    oidc._discovery.clear()

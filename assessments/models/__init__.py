@@ -10,7 +10,7 @@ from .assessment import (
     SectionAnswer,
 )
 from .audit import AuditEvent
-from .boards import Board, Locality, LocalityPlanningGroup, Membership, Role
+from .boards import Board, Locality, LocalityPlanningGroup, Membership, MembershipSource, Role, SignOnGroupRole
 from .catalogue import Question, Row, ScreeningQuestion, Section, Template
 from .comment import SCREENING_PART, Comment, CommentTampering
 from .delegation import Delegation
@@ -38,6 +38,7 @@ __all__ = [
     "Locality",
     "LocalityPlanningGroup",
     "Membership",
+    "MembershipSource",
     "MitigatingAction",
     "Outcome",
     "PartProgress",
@@ -56,6 +57,7 @@ __all__ = [
     "ScreeningState",
     "Section",
     "SectionAnswer",
+    "SignOnGroupRole",
     "StrategicPlan",
     "Template",
 ]

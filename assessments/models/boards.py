@@ -96,6 +96,15 @@ class Role(models.TextChoices):
     CLERK = "clerk", "IJB clerk"
 
 
+class MembershipSource(models.TextChoices):
+    """Who granted a membership: a site administrator here, or the organisation's identity
+    provider through single sign-on (``SignOnGroupRole``). Each sign-on adds and removes
+    only the memberships it granted."""
+
+    LOCAL = "local", "Granted here"
+    SIGN_ON = "sign_on", "Single sign-on"
+
+
 class Membership(models.Model):
     """A user's role on one board. A user may hold several roles on several boards."""
 
@@ -103,6 +112,11 @@ class Membership(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     job_title = models.CharField(max_length=120, blank=True, help_text="Shown in sign-off blocks, e.g. Chief Officer.")
+    source = models.CharField(
+        max_length=10, choices=MembershipSource.choices, default=MembershipSource.LOCAL,
+        help_text="Single sign-on removes a membership it granted when the person's groups no longer give it; "
+                  "one granted here stays until removed here.",
+    )
 
     class Meta:
         ordering = ["board", "role", "user__last_name"]
@@ -112,3 +126,28 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}, {self.board}"
+
+
+class SignOnGroupRole(models.Model):
+    """A group of the organisation's identity provider and the role on a board it gives
+    (docs/single-sign-on.md). At each single sign-on a person holds, besides the roles
+    granted here, exactly the roles their groups give. One group may give several roles,
+    on several boards; a role on a board comes only from a row naming that board."""
+
+    group = models.CharField(
+        max_length=255,
+        help_text="The group exactly as the provider's groups claim names it (e.g. iia-dundee-officers, "
+                  "or a directory group's id).",
+    )
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="sign_on_group_roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["board", "group", "role"]
+        verbose_name = "single sign-on group"
+        constraints = [
+            models.UniqueConstraint(fields=["group", "board", "role"], name="sign_on_group_role_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} → {Role(self.role).label}, {self.board}"

@@ -18,6 +18,7 @@ from .assessment import (
 from .audit import audit_record
 from .comments import comment_add
 from .delegation import delegation_create, delegation_end, delegation_errors
+from .memberships import membership_sync_from_groups
 from .monitoring import action_progress_record, progress_blocker
 from .plan_changes import plan_change_create
 from .retention import leavers, person_anonymise
@@ -52,6 +53,7 @@ __all__ = [
     "delegation_create",
     "delegation_end",
     "delegation_errors",
+    "membership_sync_from_groups",
     "evidence_save",
     "leavers",
     "negative_ratings",

@@ -71,7 +71,31 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses attempts from a locked-out user and address
     "django.contrib.auth.backends.ModelBackend",
+    "iia.oidc.OrganisationBackend",  # single sign-on; refuses everything while it is off
 ]
+# --- Single sign-on over OpenID Connect (docs/single-sign-on.md) ---
+# On when the issuer, client id and client secret are all set; the login page then offers
+# "Sign in with your organisation". The provider's endpoints come from its discovery
+# document (ISSUER/.well-known/openid-configuration) unless each is set here.
+IIA_OIDC_ISSUER = os.environ.get("IIA_OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("IIA_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("IIA_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("IIA_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("IIA_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("IIA_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("IIA_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("IIA_OIDC_SIGN_ALGORITHM", "RS256")
+# the scopes asked for, and the claim that lists the person's groups (docs: for each provider)
+OIDC_RP_SCOPES = os.environ.get("IIA_OIDC_SCOPES", "openid email profile")
+IIA_OIDC_GROUPS_CLAIM = os.environ.get("IIA_OIDC_GROUPS_CLAIM", "groups")
+OIDC_TOKEN_USE_BASIC_AUTH = os.environ.get("IIA_OIDC_TOKEN_AUTH", "basic") == "basic"  # else client_secret_post
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = 10
+OIDC_VERIFY_SSL = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "sign_on_callback"
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_STORE_ID_TOKEN = False
 # --- Production safety, the client's address and sign-in throttling (docs/security.md) ---
 # Set by production.py: its checks (iia/checks.py) refuse a known or short secret key, the
 # demo signing passphrase and, unless IIA_ALLOW_DEMO_ACCOUNTS (the loopback stack only),
@@ -127,6 +151,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "assessments.context_processors.navigation",
+                "iia.oidc.sign_on_context",  # the login page's "Sign in with your organisation"
             ],
         },
     },

@@ -572,6 +572,10 @@ EXCLUDED = {
     "item_decide": "POST only: the decision form on the meeting page, which shows its errors there",
     "delegation_end": "POST only: the End now button on the delegations page",
     "logout": "POST only: the sign-out button, which then shows the sign-in page",
+    "sign_on_start": "single sign-on, off here: a redirect to the organisation's provider when on; the sign-in page "
+                     "with its button and the refusal page are checked in tests/browser/test_sign_on.py",
+    "sign_on_callback": "single sign-on, off here: the provider's redirect back, which signs in and redirects or "
+                        "shows the refusal page (checked in tests/browser/test_sign_on.py)",
     "register_feed": "an Atom feed",
     "register_json": "JSON data",
     "register_csv": "a CSV file (the register)",

@@ -101,3 +101,21 @@ def test_load_demo_refuses_under_the_production_settings_unless_told_demo():
         assert not load.called
         call_command("load_demo", "--demo")
         assert load.called
+
+
+@pytest.mark.parametrize(("sign_on", "error"), [
+    ({"IIA_OIDC_ISSUER": "https://sso.example.scot", "OIDC_RP_CLIENT_ID": "iia", "OIDC_RP_CLIENT_SECRET": ""},
+     "iia.E005"),
+    ({"IIA_OIDC_ISSUER": "http://sso.example.scot", "OIDC_RP_CLIENT_ID": "iia", "OIDC_RP_CLIENT_SECRET": "s"},
+     "iia.E006"),
+    ({"IIA_OIDC_ISSUER": "https://sso.example.scot", "OIDC_RP_CLIENT_ID": "iia", "OIDC_RP_CLIENT_SECRET": "s",
+      "OIDC_OP_TOKEN_ENDPOINT": "http://sso.example.scot/token"}, "iia.E006"),
+    ({"IIA_OIDC_ISSUER": "https://sso.example.scot", "OIDC_RP_CLIENT_ID": "iia", "OIDC_RP_CLIENT_SECRET": "s"}, None),
+    ({"IIA_OIDC_ISSUER": "", "OIDC_RP_CLIENT_ID": "", "OIDC_RP_CLIENT_SECRET": ""}, None),
+])
+def test_single_sign_on_half_set_or_over_plain_http_is_refused_in_production(sign_on, error):
+    from iia.checks import sign_on_check
+
+    with override_settings(**PRODUCTION, **sign_on):
+        found = [e.id for e in sign_on_check(None)]
+    assert found == ([error] if error else [])

@@ -206,6 +206,10 @@ EXCLUDED = {
     "format_request_done": "POST only",
     "register_format_request_sent": "the confirmation of a request: without the signed words the request form sends "
                                     "it (nothing stored is read but the board) it answers 404",
+    "sign_on_start": "single sign-on is off in the test settings (a 404 to all); on, it reads nothing stored and "
+                     "redirects to the organisation's provider (tests/iia/test_sign_on.py)",
+    "sign_on_callback": "single sign-on is off in the test settings (a 404 to all); on, it is the provider's "
+                        "redirect back, which signs the person in and redirects (tests/iia/test_sign_on.py)",
     "iia:actions:assign": "the actions task is assigned to the officer when it starts: no claim page",
     "iia:complete_part:assign": "parts are assigned to the officer when they start: no claim page",
     "iia:screening:assign": "the screening is assigned to its officer when it starts: no claim page",

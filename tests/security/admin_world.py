@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from assessments.admin import BOARD_PATHS
-from assessments.models import Row, Section, Template
+from assessments.models import Role, Row, Section, SignOnGroupRole, Template
 from assessments.services.catalogue import template_copy_as_new_version
 from reports import services as report_services
 from reports.models import AgendaPack, Committee, SignedDocument
@@ -44,6 +44,7 @@ def build(world, committed) -> None:
     for slug in BOARDS:
         board = f.board(slug)
         ReminderPolicy.objects.get_or_create(board=board)
+        SignOnGroupRole.objects.create(group=f"iia-{slug}-officers", board=board, role=Role.OFFICER)
         SentReminder.objects.create(kind=ReminderKind.TASK_IDLE, board=board, object_id=1, about=timezone.localdate(),
                                     recipient=world.casts[slug].officer, claimed_at=timezone.now())
     superuser = world.people["superuser"]
@@ -113,6 +114,7 @@ def _add_body(world, model, label) -> dict:
         "committee": {"board": board.pk, "kind": "ijb", "name": "Matrix", "report_prefix": "MX", "publication_days": 7},
         "reportwording": {"board": board.pk, "full_iia": "F", "screened_out": "S", "pending": "P"},
         "membership": {"user": world.casts[slug].officer.pk, "board": board.pk, "role": "clerk"},
+        "signongrouprole": {"group": f"matrix-{slug}", "board": board.pk, "role": "clerk"},
         "reminderpolicy": {"board": board.pk, "review_notice_days": 30, "idle_task_working_days": 5},
         "duedatepolicy": {"board": board.pk, "screening_working_days": 10, "screening_review_working_days": 5,
                           "part_working_days": 20, "submit_working_days": 5, "review_working_days": 10,
