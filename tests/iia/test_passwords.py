@@ -184,6 +184,25 @@ def test_an_unknown_address_gets_the_same_pages_and_no_email(person):
     assert Client().get(known["Location"]).content == Client().get(unknown["Location"]).content
 
 
+def test_with_a_worker_the_request_only_hands_the_address_over_whatever_it_holds(person, settings, caplog):
+    """With a broker the request sends the worker the address asked about, known or not,
+    and emails nobody itself: its work (and so its time) does not depend on the address.
+    The worker then sends the link to the known address only."""
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"
+    sent = []
+    with mock.patch("iia.celery.send_to_workers", side_effect=lambda task, *args: sent.append((task.name, args))):
+        known, unknown = _ask(person.email), _ask("nobody@example.org")
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+    assert sent == [("iia.tasks.send_password_reset", (person.email,)),
+                    ("iia.tasks.send_password_reset", ("nobody@example.org",))]
+    assert mail.outbox == []
+    from iia.tasks import send_password_reset
+
+    assert [send_password_reset(args[0]) for _name, args in sent] == [1, 0]
+    [message] = mail.outbox
+    assert message.to == [person.email] and _link(message)
+
+
 def test_inactive_accounts_and_accounts_without_a_password_get_no_email(db):
     f.user("officer", email="left@example.org", is_active=False)
     unusable = f.user("officer", email="sso@example.org")
