@@ -512,7 +512,8 @@ def evidence_files_of(assessment: Assessment) -> list:
     """The files of the assessment's evidence and consultation, in the order uploaded."""
     from .models import EvidenceFile
 
-    return list(EvidenceFile.objects.filter(assessment=assessment).order_by("part", "uploaded_at", "pk"))
+    # evidence before consultation, as the form has them ("-part" sorts them so)
+    return list(EvidenceFile.objects.filter(assessment=assessment).order_by("-part", "uploaded_at", "pk"))
 
 
 def progress_files_of(actions) -> list:
