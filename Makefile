@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_PORT ?= 54329
 PG_URL := postgres://iia@127.0.0.1:$(PG_PORT)/iia
 
-.PHONY: run test setup install migrate demo lint postgres postgres-stop chromium axe system-packages test-sqlite test-postgres bench bench-workflow stack stack-stop bench-load
+.PHONY: run test setup install migrate demo lint postgres postgres-stop chromium axe azurite system-packages test-sqlite test-postgres bench bench-workflow stack stack-stop bench-load
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/prod.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -48,10 +48,20 @@ $(AXE_STAMP): tests/browser/package.json tests/browser/package-lock.json
 
 axe: $(AXE_STAMP)
 
+# Azurite, the Azure Storage emulator, exactly as pinned in tools/azurite/package-lock.json:
+# `make stack` keeps evidence files in it, tests/assessments/test_evidence_azure.py stores one
+AZURITE_STAMP := tools/azurite/node_modules/.package-lock.json
+$(AZURITE_STAMP): tools/azurite/package.json tools/azurite/package-lock.json
+	.ci/node.sh
+	npm ci --prefix tools/azurite --no-audit --no-fund --loglevel=error
+	touch $@
+
+azurite: $(AZURITE_STAMP)
+
 lint: install
 	$(BIN)/ruff check .
 
-test-sqlite: install axe
+test-sqlite: install axe azurite
 	$(BIN)/python manage.py check --fail-level WARNING
 	# hostile-input fuzzing: 50 examples per endpoint here, 120 on PostgreSQL below
 	IIA_FUZZ_EXAMPLES=50 $(BIN)/pytest -m "not postgres"
@@ -59,12 +69,12 @@ test-sqlite: install axe
 test-postgres: install postgres
 	# every test but the browser ones runs on PostgreSQL too, the concurrency tests only there;
 	# left out here as they test no database behaviour and already ran on SQLite: PDF rendering
-	# and its validators, and the role matrix (GET/POST without data; the fuzzing below posts
-	# hostile data to every endpoint on PostgreSQL). Hostile-input fuzzing: 120 examples per
+	# and its validators, the role matrix (GET/POST without data; the fuzzing below posts
+	# hostile data to every endpoint on PostgreSQL), and evidence files in Azurite (blob storage). Hostile-input fuzzing: 120 examples per
 	# endpoint here (50 on SQLite).
 	DATABASE_URL=$(PG_URL) IIA_FUZZ_EXAMPLES=120 $(BIN)/pytest -m "not browser" -p no:cacheprovider \
 		--ignore=tests/reports/test_pdf.py --ignore=tests/reports/test_conformance.py \
-		--ignore=tests/security/test_role_matrix.py
+		--ignore=tests/security/test_role_matrix.py --ignore=tests/assessments/test_evidence_azure.py
 
 test: setup chromium axe lint test-sqlite test-postgres
 
@@ -82,12 +92,13 @@ bench-workflow: install
 STACK_PG_PORT ?= 55871
 STACK_REDIS_PORT ?= 56871
 STACK_WEB_PORT ?= 8871
+STACK_AZURITE_PORT ?= 57871
 STACK_WEB_WORKERS ?= 4
 STACK_DIR ?= /tmp/iia-stack-$(STACK_PG_PORT)
 STACK_ENV := STACK_PG_PORT=$(STACK_PG_PORT) STACK_REDIS_PORT=$(STACK_REDIS_PORT) STACK_WEB_PORT=$(STACK_WEB_PORT) \
-	STACK_WEB_WORKERS=$(STACK_WEB_WORKERS) STACK_DIR=$(STACK_DIR)
+	STACK_WEB_WORKERS=$(STACK_WEB_WORKERS) STACK_DIR=$(STACK_DIR) STACK_AZURITE_PORT=$(STACK_AZURITE_PORT)
 
-stack: install
+stack: install azurite
 	$(STACK_ENV) .ci/stack.sh start
 
 stack-stop:

@@ -75,6 +75,8 @@ def _store(record: EvidenceFile, upload, extension: str) -> EvidenceFile:
     """Write the file to storage and the row to the database; the written file is deleted
     again if the row is not (the caller's transaction then rolls back)."""
     upload.seek(0)
+    # the storage labels the object with the type read from the content, not the one the browser sent
+    upload.content_type = record.content_type
     record.file.save(f"upload.{extension}", upload, save=False)
     try:
         record.save()

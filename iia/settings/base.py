@@ -215,7 +215,7 @@ def evidence_storage(kind: str) -> dict:
         return {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": IIA_EVIDENCE_ROOT, "base_url": None}}
     if kind == "azure":
-        return {"BACKEND": "storages.backends.azure_storage.AzureStorage",
+        return {"BACKEND": "iia.storage.EvidenceAzureStorage",
                 "OPTIONS": {"connection_string": os.environ.get("IIA_AZURE_CONNECTION_STRING", ""),
                             "azure_container": os.environ.get("IIA_AZURE_CONTAINER", "evidence"),
                             "overwrite_files": False}}
