@@ -126,7 +126,7 @@ def run(args, workdir: Path, azure_connection: str = "") -> None:
             status = []
             tracemalloc.start()
             start = time.perf_counter()
-            response = handler(environ, lambda s, h, *a: status.append(s))
+            response = handler(environ, lambda s, h, *a, seen=status: seen.append(s))
             b"".join(response)
             response.close()  # as a WSGI server does: the request's temporary files are closed
             elapsed = time.perf_counter() - start
