@@ -696,3 +696,25 @@ class EvidencePublicationForm(NamedErrorsForm):
         ("publish", "Publish it with the assessment"), ("withhold", "Withhold it from the public")])
     withheld_reason = forms.CharField(label="Why it is withheld", required=False, max_length=1000,
                                       widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EvidenceSourceForm(NamedErrorsForm):
+    """An entry of a board's evidence library: a link or a file, with a title."""
+
+    title = forms.CharField(label="Title", max_length=200,
+                            help_text="For example: SIMD 2026 profile of Dundee's localities.")
+    description = forms.CharField(label="Description", required=False, max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    url = forms.CharField(label="Link", required=False, max_length=500,
+                          help_text="A web address starting https://; or upload a file instead.")
+    file = forms.FileField(label="File", required=False, allow_empty_file=True, max_length=None,
+                           help_text="PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT), CSV, PNG or JPEG; "
+                                     "25 MB at most.")
+
+
+class CitationForm(NamedErrorsForm):
+    source = forms.ChoiceField(label="Entry of the evidence library")
+
+    def __init__(self, *args, sources=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "Choose an entry")] + [(str(s.pk), s.title) for s in sources]

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import EvidencePart
+from assessments.models import EvidencePart, EvidenceSource
 from assessments.services import evidence as ev
 from reports import services
 from reports.models import SignedDocument
@@ -27,6 +27,9 @@ def signed(cast, committed):
         hidden = ev.evidence_file_upload(by=cast.officer, upload=s.upload("Who we met.csv", s.CSV),
                                          part=EvidencePart.CONSULTATION, assessment=assessment, published=False,
                                          withheld_reason="It names the carers consulted.")
+        profile = ev.evidence_source_add(by=cast.lead, board=plan_change.board, title="Locality profiles 2026",
+                                         upload=s.upload("profiles.odt", s.odt()))
+        ev.evidence_cite(by=cast.officer, assessment=assessment, source=profile)
         f.complete_actions(cast, plan_change)
         f.submit(cast, plan_change)
         f.approve(cast, plan_change)
@@ -43,6 +46,7 @@ def test_the_signed_pdf_lists_each_file_with_its_hash(signed):
     for record in (shown, hidden):
         assert "".join(record.name.split()) in text and record.sha256 in text
     assert "Withheld:ItnamesthecarersconsultED".lower() in text.lower()
+    assert "Localityprofiles2026" in text and EvidenceSource.objects.get().file.sha256 in text
     snap = services.document_snapshot(document)
     assert {x["sha256"]: x["published"] for x in snap["files"]} == {shown.sha256: True, hidden.sha256: False}
 
@@ -65,6 +69,8 @@ def test_the_public_page_lists_both_and_serves_only_the_published_one(client, si
     assert response.status_code == 200 and b"".join(response.streaming_content) == s.PDF
     assert response["X-Content-Type-Options"] == "nosniff" and "attachment" in response["Content-Disposition"]
     assert client.get(hidden_url).status_code == 403
+    cited = EvidenceSource.objects.get().file
+    assert client.get(reverse("document_file", args=[document.verification_code, cited.pk])).status_code == 200
     # a file of another assessment is not reached through this document's code
     assert client.get(reverse("document_file", args=[document.verification_code, hidden.pk + 1000])).status_code == 404
 

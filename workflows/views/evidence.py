@@ -16,7 +16,7 @@ from assessments import rules
 from assessments import selectors as assessment_selectors
 from assessments.evidence_http import evidence_upload, file_response
 from assessments.exceptions import NotAllowed, RuleViolation
-from assessments.forms import EvidencePublicationForm, EvidenceUploadForm, apply_errors
+from assessments.forms import CitationForm, EvidencePublicationForm, EvidenceUploadForm, apply_errors
 from assessments.models import Assessment, EvidenceFile, EvidencePart, MitigatingAction
 from assessments.services import evidence as services
 
@@ -74,12 +74,16 @@ def assessment_files(request, pk):
             messages.success(request, f"“{form.cleaned_data['file'].name}” is attached.")
             return redirect(_back(request, here))
     files = assessment_selectors.evidence_files_of(assessment)
+    sources = (assessment_selectors.evidence_library_of(assessment.plan_change.board_id, current_only=True)
+               if can_attach else [])
     return render(request, "workflows/evidence_files.html", {
         "assessment": assessment, "plan_change": assessment.plan_change, "form": form, "can_attach": can_attach,
         "can_publish": rules.can_set_evidence_publication(request.user, assessment),
         "evidence_files": [f for f in files if f.part == EvidencePart.EVIDENCE],
         "consultation_files": [f for f in files if f.part == EvidencePart.CONSULTATION],
         "next": _back(request, ""),
+        "citations": assessment_selectors.citations_of(assessment),
+        "cite_form": CitationForm(sources=sources) if sources else None,
     })
 
 
