@@ -140,6 +140,12 @@ PAGES = [
     # rendered from the stored snapshot alone; issue 20 adds its own "monitoring since signing"
     # section, read live: the actions, their progress and the reviews (two queries more)
     Page("document_html", "officer", 6, before=(17, 17)),
+    # evidence files (docs/evidence.md): the files page reads the assessment, its files, its
+    # citations and the library entries to cite; a download reads the file's record
+    Page("assessment_files", "officer", 30),
+    Page("evidence_library", "lead", 30),
+    Page("evidence_file_download", "officer", 30),
+    Page("document_file", "lead", 30),
     Page("document_pdf", "officer", 5),
     Page("verify", "anonymous", 0),
     Page("report_new", "officer", 12),  # +1: the board's current directions a direction may vary
@@ -210,6 +216,12 @@ EXCLUDED = {
     "iia:complete_part:assign": "parts are assigned to the officer when they start: no claim page",
     "iia:screening:assign": "the screening is assigned to its officer when it starts: no claim page",
     "iia:submit:assign": "the submit task is assigned to the officer when it starts: no claim page",
+    "action_progress_files": "POST only (an upload)",
+    "assessment_cite": "POST only",
+    "citation_remove": "POST only",
+    "evidence_file_remove": "POST only",
+    "evidence_file_publication": "POST only",
+    "evidence_source_retire": "POST only",
 }
 for _action in ("actions", "claim", "part", "release", "review", "screening", "screening-review", "sign-off", "submit"):
     EXCLUDED[f"api:task-{_action}"] = "POST only (an action on a task)"

@@ -130,6 +130,9 @@ def evidence_file_remove(request, pk):
 def evidence_file_publication(request, pk):
     record = _file(request, pk)
     back = reverse("assessment_files", args=[record.assessment_id]) if record.assessment_id else reverse("home")
+    if record.assessment is None or not rules.can_set_evidence_publication(request.user, record.assessment):
+        raise PermissionDenied("Only the board's officers and equality leads publish or withhold an assessment's "
+                               "files, until it is signed off.")
     form = EvidencePublicationForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose whether to publish or withhold the file.")

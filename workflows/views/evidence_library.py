@@ -76,6 +76,8 @@ def evidence_source_retire(request, pk):
 def assessment_cite(request, pk):
     """Cite an entry of the board's library from an assessment being written."""
     assessment = _assessment(request, pk)
+    if not rules.can_cite_evidence(request.user, assessment):
+        raise PermissionDenied("Only an officer of the board can cite the library from an assessment being written.")
     sources = assessment_selectors.evidence_library_of(assessment.plan_change.board_id, current_only=True)
     form = CitationForm(request.POST, sources=sources)
     if not form.is_valid():
