@@ -152,3 +152,23 @@ def test_a_file_is_recorded_with_a_mitigating_actions_progress(client, cast):
     assert response.status_code == 200 and "not a file the product keeps" in response.content.decode()
     client.force_login(cast.clerk)
     assert client.post(url, {"file": s.upload("m.pdf", s.PDF), "publication": "publish"}).status_code == 403
+
+
+def test_only_the_upload_pages_stream_to_disk_and_hash(rf):
+    from django.http import HttpResponse
+
+    from assessments.evidence_http import HashingUploadHandler
+    from iia.middleware import RequestSizeMiddleware
+
+    middleware = RequestSizeMiddleware(lambda request: HttpResponse())
+    upload = rf.post(reverse("assessment_files", args=[1]), {})
+    progress = rf.post(reverse("action_progress_files", args=[1]), {})
+    library = rf.post(reverse("evidence_library", args=["dundee"]), {})
+    other = rf.post(reverse("verify"), {})
+    for request in (upload, progress, library, other):
+        middleware(request)
+    for request in (upload, progress, library):
+        assert [type(handler) for handler in request.upload_handlers] == [HashingUploadHandler]
+    assert HashingUploadHandler not in [type(handler) for handler in other.upload_handlers]
+    big = rf.post(reverse("verify"), {}, CONTENT_LENGTH=str(6 * 1024 * 1024 + 100 * 1024))
+    assert middleware(big).status_code == 413
