@@ -101,3 +101,18 @@ def test_load_demo_refuses_under_the_production_settings_unless_told_demo():
         assert not load.called
         call_command("load_demo", "--demo")
         assert load.called
+
+
+def test_the_evidence_storage_chosen_must_be_reachable(settings, monkeypatch):
+    from iia.checks import evidence_storage_check
+
+    settings.IIA_STORAGE = "filesystem"
+    assert evidence_storage_check(None) == []
+    settings.IIA_STORAGE = "azure"
+    monkeypatch.delenv("IIA_AZURE_CONNECTION_STRING", raising=False)
+    assert [e.id for e in evidence_storage_check(None)] == ["iia.E010"]
+    monkeypatch.setenv("IIA_AZURE_CONNECTION_STRING", "UseDevelopmentStorage=true")
+    assert evidence_storage_check(None) == []
+    settings.IIA_STORAGE = "s3"
+    monkeypatch.delenv("IIA_S3_BUCKET", raising=False)
+    assert "IIA_S3_BUCKET" in evidence_storage_check(None)[0].msg
