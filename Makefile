@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_PORT ?= 54329
 PG_URL := postgres://iia@127.0.0.1:$(PG_PORT)/iia
 
-.PHONY: run test setup install migrate demo lint postgres postgres-stop chromium axe oidc-provider system-packages test-sqlite test-postgres bench bench-workflow stack stack-stop bench-load
+.PHONY: run test setup install migrate demo lint postgres postgres-stop chromium axe oidc-provider azurite system-packages test-sqlite test-postgres bench bench-workflow stack stack-stop bench-load
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/prod.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -57,10 +57,20 @@ $(OIDC_STAMP): tests/oidc/package.json tests/oidc/package-lock.json
 
 oidc-provider: $(OIDC_STAMP)
 
+# Azurite, the Azure Storage emulator, exactly as pinned in tools/azurite/package-lock.json:
+# `make stack` keeps evidence files in it, tests/assessments/test_evidence_azure.py stores one
+AZURITE_STAMP := tools/azurite/node_modules/.package-lock.json
+$(AZURITE_STAMP): tools/azurite/package.json tools/azurite/package-lock.json
+	.ci/node.sh
+	npm ci --prefix tools/azurite --no-audit --no-fund --loglevel=error
+	touch $@
+
+azurite: $(AZURITE_STAMP)
+
 lint: install
 	$(BIN)/ruff check .
 
-test-sqlite: install axe oidc-provider
+test-sqlite: install axe oidc-provider azurite
 	$(BIN)/python manage.py check --fail-level WARNING
 	# hostile-input fuzzing: 50 examples per endpoint here, 120 on PostgreSQL below
 	IIA_FUZZ_EXAMPLES=50 $(BIN)/pytest -m "not postgres"
@@ -68,18 +78,18 @@ test-sqlite: install axe oidc-provider
 test-postgres: install oidc-provider postgres
 	# every test but the browser ones runs on PostgreSQL too, the concurrency tests only there;
 	# left out here as they test no database behaviour and already ran on SQLite: PDF rendering
-	# and its validators, and the role matrix (GET/POST without data; the fuzzing below posts
-	# hostile data to every endpoint on PostgreSQL). Hostile-input fuzzing: 120 examples per
-	# endpoint here (50 on SQLite). Its own signing keys: the SQLite half, running at the same
-	# time, makes the same boards' keys.
+	# and its validators, the role matrix (GET/POST without data; the fuzzing below posts
+	# hostile data to every endpoint on PostgreSQL), and evidence files in Azurite (blob
+	# storage). Hostile-input fuzzing: 120 examples per endpoint here (50 on SQLite). Its own
+	# signing keys: the SQLite half, running at the same time, makes the same boards' keys.
 	IIA_TEST_SIGNING_DIR=$${TMPDIR:-/tmp}/iia-test-signing-pg DATABASE_URL=$(PG_URL) IIA_FUZZ_EXAMPLES=120 $(BIN)/pytest -m "not browser" -p no:cacheprovider \
 		--ignore=tests/reports/test_pdf.py --ignore=tests/reports/test_conformance.py \
-		--ignore=tests/security/test_role_matrix.py
+		--ignore=tests/security/test_role_matrix.py --ignore=tests/assessments/test_evidence_azure.py
 
 # The two halves run at once (one core each): SQLite in the foreground, PostgreSQL into
 # var/test-postgres.log, shown when both have finished. Either failing fails the run. The npm
 # packages are installed here, before the halves, which would otherwise both install them at once.
-test: setup chromium axe oidc-provider lint postgres
+test: setup chromium axe oidc-provider azurite lint postgres
 	@echo "Running the SQLite and PostgreSQL halves at once; the PostgreSQL half's output follows the SQLite half's."
 	@$(MAKE) --no-print-directory test-postgres > var/test-postgres.log 2>&1 & pg=$$!; \
 	$(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
@@ -102,12 +112,13 @@ bench-workflow: install
 STACK_PG_PORT ?= 55871
 STACK_REDIS_PORT ?= 56871
 STACK_WEB_PORT ?= 8871
+STACK_AZURITE_PORT ?= 57871
 STACK_WEB_WORKERS ?= 4
 STACK_DIR ?= /tmp/iia-stack-$(STACK_PG_PORT)
 STACK_ENV := STACK_PG_PORT=$(STACK_PG_PORT) STACK_REDIS_PORT=$(STACK_REDIS_PORT) STACK_WEB_PORT=$(STACK_WEB_PORT) \
-	STACK_WEB_WORKERS=$(STACK_WEB_WORKERS) STACK_DIR=$(STACK_DIR)
+	STACK_WEB_WORKERS=$(STACK_WEB_WORKERS) STACK_DIR=$(STACK_DIR) STACK_AZURITE_PORT=$(STACK_AZURITE_PORT)
 
-stack: install
+stack: install azurite
 	$(STACK_ENV) .ci/stack.sh start
 
 stack-stop:

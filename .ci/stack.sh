@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The production shape on this machine, every part a real server on loopback: PostgreSQL,
 # Redis, gunicorn, a Celery worker and Celery beat, static files served by WhiteNoise,
-# iia.settings.production. Usage: .ci/stack.sh start|stop|env
+# evidence files in Azurite (the Azure Blob Storage emulator, tools/azurite), iia.settings.production. Usage: .ci/stack.sh start|stop|env
 # Ports and sizes come from the environment (the Makefile's stack target sets them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,7 @@ action=${1:-start}
 pg_port=${STACK_PG_PORT:-55871}
 redis_port=${STACK_REDIS_PORT:-56871}
 web_port=${STACK_WEB_PORT:-8871}
+azurite_port=${STACK_AZURITE_PORT:-57871}
 workers=${STACK_WEB_WORKERS:-4}
 celery_workers=${STACK_CELERY_CONCURRENCY:-2}
 dir=${STACK_DIR:-/tmp/iia-stack-$pg_port}
@@ -34,6 +35,10 @@ export IIA_SITE_URL=http://127.0.0.1:$web_port
 export IIA_HTTPS=0
 export IIA_ALLOW_DEMO_ACCOUNTS=1  # a demo on loopback: the production checks let its demo accounts be
 export EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend  # notifications go to the worker logs
+# evidence files in Azurite, through the same backend as Azure Blob Storage; its well-known development account
+export IIA_STORAGE=azure
+export IIA_AZURE_CONTAINER=evidence
+export IIA_AZURE_CONNECTION_STRING='DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;'
 ENV
 }
 
@@ -62,7 +67,16 @@ case "$action" in
       redis-server --port "$redis_port" --bind 127.0.0.1 --daemonize yes --dir "$dir" \
         --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" --appendonly no
     fi
+    if ! [ -f "$dir/azurite.pid" ] || ! kill -0 "$(cat "$dir/azurite.pid")" 2>/dev/null; then
+      mkdir -p "$dir/azurite"
+      nohup tools/azurite/node_modules/.bin/azurite-blob --blobHost 127.0.0.1 --blobPort "$azurite_port" \
+        --location "$dir/azurite" --silent --skipApiVersionCheck --disableProductStyleUrl \
+        > "$dir/azurite.log" 2>&1 &
+      echo $! > "$dir/azurite.pid"
+      for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$azurite_port") 2>/dev/null && break; sleep 0.2; done
+    fi
     $bin/python manage.py migrate --noinput -v0
+    $bin/python manage.py evidence_storage_prepare -v0
     # collectstatic compresses every file (a few minutes): only when the project's own changed
     manifest=$dir/var/static/staticfiles.json
     if [ ! -f "$manifest" ] || [ -n "$(find iia/static requirements -newer "$manifest" -type f | head -1)" ]; then
@@ -86,6 +100,7 @@ iia stack running (production settings, logs and data in $dir):
   register     http://127.0.0.1:$web_port/register/
   PostgreSQL   postgres://iia@127.0.0.1:$pg_port/iia
   Redis        redis://127.0.0.1:$redis_port/0  (Celery broker; worker x$celery_workers and beat running)
+  Azurite      http://127.0.0.1:$azurite_port/devstoreaccount1  (evidence files, container "evidence")
   environment  . $dir/env   (then e.g. .venv/bin/python manage.py shell)
 Stop it all with: make stack-stop
 MSG
@@ -95,6 +110,7 @@ MSG
     stop_pid "$dir/celery-beat.pid"
     stop_pid "$dir/celery-worker.pid"
     stop_pid "$dir/redis.pid"
+    stop_pid "$dir/azurite.pid"
     IIA_PG_DATA=$dir/pg .ci/postgres.sh stop "$pg_port"
     echo "iia stack stopped"
     ;;

@@ -666,3 +666,55 @@ class PlanChangeFilterForm(NamedErrorsForm):
         if "q" in found:
             found["q"] = " ".join(found["q"].split())
         return {name: value for name, value in found.items() if value}
+
+
+class EvidenceUploadForm(NamedErrorsForm):
+    """A file for an assessment's evidence or consultation, or for a mitigating action's
+    progress (``parts`` None); published with the assessment, or withheld with a reason."""
+
+    file = forms.FileField(label="File", allow_empty_file=True, max_length=None,
+                           help_text="PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT), CSV, PNG or JPEG; "
+                                     "25 MB at most.")
+    part = forms.ChoiceField(label="Part", choices=[("evidence", "Evidence"), ("consultation", "Consultation")],
+                             widget=forms.RadioSelect, initial="evidence")
+    publication = forms.ChoiceField(label="Publication", widget=forms.RadioSelect, initial="publish", choices=[
+        ("publish", "Publish it with the assessment"), ("withhold", "Withhold it from the public")])
+    withheld_reason = forms.CharField(label="Why it is withheld", required=False, max_length=1000,
+                                      widget=forms.Textarea(attrs={"rows": 2}),
+                                      help_text="Shown on the public page in the file's place, "
+                                                "for example: it names people who were consulted.")
+    required_messages = {"file": "Choose a file to upload."}
+
+    def __init__(self, *args, progress=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if progress:
+            del self.fields["part"]
+
+
+class EvidencePublicationForm(NamedErrorsForm):
+    publication = forms.ChoiceField(label="Publication", widget=forms.RadioSelect, choices=[
+        ("publish", "Publish it with the assessment"), ("withhold", "Withhold it from the public")])
+    withheld_reason = forms.CharField(label="Why it is withheld", required=False, max_length=1000,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EvidenceSourceForm(NamedErrorsForm):
+    """An entry of a board's evidence library: a link or a file, with a title."""
+
+    title = forms.CharField(label="Title", max_length=200,
+                            help_text="For example: SIMD 2026 profile of Dundee's localities.")
+    description = forms.CharField(label="Description", required=False, max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    url = forms.CharField(label="Link", required=False, max_length=500,
+                          help_text="A web address starting https://; or upload a file instead.")
+    file = forms.FileField(label="File", required=False, allow_empty_file=True, max_length=None,
+                           help_text="PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT), CSV, PNG or JPEG; "
+                                     "25 MB at most.")
+
+
+class CitationForm(NamedErrorsForm):
+    source = forms.ChoiceField(label="Entry of the evidence library")
+
+    def __init__(self, *args, sources=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "Choose an entry")] + [(str(s.pk), s.title) for s in sources]

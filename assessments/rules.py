@@ -301,3 +301,34 @@ def can_handle_format_requests(user: AbstractBaseUser, board: Board | int) -> bo
     """Read and act on the board's requests for documents in other formats (they hold the
     requesters' contact details): the board's equality leads."""
     return has_role(user, board, Role.EQUALITY_LEAD)
+
+
+# --- evidence files and the board's evidence library (docs/evidence.md) ----------------------
+
+def can_see_evidence_files(user: AbstractBaseUser, board: Board | int) -> bool:
+    """Download any evidence file of the board, published or withheld: its members."""
+    return is_member(user, board)
+
+
+def can_attach_evidence(user: AbstractBaseUser, assessment: Assessment) -> bool:
+    """Attach a file to, or remove one from, the evidence or consultation of an assessment
+    being written: whoever may edit it (an officer of the board). Never once signed."""
+    return can_edit_assessment(user, assessment)
+
+
+def can_set_evidence_publication(user: AbstractBaseUser, assessment: Assessment) -> bool:
+    """Publish or withhold an assessment's file until it is signed off: the board's
+    officers and equality leads."""
+    if assessment.state not in OPEN_STATES:
+        return False
+    return bool(roles_on(user, assessment.plan_change.board_id) & {Role.OFFICER, Role.EQUALITY_LEAD})
+
+
+def can_manage_evidence_library(user: AbstractBaseUser, board: Board | int) -> bool:
+    """Add files and links to the board's evidence library, and retire them: its equality leads."""
+    return has_role(user, board, Role.EQUALITY_LEAD)
+
+
+def can_cite_evidence(user: AbstractBaseUser, assessment: Assessment) -> bool:
+    """Cite an entry of the board's library from an assessment being written: whoever may edit it."""
+    return can_edit_assessment(user, assessment)

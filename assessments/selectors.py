@@ -504,3 +504,44 @@ def progress_of(actions) -> QuerySet[ActionProgress]:
     """The progress updates of the actions, oldest first, with who recorded each."""
     return (ActionProgress.objects.filter(action__in=actions).select_related("recorded_by")
             .order_by("recorded_at", "pk"))
+
+
+# --- evidence files and the evidence library (docs/evidence.md) -----------------------------
+
+def evidence_files_of(assessment: Assessment) -> list:
+    """The files of the assessment's evidence and consultation, in the order uploaded."""
+    from .models import EvidenceFile
+
+    # evidence before consultation, as the form has them ("-part" sorts them so)
+    return list(EvidenceFile.objects.filter(assessment=assessment).order_by("-part", "uploaded_at", "pk"))
+
+
+def progress_files_of(actions) -> list:
+    """The files recorded with the progress of the actions, in the order uploaded."""
+    from .models import EvidenceFile
+
+    return list(EvidenceFile.objects.filter(action__in=actions).order_by("uploaded_at", "pk"))
+
+
+def evidence_file_for(user, pk: int):
+    """A file of one of the user's boards (``EvidenceFile.DoesNotExist`` otherwise, whatever
+    the reason: another board's file is not known to exist)."""
+    from .models import EvidenceFile
+
+    return (EvidenceFile.objects.select_related("assessment__plan_change", "action__assessment__plan_change", "board")
+            .get(pk=pk, board_id__in=rules.board_ids(user)))
+
+
+def evidence_library_of(board_id: int, *, current_only: bool = False) -> list:
+    """The entries of the board's evidence library, by title, with their files."""
+    from .models import EvidenceSource
+
+    entries = EvidenceSource.objects.filter(board_id=board_id).select_related("file")
+    if current_only:
+        entries = entries.filter(retired_at__isnull=True)
+    return list(entries.order_by("title", "pk"))
+
+
+def citations_of(assessment: Assessment) -> list:
+    """The library entries the assessment cites, by title, with their files."""
+    return list(assessment.citations.select_related("source__file").order_by("source__title", "pk"))

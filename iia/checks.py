@@ -126,3 +126,22 @@ def refuse_to_start_if_insecure() -> None:
     if errors:
         raise SystemCheckError("iia refuses to start under the production settings:\n" +
                                "\n".join(f"{e.id}: {e.msg} {e.hint or ''}".rstrip() for e in errors))
+
+
+@checks.register()
+def evidence_storage_check(app_configs, **kwargs):
+    """The evidence storage ``IIA_STORAGE`` names can be reached: Azure needs its connection
+    string, S3 its bucket and boto3 (docs/evidence.md). Under every settings: a deployment
+    that chose a backend finds out at ``manage.py check``, not at its first upload."""
+    import importlib.util
+    import os
+
+    kind = settings.IIA_STORAGE
+    if kind == "azure" and not os.environ.get("IIA_AZURE_CONNECTION_STRING"):
+        return [checks.Error("IIA_STORAGE is azure but IIA_AZURE_CONNECTION_STRING is not set.", id="iia.E010")]
+    if kind == "s3" and not os.environ.get("IIA_S3_BUCKET"):
+        return [checks.Error("IIA_STORAGE is s3 but IIA_S3_BUCKET is not set.", id="iia.E010")]
+    if kind == "s3" and importlib.util.find_spec("boto3") is None:
+        return [checks.Error("IIA_STORAGE is s3 but boto3 is not installed.", hint="pip install boto3",
+                             id="iia.E010")]
+    return []

@@ -2,6 +2,9 @@
 
 from django.conf import settings
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
+
+from assessments.evidence_http import HashingUploadHandler
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
@@ -45,7 +48,9 @@ class RequestSizeMiddleware:
     ``FORM_ROOM``) is refused with 413 from its Content-Length, before anything reads it:
     otherwise Django spools a whole upload to memory or disk before a view can look at its
     size. A body without a length (chunked) is refused with 411: Django would read none of
-    it and answer as if nothing had been sent."""
+    it and answer as if nothing had been sent. The evidence upload pages (views marked by
+    ``assessments.evidence_http.evidence_upload``) alone take a body as large as an evidence
+    file (``IIA_EVIDENCE_MAX_BYTES``), streamed to a temporary file and hashed as it comes."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -55,14 +60,28 @@ class RequestSizeMiddleware:
         if not length and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
             return self._refuse(request, 411, "Send the request with its length (a Content-Length header).")
         limit = settings.IIA_MAX_UPLOAD_BYTES
+        if request.method == "POST" and self._evidence_upload(request):
+            limit = max(limit, settings.IIA_EVIDENCE_MAX_BYTES)
+            request.upload_handlers = [HashingUploadHandler(request)]
         if length.isascii() and length.isdigit() and (len(length) > 15 or int(length) > limit + FORM_ROOM):
-            return self._refuse(request, 413, "The file is too large to check here.")
+            if limit > settings.IIA_MAX_UPLOAD_BYTES:
+                return self._refuse(request, 413, "The file is too large to upload.", limit, evidence=True)
+            return self._refuse(request, 413, "The file is too large to check here.", limit)
         return self.get_response(request)
 
     @staticmethod
-    def _refuse(request, status, message):
-        response = render(request, "413.html", {"message": message,
-                                                "limit_mb": settings.IIA_MAX_UPLOAD_BYTES // (1024 * 1024)},
+    def _evidence_upload(request) -> bool:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return getattr(match.func, "evidence_upload", False)
+
+    @staticmethod
+    def _refuse(request, status, message, limit=None, evidence=False):
+        limit = limit or settings.IIA_MAX_UPLOAD_BYTES
+        response = render(request, "413.html", {"message": message, "limit_mb": limit // (1024 * 1024),
+                                                "evidence": evidence},
                           status=status)
         # The rest of the body is never read. No "Connection: close": a WSGI application may
         # not set hop-by-hop headers (PEP 3333); the server discards or closes on its own.

@@ -18,12 +18,20 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Role, Screening
 from assessments.models.catalogue import QuestionKind
-from assessments.selectors import assessment_summary, current_screening, job_title
+from assessments.selectors import (
+    assessment_summary,
+    citations_of,
+    current_screening,
+    evidence_files_of,
+    job_title,
+)
 from assessments.text import long_date
 
 # 2: the form is named in words ("Dundee IJB Integrated Impact Assessment, version 1"), not by its code
 # 3: a locality row rated negative says which locality planning group was consulted, and when ("consulted")
-SCHEMA = 3
+# 4: the files of the evidence and consultation, and the library entries cited ("files", "citations"),
+#    each file with its size and SHA-256 and whether it is published (only when it has any)
+SCHEMA = 4
 COUNTED = ("positive", "negative", "not_known")
 RATING_WORDS = {
     "positive": "Positive",
@@ -115,7 +123,7 @@ def assessment_snapshot(assessment: Assessment) -> dict:
             "answers": [{"question": question.label, "answer": _answer_words(question, value)}
                         for question, value in s.answers],
         })
-    return {
+    snap = {
         "schema": SCHEMA,
         "kind": "assessment",
         "board": {"name": pc.board.name, "short_name": pc.board.short_name},
@@ -160,6 +168,35 @@ def assessment_snapshot(assessment: Assessment) -> dict:
             "comments": a.sign_off_comments,
             "declaration": a.sign_off_declaration or a.template.sign_off_declaration,
         },
+    }
+    # only when there are any: the snapshots of assessments without files stay as they were
+    files = evidence_files_of(a)
+    if files:
+        snap["files"] = [file_facts(f) for f in files]
+    citations = citations_of(a)
+    if citations:
+        snap["citations"] = [{
+            "title": c.source.title, "description": c.source.description, "url": c.source.url,
+            "file": file_facts(c.source.file) if c.source.file else None,
+        } for c in citations]
+    return snap
+
+
+def file_words(size: int) -> str:
+    """A size as people read it: 920 bytes, 14.2 kB, 3.1 MB."""
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1000 * 1000:
+        return f"{size / 1000:.1f} kB"
+    return f"{size / 1000 / 1000:.1f} MB"
+
+
+def file_facts(f) -> dict:
+    """One file as a signed document lists it."""
+    return {
+        "id": f.pk, "part": f.get_part_display(), "name": f.name, "size": file_words(f.size), "bytes": f.size,
+        "sha256": f.sha256, "uploaded_by": f.uploaded_by_name, "uploaded": day(f.uploaded_at),
+        "published": f.published, "withheld_reason": f.withheld_reason,
     }
 
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("verify/", documents.verify, name="verify"),
     path("documents/<str:code>/", documents.document_html, name="document_html"),
     path("documents/<str:code>/pdf/", documents.document_pdf, name="document_pdf"),
+    path("documents/<str:code>/files/<int:pk>/", documents.document_file, name="document_file"),
     path("documents/<str:code>/retry/", documents.document_retry, name="document_retry"),
     path("documents/<str:code>/delegated-decision/", delegated.delegated_decision_new, name="delegated_decision_new"),
     path("assessments/<int:pk>/preview.pdf", documents.assessment_preview, name="assessment_preview"),

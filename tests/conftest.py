@@ -27,6 +27,20 @@ def borders(db):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def evidence_root(tmp_path_factory):
+    """Evidence files of the whole session under its own temporary directory (never a path
+    shared between runs: the suite may run twice at once)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("evidence")
+    storages = {**settings.STORAGES, "evidence": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                  "OPTIONS": {"location": str(root), "base_url": None}}}
+    with override_settings(STORAGES=storages):
+        yield root
+
+
+@pytest.fixture(scope="session", autouse=True)
 def signing_certificates(django_db_setup, django_db_blocker):
     """Local self-signed certificates for both demo boards, in the test signing directory
     (a key of an older kind left there by an earlier run is replaced)."""

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0018_one_results_publication_period'),
+        ('assessments', '0019_evidence_files'),
     ]
 
     operations = [

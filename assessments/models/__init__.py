@@ -15,6 +15,7 @@ from .catalogue import Question, Row, ScreeningQuestion, Section, Template
 from .comment import SCREENING_PART, Comment, CommentTampering
 from .delegation import Delegation
 from .easy_read import EasyReadSummary
+from .evidence import EvidenceCitation, EvidenceFile, EvidencePart, EvidenceSource
 from .monitoring import ActionProgress
 from .plan_change import ChangeType, PlanChange
 from .plans import PlanAction, PlanPriority, StrategicPlan
@@ -34,6 +35,10 @@ __all__ = [
     "CommentTampering",
     "Delegation",
     "EasyReadSummary",
+    "EvidenceCitation",
+    "EvidenceFile",
+    "EvidencePart",
+    "EvidenceSource",
     "ImpactRating",
     "Locality",
     "LocalityPlanningGroup",

@@ -222,6 +222,42 @@ IIA_MAX_UPLOAD_BYTES = int(os.environ.get("IIA_MAX_UPLOAD_BYTES", str(5 * 1024 *
 DATA_UPLOAD_MAX_MEMORY_SIZE = IIA_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = IIA_MAX_UPLOAD_BYTES  # an upload is read in memory, never spooled to disk
 
+# Evidence files (docs/evidence.md): each at most IIA_EVIDENCE_MAX_BYTES; the upload pages
+# alone take a request body that large (iia.middleware.RequestSizeMiddleware), streamed to a
+# temporary file on disk, never held in memory. Kept by the "evidence" storage, chosen by
+# IIA_STORAGE: "filesystem" (under IIA_EVIDENCE_ROOT), "azure" (Azure Blob Storage: the
+# connection string in IIA_AZURE_CONNECTION_STRING, the container IIA_AZURE_CONTAINER) or
+# "s3" (IIA_S3_BUCKET, IIA_S3_ENDPOINT_URL and the usual AWS_* credentials; needs boto3).
+IIA_EVIDENCE_MAX_BYTES = int(os.environ.get("IIA_EVIDENCE_MAX_BYTES", str(25 * 1024 * 1024)))
+IIA_STORAGE = os.environ.get("IIA_STORAGE", "filesystem")
+IIA_EVIDENCE_ROOT = os.environ.get("IIA_EVIDENCE_ROOT", str(VAR_DIR / "evidence"))
+
+
+def evidence_storage(kind: str) -> dict:
+    """The ``STORAGES["evidence"]`` entry for ``IIA_STORAGE``. No backend serves files by a
+    URL of its own: downloads go through the product, which checks who asks."""
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": IIA_EVIDENCE_ROOT, "base_url": None}}
+    if kind == "azure":
+        return {"BACKEND": "iia.storage.EvidenceAzureStorage",
+                "OPTIONS": {"connection_string": os.environ.get("IIA_AZURE_CONNECTION_STRING", ""),
+                            "azure_container": os.environ.get("IIA_AZURE_CONTAINER", "evidence"),
+                            "overwrite_files": False}}
+    if kind == "s3":
+        return {"BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {"bucket_name": os.environ.get("IIA_S3_BUCKET", ""),
+                            "endpoint_url": os.environ.get("IIA_S3_ENDPOINT_URL") or None,
+                            "default_acl": "private", "querystring_auth": True, "file_overwrite": False}}
+    raise ValueError(f"IIA_STORAGE is {kind!r}: give filesystem, azure or s3.")
+
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": evidence_storage(IIA_STORAGE),
+}
+
 # Whether the login page lists the demo accounts (only ever for a demo database).
 IIA_SHOW_DEMO_LOGINS = env_bool("IIA_SHOW_DEMO_LOGINS", IIA_DEMO)
 

@@ -29,4 +29,5 @@ CSRF_COOKIE_SECURE = IIA_HTTPS
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "iia.storage.StaticFilesStorage"},
+    "evidence": evidence_storage(IIA_STORAGE),  # noqa: F405
 }

@@ -11,6 +11,8 @@ IIA_SHOW_DEMO_LOGINS = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # tests/conftest.py puts the file system's under the session's temporary directory
+    "evidence": evidence_storage(IIA_STORAGE),  # noqa: F405
 }
 LOGGING["loggers"]["iia"]["level"] = "WARNING"  # noqa: F405
 

@@ -102,12 +102,35 @@ class AssessmentPdf:
                 story.append(para(answer["answer"] or "Not answered."))
         return story
 
+    def _files(self) -> list:
+        """The files attached and the library entries cited, each file with its SHA-256 (a
+        reader checks a copy against it); a withheld file is named with the reason."""
+        snap = self.snapshot
+        story = []
+        if snap.get("files"):
+            story += [Heading("Files", "h2", 1), table(
+                ["File", "Part", "Size", "SHA-256", "Publication"],
+                [[f["name"], f["part"], f["size"], f["sha256"],
+                  "Published" if f["published"] else f"Withheld: {f['withheld_reason']}"] for f in snap["files"]],
+                [3.2, 1.6, 1.2, 4.2, 2.4],
+            )]
+        if snap.get("citations"):
+            story += [Heading("Evidence library entries cited", "h2", 1), table(
+                ["Entry", "Link or file"],
+                [[c["title"] + (f": {c['description']}" if c["description"] else ""),
+                  c["url"] or f"{c['file']['name']} ({c['file']['size']}), SHA-256 {c['file']['sha256']}"]
+                 for c in snap["citations"]],
+                [5, 7],
+            )]
+        return story
+
     def _closing(self) -> list:
         snap = self.snapshot
         story = [
             Heading("Evidence and consultation", "h1", 0),
             Heading("Evidence", "h2", 1), para(snap["evidence"] or "Not given."),
             Heading("Consultation", "h2", 1), para(snap["consultation"] or "Not given."),
+            *self._files(),
             Heading("Mitigating actions", "h1", 0),
         ]
         actions = snap["actions"]

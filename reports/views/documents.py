@@ -6,13 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from assessments import rules
 from assessments import selectors as assessment_selectors
-from assessments.models import Assessment, Role
+from assessments.evidence_http import file_response
+from assessments.models import Assessment, EvidenceFile, Role
 
 from .. import background, services, snapshots
 from ..forms import VerifyForm
@@ -86,7 +88,8 @@ def document_html(request, code):
     if snap is None:
         return render(request, "reports/document_unavailable.html", {"document": document, "reason": "no_snapshot"})
     _html_url, verify_url = services.public_urls(document.verification_code)
-    context = {"document": document, "snap": snap, "verify_url": verify_url}
+    context = {"document": document, "snap": snap, "verify_url": verify_url,
+               "document_member": request.user.is_authenticated and rules.is_member(request.user, document.board_id)}
     if document.kind == DocumentKind.ASSESSMENT:
         assessment = document.assessment
         return render(request, "reports/assessment_document.html", {
@@ -98,6 +101,26 @@ def document_html(request, code):
     return render(request, "reports/screening_document.html", {
         **context, "screening_facts": snapshots.screening_facts(snap),
     })
+
+
+@_public_or_sign_in
+@require_safe
+def document_file(request, code, pk):
+    """A file listed in a signed assessment (attached, or a cited library entry's): any of
+    them to the board's members; to anyone else, a published file of a published document.
+    A withheld file is refused to the public (the document names it with the reason)."""
+    document = _visible_document(request, code)
+    if document.kind != DocumentKind.ASSESSMENT:
+        raise Http404("No such file.")
+    record = (EvidenceFile.objects.filter(Q(assessment_id=document.assessment_id)
+                                          | Q(library_entry__citations__assessment_id=document.assessment_id))
+              .filter(pk=pk).first())
+    if record is None:
+        raise Http404("No such file.")
+    member = request.user.is_authenticated and rules.is_member(request.user, document.board_id)
+    if not member and not record.published:
+        raise PermissionDenied(f"This file is withheld from the public: {record.withheld_reason}")
+    return file_response(record)
 
 
 @login_required

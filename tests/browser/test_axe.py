@@ -449,6 +449,11 @@ CASES = [
          act=submit_empty("Record the review")),
     Case("Progress on a mitigating action", OFFICER, "action_progress"),
     Case("Progress on a mitigating action", LEAD, "action_progress", ERRORS, act=submit_empty("Record progress")),
+    Case("Files of the evidence and consultation", OFFICER, "assessment_files"),
+    Case("Files of the evidence and consultation", OFFICER, "assessment_files", ERRORS,
+         act=submit_empty("Upload the file")),
+    Case("Evidence library", LEAD, "evidence_library"),
+    Case("Evidence library", LEAD, "evidence_library", ERRORS, act=submit_empty("Add to the library")),
     Case("Comments", OFFICER, "plan_change_comments"),
     Case("Comments", LEAD, "plan_change_comments", ERRORS, act=submit_empty("Post the comment")),
     Case("Delegations", OFFICER, "delegation_list"),
@@ -592,6 +597,14 @@ EXCLUDED = {
     "iia:complete_part:assign": "nobody can claim a task assigned on creation: the 403 page of iia:screening:assign",
     "iia:actions:assign": "nobody can claim a task assigned on creation: the 403 page of iia:screening:assign",
     "iia:submit:assign": "nobody can claim a task assigned on creation: the 403 page of iia:screening:assign",
+    "evidence_file_download": "a file (an evidence file, as an attachment)",
+    "document_file": "a file (an evidence file listed in a signed document, as an attachment)",
+    "action_progress_files": "POST only: the upload form on the progress page, which shows its errors there",
+    "assessment_cite": "POST only: the Cite it form on the assessment's files page",
+    "citation_remove": "POST only: a button on the assessment's files page",
+    "evidence_file_remove": "POST only: a button on the assessment's files page",
+    "evidence_file_publication": "POST only: the Publish or Withhold form on the assessment's files page",
+    "evidence_source_retire": "POST only: a button on the evidence library page",
 }
 
 KEYBOARD_ONLY = "using only the Tab, Shift+Tab, Space, Enter and arrow keys and typing, with focus visible at each step"

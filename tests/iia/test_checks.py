@@ -119,3 +119,18 @@ def test_single_sign_on_half_set_or_over_plain_http_is_refused_in_production(sig
     with override_settings(**PRODUCTION, **sign_on):
         found = [e.id for e in sign_on_check(None)]
     assert found == ([error] if error else [])
+
+
+def test_the_evidence_storage_chosen_must_be_reachable(settings, monkeypatch):
+    from iia.checks import evidence_storage_check
+
+    settings.IIA_STORAGE = "filesystem"
+    assert evidence_storage_check(None) == []
+    settings.IIA_STORAGE = "azure"
+    monkeypatch.delenv("IIA_AZURE_CONNECTION_STRING", raising=False)
+    assert [e.id for e in evidence_storage_check(None)] == ["iia.E010"]
+    monkeypatch.setenv("IIA_AZURE_CONNECTION_STRING", "UseDevelopmentStorage=true")
+    assert evidence_storage_check(None) == []
+    settings.IIA_STORAGE = "s3"
+    monkeypatch.delenv("IIA_S3_BUCKET", raising=False)
+    assert "IIA_S3_BUCKET" in evidence_storage_check(None)[0].msg

@@ -97,9 +97,11 @@ PAGES = [
     # issue 20: the rows rated negative, for their actual impacts (one query), and, once the
     # version has reviews, what each found (one query for them all)
     Page("assessment_review", "lead", 8, grows=1),
-    Page("action_progress", "officer", 6),
-    Page("assessment_preview", "officer", 13),
-    Page("assessment_docx", "officer", 11),  # a draft: its snapshot taken now, as the preview's
+    # evidence files (docs/evidence.md): the progress page reads the action's files, a
+    # snapshot the assessment's files and the library entries it cites (one query each)
+    Page("action_progress", "officer", 7),
+    Page("assessment_preview", "officer", 14),
+    Page("assessment_docx", "officer", 12),  # a draft: its snapshot taken now, as the preview's
     Page("delegation_list", "officer", 7),
     Page("plan_list", "officer", 5),
     # keyset pages, a count that stops at 1,000, the next steps of a page's rows in one query
@@ -140,6 +142,12 @@ PAGES = [
     # rendered from the stored snapshot alone; issue 20 adds its own "monitoring since signing"
     # section, read live: the actions, their progress and the reviews (two queries more)
     Page("document_html", "officer", 6, before=(17, 17)),
+    # evidence files: the files page reads the assessment, its files, its citations and the
+    # library entries to cite; a download reads the file's record (and the document's)
+    Page("assessment_files", "officer", 7),
+    Page("evidence_library", "lead", 5),
+    Page("evidence_file_download", "officer", 4),
+    Page("document_file", "lead", 5),
     Page("document_pdf", "officer", 5),
     Page("verify", "anonymous", 0),
     Page("report_new", "officer", 12),  # +1: the board's current directions a direction may vary
@@ -214,6 +222,12 @@ EXCLUDED = {
     "iia:complete_part:assign": "parts are assigned to the officer when they start: no claim page",
     "iia:screening:assign": "the screening is assigned to its officer when it starts: no claim page",
     "iia:submit:assign": "the submit task is assigned to the officer when it starts: no claim page",
+    "action_progress_files": "POST only (an upload)",
+    "assessment_cite": "POST only",
+    "citation_remove": "POST only",
+    "evidence_file_remove": "POST only",
+    "evidence_file_publication": "POST only",
+    "evidence_source_retire": "POST only",
 }
 for _action in ("actions", "claim", "part", "release", "review", "screening", "screening-review", "sign-off", "submit"):
     EXCLUDED[f"api:task-{_action}"] = "POST only (an action on a task)"

@@ -188,6 +188,14 @@ def endpoints(w: World):
          form(["sent_what"], {"sent_on": junk(set())}), False),
         ("easy_read_edit", "officer", reverse("easy_read_edit", args=[w.signed.pk]),
          form([], {"text": st.one_of(blank, oversized)}), False),
+        # evidence files: hostile fields, and never a file (or a file field that is text)
+        ("assessment_files", "officer", reverse("assessment_files", args=[w.parts_assessment.pk]),
+         form(["part", "publication", "withheld_reason", "file"], {}), False),
+        ("action_progress_files", "officer", reverse("action_progress_files", args=[w.signed_action.pk]),
+         form(["publication", "withheld_reason", "file"], {}), False),
+        ("evidence_library", "lead", reverse("evidence_library", args=["dundee"]),
+         form(["title", "description", "file"], {"url": junk(set()).filter(
+             lambda v: not v.strip().lower().startswith(("http://", "https://")))}), False),
     ]
 
 

@@ -5,10 +5,12 @@ import datetime
 from django.utils import timezone
 
 from assessments import services as assessment_services
-from assessments.models import MitigatingAction
+from assessments.models import EvidenceFile, EvidencePart, MitigatingAction
+from assessments.services import evidence as evidence_services
 from assessments.services.easy_read import easy_read_write
 from reports import services as report_services
 from reports.models import AgendaItem, Committee, Meeting, Report, SignedDocument
+from tests import evidence_samples
 from tests import factories as f
 from tests.reports.helpers import signed_off
 from workflows import actions as workflow_actions
@@ -119,6 +121,22 @@ class World:
         easy_read_write(assessment=self.signed, by=dundee.officer, text="We are changing a service. Read why.")
         self.format_request = report_services.format_request_create(
             document=self.published_document, address="192.0.2.1", format="large_print", email="reader@example.org")
+        # evidence files: one attached to the assessment being written, a library entry it
+        # cites, and a withheld file listed in the published signed document (put there as
+        # the signed record had it: no service attaches a file once signed)
+        self.evidence_file = evidence_services.evidence_file_upload(
+            by=dundee.officer, upload=evidence_samples.upload("profile.pdf", evidence_samples.PDF),
+            part=EvidencePart.EVIDENCE, assessment=self.parts_assessment)
+        self.evidence_source = evidence_services.evidence_source_add(
+            by=dundee.lead, board=f.board(), title="SIMD profile", url="https://simd.scot/")
+        self.citation = evidence_services.evidence_cite(by=dundee.officer, assessment=self.parts_assessment,
+                                                        source=self.evidence_source)
+        withheld = EvidenceFile(board=f.board(), part=EvidencePart.CONSULTATION, assessment=self.signed,
+                                name="names.csv", content_type="text/csv", size=len(evidence_samples.CSV),
+                                sha256="0" * 64, uploaded_by_name="Officer", published=False,
+                                withheld_reason="It names the people consulted.")
+        withheld.file.save("names.csv", evidence_samples.upload("names.csv", evidence_samples.CSV))
+        self.signed_file = withheld
         # planned, so it changes nobody's access today; the officer can end it. A month ahead,
         # not tomorrow: a run that crosses midnight must not find it started halfway through
         starts_on = timezone.localdate() + datetime.timedelta(days=30)
@@ -201,6 +219,16 @@ class World:
             "format_request_start": {"pk": self.format_request.pk},
             "format_request_done": {"pk": self.format_request.pk},
             "easy_read_edit": {"pk": self.signed.pk},
+            "assessment_files": {"pk": self.parts_assessment.pk},
+            "assessment_cite": {"pk": self.parts_assessment.pk},
+            "action_progress_files": {"pk": self.signed_action.pk},
+            "evidence_file_download": {"pk": self.evidence_file.pk},
+            "evidence_file_remove": {"pk": self.evidence_file.pk},
+            "evidence_file_publication": {"pk": self.evidence_file.pk},
+            "citation_remove": {"pk": self.citation.pk},
+            "evidence_library": {"slug": "dundee"},
+            "evidence_source_retire": {"pk": self.evidence_source.pk},
+            "document_file": {"code": self.published_document.verification_code, "pk": self.signed_file.pk},
             "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},  # the "does not work" page
         }
         return values.get(name, {})

@@ -10,7 +10,7 @@ from django.urls import reverse
 from assessments import rules, services
 from assessments import selectors as assessment_selectors
 from assessments.exceptions import NotAllowed, RuleViolation
-from assessments.forms import ActionProgressForm, apply_errors
+from assessments.forms import ActionProgressForm, EvidenceUploadForm, apply_errors
 from assessments.models import MitigatingAction
 from assessments.services.monitoring import NOT_YOURS
 
@@ -40,7 +40,18 @@ def action_progress(request, pk):
             messages.success(request, "Progress recorded. The signed assessment is unchanged.")
             return redirect(reverse("plan_change_detail", args=[assessment.plan_change_id])
                             + f"?version={assessment.version}#monitoring")
+    return action_progress_page(request, action, form=form, blocker=blocker)
+
+
+def action_progress_page(request, action, *, form=None, blocker=None, file_form=None):
+    """The progress page, with its two forms (an update, a file); shared with the file upload."""
+    assessment = action.assessment
+    if blocker is None:
+        blocker = services.progress_blocker(assessment)
     return render(request, "workflows/action_progress.html", {
-        "action": action, "assessment": assessment, "plan_change": assessment.plan_change, "form": form,
+        "action": action, "assessment": assessment, "plan_change": assessment.plan_change,
+        "form": form or ActionProgressForm(initial={"status": action.status}),
+        "file_form": file_form or EvidenceUploadForm(progress=True),
         "blocker": blocker, "updates": list(assessment_selectors.progress_of([action])),
+        "progress_files": assessment_selectors.progress_files_of([action]),
     })

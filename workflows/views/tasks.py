@@ -16,6 +16,7 @@ from assessments.forms import (
     ActionFormSet,
     ActionsForm,
     EvidenceForm,
+    EvidenceUploadForm,
     ReviewForm,
     ScreeningForm,
     ScreeningReviewForm,
@@ -24,7 +25,7 @@ from assessments.forms import (
     apply_errors,
 )
 from assessments.models import PartProgress
-from assessments.selectors import assessment_summary, assessments_to_rely_on
+from assessments.selectors import assessment_summary, assessments_to_rely_on, evidence_files_of
 from assessments.services import ActionInput
 from assessments.services.screening import ALREADY_ASSESSED
 from assessments.validation import RatingInput
@@ -126,9 +127,15 @@ class PartTaskView(TaskPage):
         self.template_name = (
             "workflows/task_evidence.html" if part.kind == "evidence" else "workflows/task_section.html"
         )
+        files = {}
+        if part.kind == "evidence":
+            attached = evidence_files_of(assessment)
+            files = {"evidence_files": [f for f in attached if f.part == "evidence"],
+                     "consultation_files": [f for f in attached if f.part == "consultation"],
+                     "upload_form": EvidenceUploadForm()}
         return self.render(
             {"form": form, "assessment": assessment, "part": part, "stale": stale,
-             "summary": assessment_summary(assessment) if stale else None},
+             "summary": assessment_summary(assessment) if stale else None, **files},
             status=status,
         )
 
