@@ -69,6 +69,12 @@ PAGES = [
     Page("password_reset_done", "anonymous", 0),
     Page("password_reset_confirm", "anonymous", 1),
     Page("password_reset_complete", "anonymous", 0),
+    # two-factor sign-in, for an officer who has not set it up (docs/two-factor.md): the set-up
+    # page reads whether they have an app (one query a kind of device) and keeps the secret
+    # being set up in the session; the code step and the backup codes send them on
+    Page("two_factor_set_up", "officer", 8),
+    Page("two_factor_verify", "officer", 3),
+    Page("two_factor_backup_codes", "officer", 5),
     # the paging of the inbox, queue and matrix (docs/performance.md, "Pages under load") adds
     # a count or two to some pages: a fixed cost, whatever the number of rows; the matrix and
     # the public register read the newest audit event to key their cache (the matrix twice,
