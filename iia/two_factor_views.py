@@ -77,7 +77,8 @@ def set_up(request):
             if two_factor.app_enrol(request=request, key=key, code=form.cleaned_data["code"]):
                 codes = two_factor.backup_codes_issue(user=user)
                 return render(request, "registration/two_factor_backup_codes.html",
-                              {"codes": codes, "next": context["next"], "just_set_up": True})
+                              {"codes": codes, "next": context["next"], "just_set_up": True,
+                               "replaced": context["has_app"]})
             account_throttle.code_failed(user)
             form.add_error("code", WRONG_APP_CODE)
     return render(request, template, {**context, "form": form})

@@ -151,6 +151,21 @@ def test_new_backup_codes_replace_the_old(cast, django_assert_max_num_queries):
     assert other.post(VERIFY, {"code": new[0]}).status_code == 302
 
 
+def test_a_new_phone_replaces_the_old_one_and_its_backup_codes(cast):
+    client, old_secret, old_codes = _set_up(cast.officer)
+    page = client.get(SET_UP).content.decode()
+    assert "Move to a new phone" in page
+    new_secret = _secret(page)
+    assert new_secret != old_secret
+    done = client.post(SET_UP, {"code": _code(new_secret)}).content.decode()
+    assert "Your new phone is set up" in done and "Your old backup codes no longer work" in done
+    assert TOTPDevice.objects.filter(user=cast.officer).count() == 1
+    other, _ = _sign_in(cast.officer)
+    assert other.post(VERIFY, {"code": _code(old_secret, steps_ahead=1)}).status_code == 200
+    assert other.post(VERIFY, {"code": old_codes[0]}).status_code == 200
+    assert other.post(VERIFY, {"code": _code(new_secret, steps_ahead=1)}).status_code == 302
+
+
 def test_wrong_codes_are_limited_per_account(cast):
     _, secret, codes = _set_up(cast.lead)
     client, _ = _sign_in(cast.lead)
