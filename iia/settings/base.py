@@ -122,7 +122,8 @@ IIA_OTHER_FORMAT_KEEP_DAYS = int(os.environ.get("IIA_OTHER_FORMAT_KEEP_DAYS", "9
 # IIA_TWO_FACTOR_EXEMPT_BACKENDS (an organisation's identity provider, which asks for its
 # own second factor) are not asked; API tokens are a factor of their own (docs/api.md).
 IIA_REQUIRE_TWO_FACTOR = env_bool("IIA_REQUIRE_TWO_FACTOR", not IIA_DEMO)
-IIA_TWO_FACTOR_EXEMPT_BACKENDS: list[str] = []
+# single sign-on's backend (docs/single-sign-on.md): the organisation's provider asks for its own
+IIA_TWO_FACTOR_EXEMPT_BACKENDS = ["iia.oidc.OrganisationBackend"]
 # Wrong codes for one account within the sign-in cool-off before the code step stops
 # checking them (on top of django-otp's own doubling delay after each wrong code).
 IIA_TWO_FACTOR_FAILURE_LIMIT = int(os.environ.get("IIA_TWO_FACTOR_FAILURE_LIMIT", "5"))
