@@ -13,6 +13,7 @@ import hashlib
 import logging
 import secrets
 import time
+from base64 import b32encode
 from binascii import unhexlify
 
 import django_otp
@@ -102,8 +103,6 @@ def pending_secret(request) -> str:
 
 def secret_text(key: str) -> str:
     """The secret as an app asks for it typed in: base 32, in groups of four."""
-    from base64 import b32encode
-
     text = b32encode(unhexlify(key)).decode().rstrip("=")
     return " ".join(text[i:i + 4] for i in range(0, len(text), 4))
 
