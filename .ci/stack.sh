@@ -34,6 +34,7 @@ export IIA_SIGNING_PASSPHRASE='$(cat "$dir/signing-passphrase")'
 export IIA_SITE_URL=http://127.0.0.1:$web_port
 export IIA_HTTPS=0
 export IIA_ALLOW_DEMO_ACCOUNTS=1  # a demo on loopback: the production checks let its demo accounts be
+export IIA_REQUIRE_TWO_FACTOR=0  # and sign in with their password alone (the load bench does); refused off otherwise
 export EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend  # notifications go to the worker logs
 # evidence files in Azurite, through the same backend as Azure Blob Storage; its well-known development account
 export IIA_STORAGE=azure

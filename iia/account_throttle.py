@@ -1,7 +1,8 @@
-"""Limits on the password pages (docs/security.md, "Changing and resetting a password"),
-counted in the cache (Redis when ``IIA_CACHE_URL`` is set, shared by every process; each
-process's memory otherwise): requests to reset a password, per email address asked about
-and per client address; wrong current passwords on the change-password page, per account.
+"""Limits on the password pages (docs/security.md, "Changing and resetting a password") and
+on two-factor codes (docs/two-factor.md), counted in the cache (Redis when ``IIA_CACHE_URL``
+is set, shared by every process; each process's memory otherwise): requests to reset a
+password, per email address asked about and per client address; wrong current passwords on
+the change-password page, and wrong two-factor codes, per account.
 
 Each count is of a fixed window, keyed on a keyed hash of what it counts (no email or
 client address is kept in the cache). A cache out of reach counts nothing: the limits
@@ -56,3 +57,14 @@ def change_locked(user) -> bool:
 def change_failed(user) -> None:
     """Count a wrong current password given on the change-password page."""
     _hit("change", str(user.pk), _change_window())
+
+
+def code_locked(user) -> bool:
+    """Whether ``user`` has given a wrong two-factor code (at the code step or setting up an
+    app) too often within the sign-in cool-off to have another checked yet."""
+    return _count("code", str(user.pk), _change_window()) >= settings.IIA_TWO_FACTOR_FAILURE_LIMIT
+
+
+def code_failed(user) -> None:
+    """Count a wrong two-factor code."""
+    _hit("code", str(user.pk), _change_window())

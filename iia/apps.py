@@ -2,11 +2,12 @@ from django.apps import AppConfig
 
 
 class IiaConfig(AppConfig):
-    """The project itself: commands (backup, restore, api_token), API tokens and the
-    production system checks."""
+    """The project itself: commands (backup, restore, api_token, reset_two_factor), API
+    tokens, two-factor sign-in and the production system checks."""
 
     name = "iia"
     verbose_name = "iia"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the production checks)
+        # the production checks register themselves; two_factor connects sign_in_state
+        from . import checks, two_factor  # noqa: F401

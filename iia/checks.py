@@ -1,7 +1,7 @@
 """Production checks (docs/security.md, "Secrets"): under the production settings
-(``IIA_PRODUCTION``) no secret anyone could know and no demo account anyone could sign in
-to. They fail ``manage.py check`` (the settings ones) and ``manage.py migrate`` (all, the
-demo accounts included), and the web and Celery processes run them all when they start
+(``IIA_PRODUCTION``) no secret anyone could know, no demo account anyone could sign in to,
+and two-factor sign-in required. They fail ``manage.py check`` (the settings ones) and
+``manage.py migrate`` (all, the demo accounts included), and the web and Celery processes run them all when they start
 (``refuse_to_start_if_insecure``), so gunicorn and the workers refuse to start."""
 
 from django.conf import settings
@@ -83,6 +83,17 @@ def sign_on_check(app_configs, **kwargs):
     if not missing and any(url and not url.startswith("https://") for url in endpoints):
         return [checks.Error("Single sign-on's issuer and endpoints must be https:// addresses.", id="iia.E006")]
     return []
+
+
+@checks.register(TAG)
+def two_factor_check(app_configs, **kwargs):
+    """Two-factor sign-in may be off under the production settings only for the loopback
+    stack, whose demo accounts sign in with the demo password (IIA_ALLOW_DEMO_ACCOUNTS)."""
+    if not settings.IIA_PRODUCTION or settings.IIA_REQUIRE_TWO_FACTOR or settings.IIA_ALLOW_DEMO_ACCOUNTS:
+        return []
+    return [checks.Error("IIA_REQUIRE_TWO_FACTOR is off under the production settings.", id="iia.E007",
+                         hint="Leave it on: equality leads, senior officers, clerks and administrators then "
+                              "set up two-factor sign-in (docs/two-factor.md).")]
 
 
 def demo_accounts() -> list[str]:

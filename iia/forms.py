@@ -1,6 +1,7 @@
-"""The sign-in forms (the product's and the admin's) and the password forms (change,
-reset, set a new one)."""
+"""The sign-in forms (the product's and the admin's), the code step and setting up an
+authenticator app, and the password forms (change, reset, set a new one)."""
 
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
@@ -74,3 +75,22 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Email address"
         self.fields["email"].help_text = "The email address of your iia account."
+
+
+class CodeForm(forms.Form):
+    """The code step: a code from the authenticator app, or a backup code."""
+
+    code = forms.CharField(
+        label="Code", max_length=40, strip=True,
+        help_text="The 6-digit code your authenticator app shows now, or one of your backup codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none",
+                                      "spellcheck": "false"}))
+
+
+class AppCodeForm(forms.Form):
+    """Setting up an authenticator app: the first code it shows."""
+
+    code = forms.CharField(
+        label="Code from your app", max_length=12, strip=True,
+        help_text="The 6 digits your app shows for iia after you have added it.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))

@@ -1,10 +1,16 @@
-"""Security headers on every response; request bodies within the upload limit."""
+"""Security headers on every response; request bodies within the upload limit; the second
+factor before anything else."""
+
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.shortcuts import render
-from django.urls import Resolver404, resolve
+from django.contrib.auth.models import AnonymousUser
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
 
 from assessments.evidence_http import HashingUploadHandler
+
+from . import two_factor
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
@@ -86,3 +92,27 @@ class RequestSizeMiddleware:
         # The rest of the body is never read. No "Connection: close": a WSGI application may
         # not set hop-by-hop headers (PEP 3333); the server discards or closes on its own.
         return response
+
+
+class TwoFactorMiddleware:
+    """The one place two-factor sign-in is enforced (docs/two-factor.md): a session that
+    still has to give its code, or set up an authenticator app, reaches that page and
+    signing out, nothing else (pages, the admin, task URLs): any other request is sent to
+    it, and comes back after. To the API such a session is no session at all: a request
+    there is anonymous unless it brings its token (a factor of its own)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        step = two_factor.step_due(request)
+        if step is None:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            request.user = AnonymousUser()
+            return self.get_response(request)
+        request.two_factor_pending = True  # the page shows no menu
+        page = reverse("two_factor_verify" if step == two_factor.VERIFY else "two_factor_set_up")
+        if request.path in (page, reverse("logout")):
+            return self.get_response(request)
+        return redirect(f"{page}?{urlencode({'next': request.get_full_path()})}")

@@ -1,8 +1,10 @@
-"""The project's own records: API tokens (``iia.tokens``, docs/api.md)."""
+"""The project's own records: API tokens (``iia.tokens``, docs/api.md) and backup codes
+for two-factor sign-in (``iia.two_factor``, docs/two-factor.md)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 
 class ApiToken(models.Model):
@@ -42,3 +44,43 @@ class SignOnIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} at {self.issuer} ({self.user})"
+
+
+class BackupCodes(ThrottlingMixin, TimestampMixin, Device):
+    """A person's backup codes for two-factor sign-in (``iia.two_factor``): a django-otp
+    device, as their authenticator app is, that takes each of its codes once. Only the
+    codes' SHA-256 are kept (as for API tokens: 80 random bits each, nothing a slow hash
+    would protect), so the database and its backups hold no code that works; the codes are
+    shown once, when they are made. One set a person: new codes replace the old."""
+
+    def verify_token(self, token) -> bool:
+        from .two_factor import backup_code_digest
+
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        deleted, _ = self.codes.filter(digest=backup_code_digest(str(token))).delete()
+        if deleted:
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+        else:
+            self.throttle_increment(commit=True)
+        return bool(deleted)
+
+    def get_throttle_factor(self) -> int:
+        return settings.OTP_TOTP_THROTTLE_FACTOR
+
+    class Meta(Device.Meta):
+        verbose_name = "backup codes"
+        verbose_name_plural = "backup codes"
+
+
+class BackupCode(models.Model):
+    """One unused backup code, as its SHA-256; deleted when it is used."""
+
+    device = models.ForeignKey(BackupCodes, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the normalised code, hexadecimal")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["device", "digest"], name="backup_code_unique_per_device")]

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from iia import accounts, oidc
+from iia import accounts, oidc, two_factor_views
 from iia.forms import AdminLoginForm, LoginForm
 from iia.views import accessibility_statement, statutory_duties
 from workflows.flows import IIAFlow
@@ -21,6 +21,9 @@ urlpatterns = [
     path("accounts/reset/done/", accounts.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("accounts/organisation/", oidc.SignOnStart.as_view(), name="sign_on_start"),
     path("accounts/organisation/callback/", oidc.SignOnCallback.as_view(), name="sign_on_callback"),
+    path("accounts/two-factor/", two_factor_views.verify, name="two_factor_verify"),
+    path("accounts/two-factor/set-up/", two_factor_views.set_up, name="two_factor_set_up"),
+    path("accounts/two-factor/backup-codes/", two_factor_views.backup_codes, name="two_factor_backup_codes"),
     path("admin/", admin.site.urls),
     path("accessibility/", accessibility_statement, name="accessibility"),
     path("duties/", statutory_duties, name="statutory_duties"),

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",  # two-factor sign-in (iia/two_factor.py, docs/two-factor.md)
+    "django_otp.plugins.otp_totp",
     "viewflow",
     "viewflow.workflow",
     "rest_framework",
@@ -61,6 +63,10 @@ MIDDLEWARE = [
     # before anything reads a body (CSRF reads the form in its process_view)
     "iia.middleware.RequestSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.user.is_verified(): whether this session gave its second factor
+    "django_otp.middleware.OTPMiddleware",
+    # the one place the second factor is asked for: nothing else answers until it is given
+    "iia.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "workflows.middleware.ConflictMiddleware",
     "iia.middleware.SecurityHeadersMiddleware",
@@ -131,6 +137,23 @@ IIA_OTHER_FORMAT_WORKING_DAYS = int(os.environ.get("IIA_OTHER_FORMAT_WORKING_DAY
 IIA_OTHER_FORMAT_ADDRESS_LIMIT = int(os.environ.get("IIA_OTHER_FORMAT_ADDRESS_LIMIT", "5"))
 IIA_OTHER_FORMAT_WINDOW_HOURS = int(os.environ.get("IIA_OTHER_FORMAT_WINDOW_HOURS", "24"))
 IIA_OTHER_FORMAT_KEEP_DAYS = int(os.environ.get("IIA_OTHER_FORMAT_KEEP_DAYS", "90"))
+
+# Two-factor sign-in (docs/two-factor.md, ADR 0027). Whoever has set it up is always asked for
+# a code after their password; IIA_REQUIRE_TWO_FACTOR also makes equality leads, senior
+# officers, clerks and administrators set it up before anything else. On unless this is a
+# demo (make run signs in the demo accounts with the password alone); production.py turns
+# it on and its checks refuse it off. Sign-ins through the backends named in
+# IIA_TWO_FACTOR_EXEMPT_BACKENDS (an organisation's identity provider, which asks for its
+# own second factor) are not asked; API tokens are a factor of their own (docs/api.md).
+IIA_REQUIRE_TWO_FACTOR = env_bool("IIA_REQUIRE_TWO_FACTOR", not IIA_DEMO)
+# single sign-on's backend (docs/single-sign-on.md): the organisation's provider asks for its own
+IIA_TWO_FACTOR_EXEMPT_BACKENDS = ["iia.oidc.OrganisationBackend"]
+# Wrong codes for one account within the sign-in cool-off before the code step stops
+# checking them (on top of django-otp's own doubling delay after each wrong code).
+IIA_TWO_FACTOR_FAILURE_LIMIT = int(os.environ.get("IIA_TWO_FACTOR_FAILURE_LIMIT", "5"))
+OTP_TOTP_ISSUER = os.environ.get("IIA_TWO_FACTOR_ISSUER", "iia")
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code in a row
+
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "iia.login_throttle.LoginThrottle"  # adds the per-address limit
 AXES_CLIENT_IP_CALLABLE = "iia.client_address.client_address"

@@ -9,6 +9,9 @@ IIA_PRODUCTION = True  # the production checks (iia/checks.py) refuse known secr
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 IIA_DEMO = False
 IIA_SHOW_DEMO_LOGINS = False
+# Off only for the loopback stack (make stack), whose demo accounts sign in with the demo
+# password alone: the production checks refuse it off otherwise (iia.E005).
+IIA_REQUIRE_TWO_FACTOR = env_bool("IIA_REQUIRE_TWO_FACTOR", True)  # noqa: F405
 IIA_SIGNING_PASSPHRASE = os.environ.get("IIA_SIGNING_PASSPHRASE", "")
 IIA_ACCESSIBILITY_EMAIL = os.environ.get("IIA_ACCESSIBILITY_EMAIL", "")
 IIA_ACCESSIBILITY_PHONE = os.environ.get("IIA_ACCESSIBILITY_PHONE", "")

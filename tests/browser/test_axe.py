@@ -149,7 +149,44 @@ def submit_after_someone_else(page, world):
     page.get_by_role("heading", name="Someone else just changed this").wait_for()
 
 
+def _app_code(page) -> str:
+    """The code an app holding the secret the set-up page shows makes now."""
+    import base64
+
+    from django_otp.oath import TOTP
+
+    secret = page.locator("#secret").inner_text().replace(" ", "")
+    return f"{TOTP(base64.b32decode(secret + '=' * (-len(secret) % 8))).token():06d}"
+
+
+def wrong_app_code(page, world):
+    page.get_by_label("Code from your app").fill("12345")  # five digits: never a code
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    page.locator(".error-summary").wait_for()
+
+
+def set_up_app(page, world):
+    page.get_by_label("Code from your app").fill(_app_code(page))
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    page.get_by_role("heading", name="Two-factor sign-in is on").wait_for()
+
+
+def wrong_code(page, world):
+    page.get_by_label("Code").fill("abcd-efgh-jkmn-pqrs")  # a backup code, and they have none
+    page.get_by_role("button", name="Continue").click()
+    page.locator(".error-summary").wait_for()
+
+
 # --- set-ups: changes to the world before the page is opened -----------------------------
+
+def has_app(role: str):
+    """``role``'s person has set up an authenticator app: their session is held at the code step."""
+    def setup(world):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.create(user=world.people[role], name="Authenticator app", confirmed=True)
+    return setup
+
 
 def clerk_has_work(world):
     """A report waiting for an agenda, an agenda in preparation and one late: the clerk's
@@ -380,6 +417,7 @@ def path_of(url_name: str, make: Callable[[World], str]):
 
 
 OFFICER, LEAD, SENIOR, CLERK, PUBLIC, ADMIN = "officer", "lead", "senior", "clerk", "anonymous", "superuser"
+CONTRIBUTOR = "contributor"
 ERRORS = "form sent with errors (error summary)"
 
 CASES = [
@@ -555,6 +593,16 @@ CASES = [
     Case("Someone else just changed this", OFFICER, path_of("", lambda w: reverse(
         "iia:screening:execute", kwargs=w.kwargs("iia:screening:execute", ""))), "409 conflict",
         act=submit_after_someone_else),
+    # two-factor sign-in, last: the officer sets up an app here, and the contributor, who has
+    # one, is held at the code step (docs/two-factor.md)
+    Case("Two-factor sign-in: set up", OFFICER, "two_factor_set_up"),
+    Case("Two-factor sign-in: set up", OFFICER, "two_factor_set_up", "a wrong code", act=wrong_app_code),
+    Case("Two-factor sign-in: set up", OFFICER, "two_factor_set_up", "done: the backup codes, shown once",
+         act=set_up_app),
+    Case("Two-factor sign-in: backup codes", OFFICER, "two_factor_backup_codes"),
+    Case("Two-factor sign-in: a new phone", OFFICER, "two_factor_set_up"),
+    Case("Two-factor sign-in: enter your code", CONTRIBUTOR, "two_factor_verify", setup=has_app(CONTRIBUTOR)),
+    Case("Two-factor sign-in: enter your code", CONTRIBUTOR, "two_factor_verify", "a wrong code", act=wrong_code),
 ]
 
 API_PAGES = ("api:docs",)

@@ -22,6 +22,7 @@ from tests import factories as f
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = dict(IIA_PRODUCTION=True, IIA_DEMO=False, IIA_SHOW_DEMO_LOGINS=False, IIA_ALLOW_DEMO_ACCOUNTS=False,
+                  IIA_REQUIRE_TWO_FACTOR=True,
                   SECRET_KEY=secrets.token_urlsafe(50), IIA_SIGNING_PASSPHRASE=secrets.token_urlsafe(24))
 
 
