@@ -4,14 +4,13 @@ password"): Django's own views, with the product's templates and forms, the limi
 events belong to no board, so they are not audit events)."""
 
 import logging
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import views as auth
 from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 
-from . import account_throttle
+from . import account_throttle, password_reset
 from .client_address import client_address
 from .forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
@@ -21,12 +20,6 @@ RESET_REFUSED = ("Too many password resets have been asked for from here or for 
                  "Wait an hour and try again, or ask your administrator.")
 CHANGE_REFUSED = ("The current password was wrong too many times. Wait 15 minutes and try again, "
                   "or sign out and reset your password by email.")
-
-
-def duration_words(seconds: int) -> str:
-    """``seconds`` as the reset email says it: "1 hour", "2 hours", "30 minutes"."""
-    number, unit = (seconds // 3600, "hour") if seconds % 3600 == 0 else (max(1, seconds // 60), "minute")
-    return f"{number} {unit}{'' if number == 1 else 's'}"
 
 
 class PasswordChangeView(auth.PasswordChangeView):
@@ -62,12 +55,11 @@ class PasswordChangeDoneView(auth.PasswordChangeDoneView):
 class PasswordResetView(auth.PasswordResetView):
     """Asking for a reset link by email. The page after is the same whether or not the
     address has an account; the link goes to the site's own address (``IIA_SITE_URL``),
-    never to the Host the request named."""
+    never to the Host the request named. The email is ``password_reset``'s, sent here or,
+    with a worker, by it."""
 
     form_class = PasswordResetForm
     template_name = "registration/reset_password.html"
-    subject_template_name = "registration/reset_password_subject.txt"
-    email_template_name = "registration/reset_password_email.txt"
     success_url = reverse_lazy("password_reset_done")
 
     def form_valid(self, form):
@@ -82,32 +74,15 @@ class PasswordResetView(auth.PasswordResetView):
 
             send_to_workers(send_password_reset, email)
         else:
-            password_reset_send(email)
+            password_reset.password_reset_send(email)
         return HttpResponseRedirect(self.get_success_url())
-
-
-def password_reset_send(email: str) -> int:
-    """Email a reset link to each active account with a usable password at ``email``
-    (Django's form finds them, ignoring case), on the site's own address; how many were
-    sent. Run by a worker when there is one (``iia.tasks.send_password_reset``), so the
-    request that asked takes the same time whatever the address holds."""
-    form = PasswordResetForm({"email": email})
-    if not form.is_valid():
-        return 0
-    sent = len(list(form.get_users(form.cleaned_data["email"])))
-    form.save(domain_override=urlsplit(settings.IIA_SITE_URL).netloc,
-              subject_template_name=PasswordResetView.subject_template_name,
-              email_template_name=PasswordResetView.email_template_name,
-              extra_email_context={"site_url": settings.IIA_SITE_URL,
-                                   "expiry": duration_words(settings.PASSWORD_RESET_TIMEOUT)})
-    return sent
 
 
 class PasswordResetDoneView(auth.PasswordResetDoneView):
     template_name = "registration/reset_password_sent.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(expiry=duration_words(settings.PASSWORD_RESET_TIMEOUT), **kwargs)
+        return super().get_context_data(expiry=password_reset.duration_words(settings.PASSWORD_RESET_TIMEOUT), **kwargs)
 
 
 class PasswordResetConfirmView(auth.PasswordResetConfirmView):

@@ -1,6 +1,8 @@
 """The project's own records: API tokens (``iia.tokens``, docs/api.md) and backup codes
 for two-factor sign-in (``iia.two_factor``, docs/two-factor.md)."""
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -46,6 +48,16 @@ class SignOnIdentity(models.Model):
         return f"{self.subject} at {self.issuer} ({self.user})"
 
 
+BACKUP_READS = str.maketrans({"i": "1", "l": "1", "o": "0"})  # what a misread character was
+
+
+def backup_code_digest(code: str) -> str:
+    """The SHA-256 of a backup code as kept: read as typed, whatever its case, spaces and
+    hyphens, and with i, l and o read as the 1 and 0 they were."""
+    normal = "".join(ch for ch in code.lower() if ch.isalnum()).translate(BACKUP_READS)
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
 class BackupCodes(ThrottlingMixin, TimestampMixin, Device):
     """A person's backup codes for two-factor sign-in (``iia.two_factor``): a django-otp
     device, as their authenticator app is, that takes each of its codes once. Only the
@@ -54,8 +66,6 @@ class BackupCodes(ThrottlingMixin, TimestampMixin, Device):
     shown once, when they are made. One set a person: new codes replace the old."""
 
     def verify_token(self, token) -> bool:
-        from .two_factor import backup_code_digest
-
         allowed, _ = self.verify_is_allowed()
         if not allowed:
             return False

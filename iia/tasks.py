@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from . import accounts
+from . import password_reset
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_password_reset(email: str) -> int:
-    """Email the reset links for ``email`` (``accounts.password_reset_send``)."""
-    return accounts.password_reset_send(email)
+    """Email the reset links for ``email`` (``password_reset.password_reset_send``)."""
+    return password_reset.password_reset_send(email)

@@ -9,7 +9,6 @@ TwoFactorMiddleware`` holds the session to that step until it is done. Account e
 to no board: they are lines in the ``iia.accounts`` log (and, for a reset by an
 administrator, the admin's history of the person), not audit events."""
 
-import hashlib
 import logging
 import secrets
 import time
@@ -30,7 +29,7 @@ from django_otp.util import random_hex
 
 from assessments.models import Membership, Role
 
-from .models import BackupCode, BackupCodes
+from .models import BackupCode, BackupCodes, backup_code_digest
 
 logger = logging.getLogger("iia.accounts")
 
@@ -44,7 +43,6 @@ APP_NAME = "Authenticator app"
 BACKUP_CODE_COUNT = 10
 BACKUP_CODE_LENGTH = 16  # 80 bits: 16 characters of 32
 BACKUP_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford's base 32: no i, l, o or u
-BACKUP_READS = str.maketrans({"i": "1", "l": "1", "o": "0"})  # what a misread character was
 
 
 def two_factor_required(user) -> bool:
@@ -139,13 +137,6 @@ def app_enrol(*, request, key: str, code: str) -> TOTPDevice | None:
 
 
 # --- backup codes -----------------------------------------------------------------------
-
-def backup_code_digest(code: str) -> str:
-    """The SHA-256 of a backup code as kept: read as typed, whatever its case, spaces and
-    hyphens, and with i, l and o read as the 1 and 0 they were."""
-    normal = "".join(ch for ch in code.lower() if ch.isalnum()).translate(BACKUP_READS)
-    return hashlib.sha256(normal.encode()).hexdigest()
-
 
 def backup_codes_issue(*, user) -> list[str]:
     """Ten new backup codes for ``user``, replacing any they had (which stop working).
