@@ -297,3 +297,20 @@ def test_production_refuses_it_off():
         assert checks.two_factor_check(None) == []
     with override_settings(IIA_REQUIRE_TWO_FACTOR=True):
         assert checks.two_factor_check(None) == []
+
+
+def test_a_session_still_to_set_up_cannot_replace_an_app_set_up_since(cast):
+    """An attacker with the password signs in before the lead has set up their app and keeps
+    that session (step: set up). Once the lead has set up an app, the session must give a code
+    from it: it can no longer put its own app in place of the lead's."""
+    attacker, _ = _sign_in(cast.lead)
+    assert attacker.get("/")["Location"].startswith(SET_UP)
+    _set_up(cast.lead)  # the lead, in their own browser
+    held = attacker.get(SET_UP)
+    assert held.status_code == 302 and held["Location"].startswith(VERIFY)
+    page = attacker.get(VERIFY)
+    assert page.status_code == 200
+    assert "iia_two_factor_secret" not in attacker.session  # the secret it was shown is gone
+    assert attacker.post(SET_UP, {"code": _code("JBSWY3DPEHPK3PXP"), "next": "/"})["Location"].startswith(VERIFY)
+    assert TOTPDevice.objects.filter(user=cast.lead).count() == 1
+    assert attacker.get("/")["Location"].startswith(VERIFY)
