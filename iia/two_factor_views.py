@@ -63,9 +63,9 @@ def set_up(request):
     """Setting up an authenticator app (or a new one in place of the old): the secret as a
     QR code and as text, and the first code it shows to confirm it. Then the backup codes."""
     user = request.user
-    if two_factor.step_due(request) == two_factor.ENROL and django_otp.user_has_device(user):
-        # set up since this session signed in (in another browser): it gives a code from that
-        # app now, and never replaces it with one of its own
+    if two_factor.app_needs_code_first(request):
+        # an app set up since this session signed in (in another browser): the session gives a
+        # code from it now, and never replaces it with one of its own without
         request.session[two_factor.SESSION_KEY] = two_factor.VERIFY
         request.session.pop(two_factor.PENDING_SECRET_KEY, None)
         return redirect(f"{resolve_url('two_factor_verify')}?{urlencode({'next': _next(request)})}")
@@ -97,6 +97,9 @@ def backup_codes(request):
     user = request.user
     if not django_otp.user_has_device(user):
         return redirect("two_factor_set_up")
+    if two_factor.app_needs_code_first(request):  # signed in before the app was set up
+        request.session[two_factor.SESSION_KEY] = two_factor.VERIFY
+        return redirect(f"{resolve_url('two_factor_verify')}?{urlencode({'next': request.path})}")
     if request.method == "POST":
         codes = two_factor.backup_codes_issue(user=user)
         return render(request, "registration/two_factor_backup_codes.html",
