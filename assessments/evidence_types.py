@@ -124,11 +124,11 @@ def _is_csv(fileobj) -> bool:
             text = decoder.decode(chunk)
         except UnicodeDecodeError:
             return False
-        if first:
+        if first:  # until the first character that is not blank
             head = text.lstrip("\ufeff \t\r\n")
             if head.startswith("<"):
                 return False
-            first = False
+            first = not head
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:

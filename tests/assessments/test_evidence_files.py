@@ -205,3 +205,13 @@ def test_too_large_names_both_sizes(cast, written, settings):
     settings.IIA_EVIDENCE_MAX_BYTES = 1024 * 1024
     with pytest.raises(RuleViolation, match=r"The file is 1.1 MB: upload files of 1 MB or less"):
         upload(written, cast.officer, "big.pdf", s.PDF + b"\n" * (1024 * 1024 + 1 - len(s.PDF)))
+
+
+def test_an_html_page_called_csv_is_refused_after_any_amount_of_blank_lines():
+    """The check for markup read only the first 64 kB: blank lines to fill them hid a page."""
+    import io
+
+    page = b"\r\n" * 40000 + b"<html><script>alert(document.domain)</script></html>\n"
+    with pytest.raises(Refused):
+        detect(io.BytesIO(page), "survey.csv")
+    assert detect(io.BytesIO(b"\n" * 70000 + b"a,b\n1,<2\n"), "survey.csv").code == "csv"
