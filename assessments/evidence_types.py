@@ -9,8 +9,10 @@ Every function reads a file object opened in binary, from where it is to at most
 kilobytes, or through the archive's central directory: never the whole file into memory."""
 
 import codecs
+import lzma
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -20,6 +22,7 @@ ZIP_MAX_ENTRIES = 5000
 ZIP_MAX_RATIO = 200  # unpacked size over packed size, entry by entry
 ZIP_MAX_DIRECTORY = ZIP_MAX_ENTRIES * 400  # bytes of the central directory (46 a part, and its name)
 NAME_MAX_CHARS = 150
+DAMAGED = "The file looks like an Office document but is damaged: it cannot be opened."
 CSV_CHUNK = 64 * 1024
 # control characters but tab, line feed and carriage return (bytes below 0x80 are never part
 # of a longer UTF-8 character, so the bytes are checked, at C speed)
@@ -79,14 +82,14 @@ def _zip_type(fileobj) -> EvidenceType:
     except OSError:
         end = None
     if end is None:
-        raise Refused("The file looks like an Office document but is damaged: it cannot be opened.")
+        raise Refused(DAMAGED)
     if end[zipfile._ECD_ENTRIES_TOTAL] > ZIP_MAX_ENTRIES or end[zipfile._ECD_SIZE] > ZIP_MAX_DIRECTORY:
         raise Refused("The document holds too many parts to be a real document.")
     fileobj.seek(0)
     try:
         archive = zipfile.ZipFile(fileobj)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise Refused("The file looks like an Office document but is damaged: it cannot be opened.") from error
+        raise Refused(DAMAGED) from error
     with archive:
         entries = archive.infolist()
         if len(entries) > ZIP_MAX_ENTRIES:
@@ -107,7 +110,12 @@ def _zip_type(fileobj) -> EvidenceType:
             return XLSX
         # ODF: the first entry is "mimetype", stored uncompressed, naming the type
         if entries and entries[0].filename == "mimetype" and "content.xml" in names and entries[0].file_size < 100:
-            if archive.read("mimetype") == ODT.content_type.encode():
+            try:
+                mimetype = archive.read("mimetype")
+            except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, ValueError, RuntimeError,
+                    zlib.error, lzma.LZMAError) as error:  # a bad checksum, method or offset
+                raise Refused(DAMAGED) from error
+            if mimetype == ODT.content_type.encode():
                 return ODT
     raise Refused(f"This archive is not a document the product keeps: upload a {ACCEPTED} file.")
 

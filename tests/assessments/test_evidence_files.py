@@ -215,3 +215,24 @@ def test_an_html_page_called_csv_is_refused_after_any_amount_of_blank_lines():
     with pytest.raises(Refused):
         detect(io.BytesIO(page), "survey.csv")
     assert detect(io.BytesIO(b"\n" * 70000 + b"a,b\n1,<2\n"), "survey.csv").code == "csv"
+
+
+def _odt_altered(at: bytes, offset: int, value: bytes) -> bytes:
+    data = bytearray(s.odt())
+    where = data.find(at) + offset
+    data[where:where + len(value)] = value
+    return bytes(data)
+
+
+@pytest.mark.parametrize("content", [
+    _odt_altered(b"application/vnd.oasis", 0, b"A"),             # its checksum does not match
+    _odt_altered(b"PK\x01\x02", 10, (99).to_bytes(2, "little")),  # a compression Python does not read
+    _odt_altered(b"PK\x01\x02", 42, (10**6).to_bytes(4, "little")),  # a part past the end
+], ids=["crc", "method", "offset"])
+def test_a_damaged_document_is_refused_not_an_error(content):
+    """An ODT's first part is read to know its type: a damaged one raised BadZipFile or
+    NotImplementedError out of the check (a server error for the upload)."""
+    import io
+
+    with pytest.raises(Refused, match="damaged"):
+        detect(io.BytesIO(content), "report.odt")
