@@ -88,7 +88,7 @@ def _zip_type(fileobj) -> EvidenceType:
     fileobj.seek(0)
     try:
         archive = zipfile.ZipFile(fileobj)
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError) as error:
         raise Refused(DAMAGED) from error
     with archive:
         entries = archive.infolist()

@@ -228,7 +228,8 @@ def _odt_altered(at: bytes, offset: int, value: bytes) -> bytes:
     _odt_altered(b"application/vnd.oasis", 0, b"A"),             # its checksum does not match
     _odt_altered(b"PK\x01\x02", 10, (99).to_bytes(2, "little")),  # a compression Python does not read
     _odt_altered(b"PK\x01\x02", 42, (10**6).to_bytes(4, "little")),  # a part past the end
-], ids=["crc", "method", "offset"])
+    _odt_altered(b"PK\x01\x02", 6, (183).to_bytes(2, "little")),  # a zip version Python does not read
+], ids=["crc", "method", "offset", "version"])
 def test_a_damaged_document_is_refused_not_an_error(content):
     """An ODT's first part is read to know its type: a damaged one raised BadZipFile or
     NotImplementedError out of the check (a server error for the upload)."""
