@@ -668,6 +668,15 @@ class PlanChangeFilterForm(NamedErrorsForm):
         return {name: value for name, value in found.items() if value}
 
 
+class TypedTextField(forms.CharField):
+    """Text from a text box, its line breaks read as the one character each the box counted
+    against its ``maxlength`` (a browser sends each as CR LF: two)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 class EvidenceUploadForm(NamedErrorsForm):
     """A file for an assessment's evidence or consultation, or for a mitigating action's
     progress (``parts`` None); published with the assessment, or withheld with a reason."""
@@ -679,7 +688,7 @@ class EvidenceUploadForm(NamedErrorsForm):
                              widget=forms.RadioSelect, initial="evidence")
     publication = forms.ChoiceField(label="Publication", widget=forms.RadioSelect, initial="publish", choices=[
         ("publish", "Publish it with the assessment"), ("withhold", "Withhold it from the public")])
-    withheld_reason = forms.CharField(label="Why it is withheld", required=False, max_length=1000,
+    withheld_reason = TypedTextField(label="Why it is withheld", required=False, max_length=1000,
                                       widget=forms.Textarea(attrs={"rows": 2}),
                                       help_text="Shown on the public page in the file's place, "
                                                 "for example: it names people who were consulted.")
@@ -694,8 +703,9 @@ class EvidenceUploadForm(NamedErrorsForm):
 class EvidencePublicationForm(NamedErrorsForm):
     publication = forms.ChoiceField(label="Publication", widget=forms.RadioSelect, choices=[
         ("publish", "Publish it with the assessment"), ("withhold", "Withhold it from the public")])
-    withheld_reason = forms.CharField(label="Why it is withheld", required=False, max_length=1000,
+    withheld_reason = TypedTextField(label="Why it is withheld", required=False, max_length=1000,
                                       widget=forms.Textarea(attrs={"rows": 2}))
+    required_messages = {"publication": "Choose whether to publish or withhold the file."}
 
 
 class EvidenceSourceForm(NamedErrorsForm):
@@ -703,8 +713,8 @@ class EvidenceSourceForm(NamedErrorsForm):
 
     title = forms.CharField(label="Title", max_length=200,
                             help_text="For example: SIMD 2026 profile of Dundee's localities.")
-    description = forms.CharField(label="Description", required=False, max_length=2000,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    description = TypedTextField(label="Description", required=False, max_length=2000,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
     url = forms.CharField(label="Link", required=False, max_length=500,
                           help_text="A web address starting https://; or upload a file instead.")
     file = forms.FileField(label="File", required=False, allow_empty_file=True, max_length=None,

@@ -82,6 +82,18 @@ def step_due(request) -> str | None:
     return step
 
 
+def app_needs_code_first(request) -> bool:
+    """Whether this session must give a code before it may set up an app in place of the
+    person's: they have one, and the session has given no code from it (it signed in before
+    the app was set up, or is still at a step), unless it signed in through an exempt backend."""
+    user = request.user
+    if getattr(user, "is_verified", lambda: False)():
+        return False
+    if request.session.get(BACKEND_SESSION_KEY) in settings.IIA_TWO_FACTOR_EXEMPT_BACKENDS:
+        return False
+    return django_otp.user_has_device(user)
+
+
 def _signed_in_with(request, device) -> None:
     """The session counts as signed in with ``device``, under a new session key (the one
     seen before the second factor is not the one that has it)."""

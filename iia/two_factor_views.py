@@ -6,7 +6,7 @@ import django_otp
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 
 from . import account_throttle, two_factor
@@ -63,6 +63,12 @@ def set_up(request):
     """Setting up an authenticator app (or a new one in place of the old): the secret as a
     QR code and as text, and the first code it shows to confirm it. Then the backup codes."""
     user = request.user
+    if two_factor.app_needs_code_first(request):
+        # an app set up since this session signed in (in another browser): the session gives a
+        # code from it now, and never replaces it with one of its own without
+        request.session[two_factor.SESSION_KEY] = two_factor.VERIFY
+        request.session.pop(two_factor.PENDING_SECRET_KEY, None)
+        return redirect(f"{resolve_url('two_factor_verify')}?{urlencode({'next': _next(request)})}")
     key = two_factor.pending_secret(request)
     context = {"next": _next(request), "secret": two_factor.secret_text(key),
                "qr_svg": two_factor.secret_qr_svg(user=user, key=key),
@@ -91,6 +97,9 @@ def backup_codes(request):
     user = request.user
     if not django_otp.user_has_device(user):
         return redirect("two_factor_set_up")
+    if two_factor.app_needs_code_first(request):  # signed in before the app was set up
+        request.session[two_factor.SESSION_KEY] = two_factor.VERIFY
+        return redirect(f"{resolve_url('two_factor_verify')}?{urlencode({'next': request.path})}")
     if request.method == "POST":
         codes = two_factor.backup_codes_issue(user=user)
         return render(request, "registration/two_factor_backup_codes.html",

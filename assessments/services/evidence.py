@@ -8,6 +8,7 @@ from the temporary upload, never read whole into memory), the row and the audit 
 written. A failure after the storage write deletes what was written."""
 
 import hashlib
+import math
 
 from django.conf import settings
 from django.db import transaction
@@ -46,8 +47,7 @@ def _checked(upload, published: bool, withheld_reason: str) -> tuple[str, str, s
         if not upload.size:
             raise Refused("The file is empty.")
         if upload.size > limit:
-            raise Refused(f"The file is {upload.size / 1048576:.1f} MB: upload files of "
-                          f"{limit // 1048576} MB or less.")
+            raise Refused(f"The file is {size_text(upload.size, up=True)}: upload files of {size_text(limit)} or less.")
         upload.open("rb")
         kind = detect(upload.file if hasattr(upload, "file") else upload, name)
     except Refused as refused:
@@ -60,6 +60,17 @@ def _checked(upload, published: bool, withheld_reason: str) -> tuple[str, str, s
     # the upload handler hashes while the upload streams to disk; any other file is hashed here
     sha256 = getattr(upload, "sha256", None) or _sha256(upload)
     return name, kind.content_type, sha256, "" if published else reason
+
+
+def size_text(size: int, *, up: bool = False) -> str:
+    """A size as a person reads it (MB, kB or bytes, to one decimal place); ``up`` rounds up,
+    so that a file one byte over a limit never reads as the limit."""
+    for unit, bytes_in in (("MB", 1048576), ("kB", 1024)):
+        if size >= bytes_in:
+            value = size / bytes_in
+            value = math.ceil(value * 10) / 10 if up else round(value, 1)
+            return f"{value:g} {unit}"
+    return f"{size} bytes"
 
 
 def _sha256(upload) -> str:

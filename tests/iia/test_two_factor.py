@@ -14,7 +14,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iia import checks
-from iia.models import BackupCodes
+from iia.models import BackupCode, BackupCodes
 from iia.tokens import api_token_issue
 from tests import factories as f
 
@@ -297,3 +297,40 @@ def test_production_refuses_it_off():
         assert checks.two_factor_check(None) == []
     with override_settings(IIA_REQUIRE_TWO_FACTOR=True):
         assert checks.two_factor_check(None) == []
+
+
+def test_a_session_still_to_set_up_cannot_replace_an_app_set_up_since(cast):
+    """An attacker with the password signs in before the lead has set up their app and keeps
+    that session (step: set up). Once the lead has set up an app, the session must give a code
+    from it: it can no longer put its own app in place of the lead's."""
+    attacker, _ = _sign_in(cast.lead)
+    assert attacker.get("/")["Location"].startswith(SET_UP)
+    _set_up(cast.lead)  # the lead, in their own browser
+    held = attacker.get(SET_UP)
+    assert held.status_code == 302 and held["Location"].startswith(VERIFY)
+    page = attacker.get(VERIFY)
+    assert page.status_code == 200
+    assert "iia_two_factor_secret" not in attacker.session  # the secret it was shown is gone
+    assert attacker.post(SET_UP, {"code": _code("JBSWY3DPEHPK3PXP"), "next": "/"})["Location"].startswith(VERIFY)
+    assert TOTPDevice.objects.filter(user=cast.lead).count() == 1
+    assert attacker.get("/")["Location"].startswith(VERIFY)
+
+
+def test_a_session_from_before_the_app_was_set_up_cannot_replace_it_without_a_code(cast):
+    """An officer is not made to set it up, so a session signed in before they did is not
+    asked for a code (decided at sign-in); but it cannot swap the officer's app for its own
+    without first giving a code from the one set up."""
+    attacker, _ = _sign_in(cast.officer)
+    second, _ = _sign_in(cast.officer)
+    assert attacker.get("/").status_code == 200
+    page = attacker.get(SET_UP).content.decode()
+    attacker_secret = _secret(page)
+    _set_up(cast.officer)  # the officer, in their own browser
+    key = TOTPDevice.objects.get(user=cast.officer).key
+    response = attacker.post(SET_UP, {"code": _code(attacker_secret), "next": "/"})
+    assert response.status_code == 302 and response["Location"].startswith(VERIFY)
+    assert TOTPDevice.objects.get(user=cast.officer).key == key
+    assert attacker.get("/")["Location"].startswith(VERIFY)
+    # nor make itself new backup codes (to give at its next sign-in)
+    assert second.post(BACKUP)["Location"].startswith(VERIFY)
+    assert BackupCode.objects.filter(device__user=cast.officer).count() == 10  # the officer's still work

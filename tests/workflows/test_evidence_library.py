@@ -79,3 +79,13 @@ def test_a_retired_entry_is_offered_to_no_new_citation(cast, written):
     ev.evidence_source_retire(by=cast.lead, source=source)
     with pytest.raises(RuleViolation):
         ev.evidence_cite(by=cast.officer, assessment=written, source=source)
+
+
+def test_a_description_the_browser_let_through_is_kept_with_its_line_breaks(client, cast):
+    """2,000 characters as the text box counts them (a line break as one) arrive longer (CR LF)."""
+    description = "\r\n".join(["Deciles 1-2."] * 153) + "\r\n1"  # 1,990 characters as typed
+    client.force_login(cast.lead)
+    response = client.post(reverse("evidence_library", args=["dundee"]),
+                           {"title": "SIMD 2026 profile", "url": "https://simd.scot/", "description": description})
+    assert response.status_code == 302
+    assert EvidenceSource.objects.get().description == description.replace("\r\n", "\n")

@@ -172,3 +172,28 @@ def test_only_the_upload_pages_stream_to_disk_and_hash(rf):
     assert HashingUploadHandler not in [type(handler) for handler in other.upload_handlers]
     big = rf.post(reverse("verify"), {}, CONTENT_LENGTH=str(6 * 1024 * 1024 + 100 * 1024))
     assert middleware(big).status_code == 413
+
+
+def test_a_reason_the_browser_let_through_is_kept_with_its_line_breaks(client, cast, written):
+    """The text box takes 1,000 characters counting a line break as one; the browser sends each
+    as two (CR LF). A reason of 1,000 characters over 100 lines was refused as "Choose whether to
+    publish or withhold the file", and what was typed lost; at upload, it was refused too."""
+    reason = "\r\n".join(["Names a carer."[:9]] * 100)  # 100 lines of 9: 999 characters as typed
+    assert len(reason.replace("\r\n", "\n")) <= 1000 < len(reason)
+    client.force_login(cast.officer)
+    url = reverse("assessment_files", args=[written.pk])
+    assert post_file(client, url, "minutes.pdf", s.PDF, publication="withhold", withheld_reason=reason).status_code == 302
+    record = EvidenceFile.objects.get()
+    assert record.withheld_reason == reason.replace("\r\n", "\n")
+    ev.evidence_file_publication(by=cast.officer, evidence_file=record, published=True)
+    response = client.post(reverse("evidence_file_publication", args=[record.pk]),
+                           {"publication": "withhold", "withheld_reason": reason})
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert (record.published, record.withheld_reason) == (False, reason.replace("\r\n", "\n"))
+    # too long even so: said as too long, not as a missing choice
+    response = client.post(reverse("evidence_file_publication", args=[record.pk]),
+                           {"publication": "publish", "withheld_reason": "x" * 3000}, follow=True)
+    assert "at most 1000 characters (it has 3000)" in response.content.decode()
+    response = client.post(reverse("evidence_file_publication", args=[record.pk]), {}, follow=True)
+    assert "Choose whether to publish or withhold the file." in response.content.decode()

@@ -135,7 +135,8 @@ def evidence_file_publication(request, pk):
                                "files, until it is signed off.")
     form = EvidencePublicationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose whether to publish or withhold the file.")
+        messages.error(request, f"“{record.name}”: " + " ".join(
+            error for errors in form.errors.values() for error in errors))
         return redirect(back)
     try:
         services.evidence_file_publication(by=request.user, evidence_file=record,
