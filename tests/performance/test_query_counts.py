@@ -73,7 +73,7 @@ PAGES = [
     # two-factor sign-in (docs/two-factor.md): setting it up, for an officer who has not,
     # reads whether they have an app (one query a kind of device) and keeps the secret being
     # set up in the session; the code step, for an officer who has an app (CountingWorld)
-    Page("two_factor_set_up", "officer", 8),
+    Page("two_factor_set_up", "officer", 10),  # with whether they have an app already (one query a device kind)
     Page("two_factor_verify", "enrolled", 4),
     # the paging of the inbox, queue and matrix (docs/performance.md, "Pages under load") adds
     # a count or two to some pages: a fixed cost, whatever the number of rows; the matrix and
