@@ -716,7 +716,7 @@ class EvidenceSourceForm(NamedErrorsForm):
     description = TypedTextField(label="Description", required=False, max_length=2000,
                                  widget=forms.Textarea(attrs={"rows": 3}))
     url = forms.CharField(label="Link", required=False, max_length=500,
-                          help_text="A web address starting https://; or upload a file instead.")
+                          help_text="A whole web address starting https:// (or http://); or upload a file instead.")
     file = forms.FileField(label="File", required=False, allow_empty_file=True, max_length=None,
                            help_text="PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT), CSV, PNG or JPEG; "
                                      "25 MB at most.")

@@ -11,6 +11,8 @@ import hashlib
 import math
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -197,6 +199,15 @@ def evidence_file_publication(*, by, evidence_file: EvidenceFile, published: boo
 
 # --- the board's evidence library ----------------------------------------------------------------
 
+def _web_address(url: str) -> bool:
+    """A link a library entry may hold: a whole http(s) address of 500 characters at most."""
+    try:
+        URLValidator(schemes=["https", "http"])(url)
+    except ValidationError:
+        return False
+    return len(url) <= 500
+
+
 def evidence_source_add(*, by, board: Board, title: str, description: str = "", url: str = "",
                         upload=None) -> EvidenceSource:
     """Add a file or a link to the board's evidence library: its equality leads."""
@@ -210,8 +221,9 @@ def evidence_source_add(*, by, board: Board, title: str, description: str = "", 
         errors["description"] = ["Keep the description to 2,000 characters or fewer."]
     if bool(url) == bool(upload):
         errors["url"] = ["Give a link or a file, not both." if url else "Give a link or a file."]
-    elif url and not url.startswith(("https://", "http://")):
-        errors["url"] = ["Give a web address starting https://."]
+    elif url and not _web_address(url):
+        errors["url"] = ["Give a whole web address starting https:// (or http://), for example "
+                         "https://simd.scot/."]
     if errors:
         raise RuleViolation(errors)
     checked = _checked(upload, True, "") if upload else None

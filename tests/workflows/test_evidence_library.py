@@ -30,11 +30,18 @@ def test_equality_leads_add_links_and_files_and_members_read_them(client, cast, 
     assert response.status_code == 302
     response = client.post(url, {"title": "Both", "url": "https://simd.scot/", "file": s.upload("a.pdf", s.PDF)})
     assert "Give a link or a file, not both." in response.content.decode()
-    response = client.post(url, {"title": "Script", "url": "javascript:alert(1)"})
-    assert "starting https://" in response.content.decode()
+    for bad in ("javascript:alert(1)", "https://", "https://exa mple.org/", "simd.scot", "ftp://simd.scot/"):
+        response = client.post(url, {"title": "Not a link", "url": bad})
+        assert "Give a whole web address starting https://" in response.content.decode(), bad
+    response = client.post(url, {"title": "Too long", "url": "https://simd.scot/" + "a" * 500})
+    assert "at most 500 characters" in response.content.decode()
+    with pytest.raises(RuleViolation):  # the service alone, as the API or a command would call it
+        ev.evidence_source_add(by=cast.lead, board=f.board(), title="Too long", url="https://simd.scot/" + "a" * 500)
+    response = client.post(url, {"title": "Older site", "url": "http://example.org/report"})
+    assert response.status_code == 302
     response = client.post(url, {"title": "Renamed", "file": s.upload("setup.pdf", s.EXE)})
     assert "not a file the product keeps" in response.content.decode()
-    assert EvidenceSource.objects.count() == 2
+    assert EvidenceSource.objects.count() == 3
     client.force_login(cast.clerk)
     page = client.get(url).content.decode()
     assert "SIMD 2026 profile" in page and "survey.xlsx" in page
@@ -43,7 +50,7 @@ def test_equality_leads_add_links_and_files_and_members_read_them(client, cast, 
     client.force_login(borders.lead)
     assert client.get(url).status_code == 404
     assert client.get(reverse("evidence_file_download", args=[library_file.pk])).status_code == 404
-    assert AuditEvent.objects.filter(action="evidence.library_add").count() == 2
+    assert AuditEvent.objects.filter(action="evidence.library_add").count() == 3
 
 
 def test_an_assessment_cites_its_own_boards_entries_only(client, cast, borders, written):
