@@ -94,8 +94,8 @@ def test_full_iia_from_start_to_sign_off(live_server, page):
         page.get_by_role("button", name="Save and complete").click()
         page.get_by_text(f"“{title}” is complete.").wait_for()
     open_first(page, base, "/tasks/inbox/", "Complete “Evidence and consultation”", "Open")
-    page.get_by_label("Evidence").fill("Equipment store footfall 2024/25; carers' survey.")
-    page.get_by_label("Consultation").fill("Carers' forum, March.")
+    page.get_by_role("textbox", name="Evidence").fill("Equipment store footfall 2024/25; carers' survey.")
+    page.get_by_role("textbox", name="Consultation").fill("Carers' forum, March.")
     page.get_by_role("button", name="Save and complete").click()
 
     open_first(page, base, "/tasks/inbox/", "Record mitigating actions", "Open")
