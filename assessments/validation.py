@@ -14,10 +14,29 @@ from .catalogue import template_rows
 from .models import Assessment, Question, Row, Section
 from .models.assessment import ActionKind, ActionStatus, Rating
 from .models.catalogue import QuestionKind
+from .text import long_date
 
 Errors = dict[str, list[str]]
 
 EXCLUSIVE_RATINGS = (Rating.NO_IMPACT, Rating.NOT_KNOWN, Rating.NOT_APPLICABLE)
+
+# The furthest a review date may be set: the strategic plan itself is reviewed every three
+# years, so an assessment (or a direction) looked at less often would outlive the plan.
+LONGEST_REVIEW_INTERVAL = datetime.timedelta(days=3 * 366)
+
+
+def review_date_problem(review_date: datetime.date | None, *, today: datetime.date | None = None,
+                        what: str = "The review date") -> str:
+    """Why ``review_date`` cannot be a review date ("" when it can): it is missing, not after
+    today, or more than three years away."""
+    today = today or timezone.localdate()
+    if review_date is None:
+        return f"Enter {what[0].lower()}{what[1:]}."
+    if review_date <= today:
+        return f"{what} must be after today."
+    if review_date > today + LONGEST_REVIEW_INTERVAL:
+        return f"{what} must be within three years (by {long_date(today + LONGEST_REVIEW_INTERVAL)})."
+    return ""
 
 
 @dataclass
@@ -203,10 +222,9 @@ def actions_errors(assessment: Assessment, coverage: Coverage | None = None, *,
                 f"e{rating.row_id}",
                 f"“{row.label}” is rated not known: link an evidence-gathering action.",
             )
-    if coverage.review_date is None:
-        _add(errors, "review_date", "Set a review date.")
-    elif coverage.review_date <= today:
-        _add(errors, "review_date", "The review date must be in the future.")
+    problem = review_date_problem(coverage.review_date, today=today)
+    if problem:
+        _add(errors, "review_date", problem)
     return errors
 
 

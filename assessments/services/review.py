@@ -21,9 +21,8 @@ from ..models import (
 from ..models.assessment import OPEN_STATES
 from ..models.monitoring import NOTE_LENGTH
 from ..text import clean_text, long_date
+from ..validation import review_date_problem
 from .assessment import _audit, _locked, assessment_new_version
-
-LONGEST_INTERVAL = datetime.timedelta(days=3 * 366)  # the strategic plan itself is reviewed every 3 years
 
 
 @dataclass
@@ -127,12 +126,9 @@ def assessment_review_confirm(
         today = timezone.localdate()
         errors: dict[str, list[str]] = {}
         note = _note(note, errors, "note", "Say what you checked and why the assessment still holds.")
-        if next_review_date is None:
-            errors["next_review_date"] = ["Enter the next review date."]
-        elif next_review_date <= today:
-            errors["next_review_date"] = ["The next review date must be after today."]
-        elif next_review_date > today + LONGEST_INTERVAL:
-            errors["next_review_date"] = ["The next review date must be within three years."]
+        problem = review_date_problem(next_review_date, today=today, what="The next review date")
+        if problem:
+            errors["next_review_date"] = [problem]
         found = _impacts_checked(assessment, impacts, errors)
         if errors:
             raise RuleViolation(errors)

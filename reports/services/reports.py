@@ -13,6 +13,7 @@ from assessments.models import AssessmentState, Outcome, PlanChange, Role, Scree
 from assessments.selectors import current_assessment, current_screening, signed_off_assessment
 from assessments.services import audit_record
 from assessments.text import clean_text
+from assessments.validation import review_date_problem
 
 from ..models import (
     Committee,
@@ -71,10 +72,9 @@ def _check(fields: dict, directions: list[DirectionInput], board_id: int, commit
         # keyed "direction-<index>-<field>", so that each error shows beside its field
         problems = [(label, f"Enter the direction's {label}.") for label, value in
                     (("functions", d.functions), ("budget", d.budget), ("text", d.text)) if not clean_text(value)]
-        if d.review_date is None:
-            problems.append(("review_date", "Give the direction a review date."))
-        elif d.review_date <= timezone.localdate():
-            problems.append(("review_date", "Give the direction a review date in the future."))
+        problem = review_date_problem(d.review_date, what="The direction's review date")
+        if problem:
+            problems.append(("review_date", problem))
         earlier = (Direction.objects.select_related("report").filter(pk=d.earlier_id).first()
                    if d.earlier_id is not None else None)
         if d.earlier_id is not None and earlier is None:

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from assessments import rules, services
@@ -164,14 +165,28 @@ def test_negative_needs_mitigation_or_justification_and_not_known_needs_evidence
     assert assessment.actions.count() == 1
 
 
-def test_review_date_must_be_in_the_future(cast):
+@pytest.mark.parametrize("when, problem", [
+    (lambda today: today, "The review date must be after today."),
+    (lambda today: today - datetime.timedelta(days=400), "The review date must be after today."),
+    (lambda today: today + datetime.timedelta(days=3 * 366 + 1), "The review date must be within three years"),
+    (lambda today: datetime.date.max, "The review date must be within three years"),
+])
+def test_review_date_must_be_after_today_and_within_three_years(cast, when, problem):
     plan_change = f.screen(cast, f.start(cast))
     f.complete_parts(cast, plan_change)
     assessment = f.current(plan_change)
+    today = timezone.localdate()
+    review_date = when(today)
     with pytest.raises(RuleViolation) as error:
         services.actions_save(assessment=assessment, by=cast.officer, actions=[], justifications={},
-                              review_date=datetime.date.today(), complete=True)
-    assert "review_date" in error.value.errors
+                              review_date=review_date, complete=True)
+    assert error.value.errors["review_date"][0].startswith(problem)
+    # the last day of the three years is taken, and kept
+    last = today + datetime.timedelta(days=3 * 366)
+    services.actions_save(assessment=assessment, by=cast.officer, actions=[], justifications={},
+                          review_date=last, complete=True)
+    assessment.refresh_from_db()
+    assert assessment.review_date == last
 
 
 def test_an_unrated_row_blocks_submission(cast):

@@ -112,7 +112,7 @@ def test_each_directions_error_shows_beside_its_field_and_in_the_summary(cast):
     url = f"/plan-changes/{plan_change.pk}/reports/new/"
     client = officer_client(cast)
     page = client.post(url, report_data("council", **{**FILLED, "review_date": "2001-01-01"})).content.decode()
-    assert '<a href="#id_dir-0-review_date">Direction 1: Give the direction a review date in the future.</a>' in page
+    assert '<a href="#id_dir-0-review_date">Direction 1: The direction&#x27;s review date must be after today.</a>' in page
     assert re.search(r'<input[^>]*name="dir-0-review_date"[^>]*aria-invalid="true"', page)
     # a choice no longer on the list (another officer varied it meanwhile): in the summary too
     page = client.post(url, report_data("council", **{**FILLED, "effect": "varies", "earlier": "999999"})).content.decode()

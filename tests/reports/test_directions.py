@@ -161,7 +161,10 @@ def test_a_direction_never_varies_itself(cast, committed):
 def test_dates_in_the_wrong_order_are_refused(cast, committed):
     with pytest.raises(RuleViolation) as refused:
         proposed(cast, review_date=TODAY - datetime.timedelta(days=1))
-    assert "review date in the future" in str(refused.value)
+    assert "review date must be after today" in str(refused.value)
+    with pytest.raises(RuleViolation) as refused:  # a direction outliving the strategic plan
+        proposed(cast, review_date=datetime.date(9999, 12, 31))
+    assert "review date must be within three years" in str(refused.value)
     report = proposed(cast, review_date=TODAY + datetime.timedelta(days=3))
     item = on_agenda(cast, report, committed)
     AgendaItem.objects.filter(pk=item.pk).update(decision="agreed")

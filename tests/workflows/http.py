@@ -1,10 +1,15 @@
 """Helpers to drive the workflow through its pages with Django's test client."""
 
+import datetime
+
 from django.test import Client
 from viewflow.workflow.status import STATUS
 
 from workflows.engine import active_task, active_tasks
 from workflows.selectors import task_url
+
+# a review date the actions step takes: within the three years a review date may be set
+REVIEW_BY = (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
 
 
 def client_for(user) -> Client:
@@ -56,7 +61,7 @@ def screening_post(answers: dict, action="complete"):
     return data
 
 
-def actions_post(actions=(), justifications=None, review_date="2099-01-31", action="complete", revision=0):
+def actions_post(actions=(), justifications=None, review_date=REVIEW_BY, action="complete", revision=0):
     data = {"action": action, "revision": str(revision), "review_date": review_date,
             "act-TOTAL_FORMS": str(len(actions) + 1), "act-INITIAL_FORMS": "0",
             "act-MIN_NUM_FORMS": "0", "act-MAX_NUM_FORMS": "1000"}

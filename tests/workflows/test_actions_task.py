@@ -21,6 +21,7 @@ from .http import actions_post, client_for, execute_url, revision
 pytestmark = pytest.mark.django_db
 
 DUE = datetime.date.today() + datetime.timedelta(days=90)
+REVIEW_AT = (datetime.date.today() + datetime.timedelta(days=120)).isoformat()
 
 
 def screened(cast):
@@ -120,12 +121,12 @@ def test_add_another_keeps_what_was_typed_saves_nothing_and_shows_no_error(cast)
     plan_change = screened(cast)
     client = client_for(cast.officer)
     url = execute_url(active_task(plan_change, IIAFlow.actions))
-    data = actions_post(actions=[typed("Run drop-ins in every locality.")], action="add", review_date="2099-02-01")
+    data = actions_post(actions=[typed("Run drop-ins in every locality.")], action="add", review_date=REVIEW_AT)
     data["act-TOTAL_FORMS"] = "1"  # just the typed one, as the page posts it
     response = client.post(url, data)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Run drop-ins in every locality." in page and 'value="2099-02-01"' in page
+    assert "Run drop-ins in every locality." in page and f'value="{REVIEW_AT}"' in page
     assert 'name="act-TOTAL_FORMS" value="2"' in page
     assert "<legend>Action 2</legend>" in page
     assert 'name="act-1-kind" autofocus' in page or 'autofocus' in page.split('id="action-2"')[1].split("</fieldset>")[0]

@@ -11,6 +11,7 @@ from workflows.flows import IIAFlow
 from workflows.selectors import task_url
 
 from .http import (
+    REVIEW_BY,
     actions_post,
     assign_url,
     claim_and_open,
@@ -122,7 +123,7 @@ def test_full_iia_to_sign_off_over_http(cast):
         "status": "planned", "rows": [str(age.pk)]}], action="save"))
     assert response.status_code == 302
     page = client.get(url).content.decode()
-    assert 'value="2099-06-30"' in page and 'value="2099-01-31"' in page
+    assert 'value="2099-06-30"' in page and f'value="{REVIEW_BY}"' in page
     client.post(url, {**actions_post(action="save", revision=revision(plan_change, "actions")),
                       "act-TOTAL_FORMS": "1", "act-INITIAL_FORMS": "0", "act-0-kind": "mitigation",
                       "act-0-status": "planned"})

@@ -17,6 +17,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from assessments.models import AuditEvent, PlanChange
+from assessments.text import long_date
 from reports.models import AgendaItem, Committee, Meeting, Report, SignedDocument
 from tests import factories as f
 from workflows.flows import IIAFlow
@@ -167,7 +168,7 @@ class Scenario:
                 "status": "in_progress", "rows": [str(mitigated.pk)]}
             self.justification = self.mark("actions", f"j{NEGATIVE_JUSTIFIED} (justification)", *SIGNED)
         existing = list(assessment.actions.values_list("pk", flat=True))
-        data = {"action": "complete", "revision": str(revision(plan_change, "actions")), "review_date": "2099-01-31",
+        data = {"action": "complete", "revision": str(revision(plan_change, "actions")), "review_date": REVIEW_BY.isoformat(),
                 "act-TOTAL_FORMS": "1", "act-INITIAL_FORMS": str(len(existing)), "act-MIN_NUM_FORMS": "0",
                 "act-MAX_NUM_FORMS": "1000", f"j{justified.pk}": self.justification}
         data.update({f"act-0-{key}": value for key, value in self.typed_action.items()})
@@ -187,6 +188,9 @@ class Scenario:
 
 # where a marker of the signed assessment's content must be found
 SIGNED = ("data", "page", "pdf", "html")
+# the review dates typed (a review date may be at most three years away)
+REVIEW_BY = datetime.date.today() + datetime.timedelta(days=400)
+DIRECTION_REVIEW = datetime.date.today() + datetime.timedelta(days=500)
 
 
 def test_every_task_form_keeps_what_was_typed(cast, django_capture_on_commit_callbacks):
@@ -269,7 +273,7 @@ def test_every_task_form_keeps_what_was_typed(cast, django_capture_on_commit_cal
     s.post("officer", f"/plan-changes/{b.pk}/reports/new/", {
         **report, "committee": committee.pk, "decision_sought": "note", "direction_to": "council",
         "dir-TOTAL_FORMS": "1", "dir-INITIAL_FORMS": "0", "dir-MIN_NUM_FORMS": "0", "dir-MAX_NUM_FORMS": "1000",
-        "dir-0-recipients": "council", "dir-0-review_date": "2099-03-31",
+        "dir-0-recipients": "council", "dir-0-review_date": DIRECTION_REVIEW.isoformat(),
         **{f"dir-0-{name}": m("direction", name, *direction_places)
            for name in ("functions", "budget", "text")},
     })
@@ -329,10 +333,10 @@ def test_every_task_form_keeps_what_was_typed(cast, django_capture_on_commit_cal
         ("review › risk level", "risk level high", ("page",)), ("review › risk level", "risk level high", ("html",)),
         ("actions › due date", "30 june 2099", ("pdf", "html")), ("actions › status", "in progress", ("page",)),
         ("actions › rows", "age", ("pdf", "html")),
-        ("actions › review date, as signed", "reviewed by 31 january 2099", ("pdf", "html")),
+        ("actions › review date, as signed", f"reviewed by {long_date(REVIEW_BY)}".lower(), ("pdf", "html")),
         ("review confirm › next review date", f"review date {next_review.day} {next_review:%B %Y}".lower(), ("page",)),
         ("meeting › time", "18:45", ("meeting", "register_meeting")),
-        ("direction › review date", "31 march 2099", ("report", "report_pdf", "register_report")),
+        ("direction › review date", long_date(DIRECTION_REVIEW).lower(), ("report", "report_pdf", "register_report")),
         ("decision › decision", "agreed", ("meeting", "register_meeting", "register_report")),
         ("delegation › until", f"{timezone.localdate() + datetime.timedelta(days=7):%-d %B %Y}".lower(),
          ("delegations", "delegations_received")),
