@@ -392,7 +392,8 @@ class ActionsForm(NamedErrorsForm):
         required=False,
         # <input type="date"> only shows an ISO date: other formats come back empty
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="When the board will next review this assessment (usually 12 months after sign-off).",
+        help_text="When the board will next review this assessment: usually 12 months after sign-off, "
+                  "at most three years ahead.",
     )
 
     def __init__(self, *args, attention=(), **kwargs):
@@ -541,7 +542,8 @@ class AssessmentReviewForm(NamedErrorsForm):
                                      "still holds. Update required: what has changed and the new version must "
                                      "update. Withdrawn: why, and since when, the policy or service no longer applies.")
     next_review_date = forms.DateField(label="Next review date", required=False,
-                                       help_text="Only when confirmed unchanged: usually 12 months from today.",
+                                       help_text="Only when confirmed unchanged: usually 12 months from today, "
+                                                 "at most three years.",
                                        **DATE_WIDGET)
 
     def __init__(self, *args, ratings=(), may_start: bool = False, **kwargs):
