@@ -70,21 +70,32 @@ azurite: $(AZURITE_STAMP)
 lint: install
 	$(BIN)/ruff check .
 
+# Every test runs once: on PostgreSQL (the production database) unless it is one of these,
+# which run on SQLite (the embedded default, `make run`'s): the browser tests; the tests that
+# use no particular database (documents and their validators, the role matrix, the API's
+# schema, the settings checks, evidence files in Azurite); and the embedded default's own
+# path (the demo data, a whole IIA over HTTP with every field kept, a backup restored).
+# docs/adr/0029-every-test-once.md
+SQLITE_TESTS := tests/browser $(wildcard tests/fixtures/test_*.py) tests/reports/test_pdf.py tests/reports/test_conformance.py \
+	tests/security/test_role_matrix.py tests/api/test_schemathesis.py tests/iia/test_checks.py \
+	tests/assessments/test_evidence_azure.py tests/workflows/test_flow_http.py \
+	tests/workflows/test_nothing_dropped.py tests/security/test_backup.py
+# ... of which these run on PostgreSQL as well: the demo (`make stack` loads it there), the
+# whole IIA over HTTP with every field kept, and a backup restored
+BOTH_TESTS := tests/fixtures/test_load_demo.py tests/workflows/test_flow_http.py tests/workflows/test_nothing_dropped.py \
+	tests/security/test_backup.py
+
 test-sqlite: install axe oidc-provider azurite
 	$(BIN)/python manage.py check --fail-level WARNING
-	# hostile-input fuzzing: 50 examples per endpoint here, 120 on PostgreSQL below
-	IIA_FUZZ_EXAMPLES=50 $(BIN)/pytest -m "not postgres"
+	$(BIN)/pytest -m "not postgres" $(SQLITE_TESTS)
 
 test-postgres: install oidc-provider postgres
-	# every test but the browser ones runs on PostgreSQL too, the concurrency tests only there;
-	# left out here as they test no database behaviour and already ran on SQLite: PDF rendering
-	# and its validators, the role matrix (GET/POST without data; the fuzzing below posts
-	# hostile data to every endpoint on PostgreSQL), and evidence files in Azurite (blob
-	# storage). Hostile-input fuzzing: 120 examples per endpoint here (50 on SQLite). Its own
-	# signing keys: the SQLite half, running at the same time, makes the same boards' keys.
-	IIA_TEST_SIGNING_DIR=$${TMPDIR:-/tmp}/iia-test-signing-pg DATABASE_URL=$(PG_URL) IIA_FUZZ_EXAMPLES=120 $(BIN)/pytest -m "not browser" -p no:cacheprovider \
-		--ignore=tests/reports/test_pdf.py --ignore=tests/reports/test_conformance.py \
-		--ignore=tests/security/test_role_matrix.py --ignore=tests/assessments/test_evidence_azure.py
+	# hostile-input fuzzing (every POST endpoint, every page's query string): 60 examples each
+	# here, IIA_FUZZ_EXAMPLES=300 for a long run. Its own signing keys: the SQLite half, running
+	# at the same time, makes the same boards' keys.
+	IIA_TEST_SIGNING_DIR=$${TMPDIR:-/tmp}/iia-test-signing-pg DATABASE_URL=$(PG_URL) IIA_FUZZ_EXAMPLES=60 \
+		$(BIN)/pytest -m "not browser" -p no:cacheprovider \
+		$(addprefix --ignore=,$(filter-out $(BOTH_TESTS),$(SQLITE_TESTS)))
 
 # The two halves run at once (one core each): SQLite in the foreground, PostgreSQL into
 # var/test-postgres.log, shown when both have finished. Either failing fails the run. The npm
