@@ -22,7 +22,7 @@ from .models import (
     StrategicPlan,
 )
 from .models.assessment import ActionKind, ActionStatus, Rating, RiskLevel
-from .models.catalogue import QuestionKind
+from .models.catalogue import DATE_KINDS, QuestionKind
 from .models.review import ActualImpact, ReviewOutcome
 from .models.screening import ReviewDecision
 from .services.review import ImpactInput, impact_field
@@ -285,8 +285,10 @@ class SectionForm(NamedErrorsForm):
                 field = forms.ChoiceField(
                     choices=[(c, c) for c in question.choices], widget=forms.RadioSelect, required=False
                 )
-            elif question.kind == QuestionKind.DATE:
-                field = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"},
+            elif question.kind in DATE_KINDS:
+                # the browser's date picker offers no day after today for a date that has passed
+                latest = {"max": timezone.localdate().isoformat()} if question.kind == QuestionKind.PAST_DATE else {}
+                field = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", **latest},
                                                                                format="%Y-%m-%d"))
             elif question.kind == QuestionKind.LINK:
                 field = forms.URLField(required=False, max_length=2000, assume_scheme="https",

@@ -13,13 +13,15 @@ from django.utils import timezone
 from .catalogue import template_rows
 from .models import Assessment, Question, Row, Section
 from .models.assessment import ActionKind, ActionStatus, Rating
-from .models.catalogue import QuestionKind
+from .models.catalogue import DATE_KINDS, QuestionKind
 from .text import long_date
 
 Errors = dict[str, list[str]]
 
 EXCLUSIVE_RATINGS = (Rating.NO_IMPACT, Rating.NOT_KNOWN, Rating.NOT_APPLICABLE)
 
+# No date a question asks about is older (a year of 0001 parses, but is no answer)
+EARLIEST_ANSWER_DATE = datetime.date(1900, 1, 1)
 # The furthest a review date may be set: the strategic plan itself is reviewed every three
 # years, so an assessment (or a direction) looked at less often would outlive the plan.
 LONGEST_REVIEW_INTERVAL = datetime.timedelta(days=3 * 366)
@@ -133,11 +135,15 @@ def answer_error(question: Question, value: str) -> str:
         return ""
     if question.kind == QuestionKind.CHOICE and value not in question.choices:
         return "Choose one of the options."
-    if question.kind == QuestionKind.DATE:
+    if question.kind in DATE_KINDS:
         try:
-            datetime.date.fromisoformat(value)
+            day = datetime.date.fromisoformat(value)
         except ValueError:
+            day = None
+        if day is None or day < EARLIEST_ANSWER_DATE:
             return f"“{question.label}”: give a real date, for example 2027-03-31."
+        if question.kind == QuestionKind.PAST_DATE and day > timezone.localdate():
+            return f"“{question.label}”: give the day it was done: it cannot be after today."
     if question.kind == QuestionKind.LINK:
         try:
             URLValidator(schemes=["http", "https"])(value)

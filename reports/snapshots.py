@@ -17,7 +17,7 @@ import json
 from django.utils import timezone
 
 from assessments.models import Assessment, Role, Screening
-from assessments.models.catalogue import QuestionKind
+from assessments.models.catalogue import DATE_KINDS
 from assessments.selectors import (
     assessment_summary,
     citations_of,
@@ -75,7 +75,7 @@ def _rating_words(rating) -> str:
 
 def _answer_words(question, value: str) -> str:
     """An answer as the document writes it: a date in words, anything else as given."""
-    if question.kind == QuestionKind.DATE and value:
+    if question.kind in DATE_KINDS and value:
         try:
             return long_date(datetime.date.fromisoformat(value))
         except ValueError:

@@ -235,7 +235,11 @@ class QuestionKind(models.TextChoices):
     TEXT = "text", "Written answer"
     CHOICE = "choice", "One of a list"
     DATE = "date", "A date"
+    PAST_DATE = "past_date", "A date that has passed (when something was done)"
     LINK = "link", "A web link"
+
+
+DATE_KINDS = (QuestionKind.DATE, QuestionKind.PAST_DATE)
 
 
 class Question(TemplatePart, models.Model):

@@ -106,9 +106,14 @@ def test_an_icia_not_prepared_needs_the_s84_explanation_and_one_prepared_needs_t
     assert assessment.answers.get(question=reason).value == S84
 
 
+TOMORROW = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+
+
 @pytest.mark.parametrize("date, link, wrong", [
     ("2027-02-30", "", "sea_notice_date"),
     ("99999999999999999999", "", "sea_notice_date"),
+    (TOMORROW, "", "sea_notice_date"),  # the day the notice went: not a day to come
+    ("0001-01-01", "", "sea_notice_date"),
     ("", "javascript:alert(1)", "sea_environmental_report"),
     ("", "x" * 5000, "sea_environmental_report"),
 ])
@@ -121,6 +126,24 @@ def test_the_sea_date_and_link_are_checked_even_in_a_draft(cast, date, link, wro
     with pytest.raises(RuleViolation) as error:
         services.section_save(assessment=assessment, section_code="sea", by=cast.officer, ratings={}, answers=answers)
     assert [section.questions.get(pk=int(key[1:])).code for key in error.value.errors] == [wrong]
+
+
+def test_the_notice_date_is_a_day_that_has_passed_today_included(cast):
+    plan_change = f.screen(cast, f.start(cast), sea_qualifying="yes")
+    assessment = f.current(plan_change)
+    section = template_section(assessment.template, "sea")
+    notice = section.questions.get(code="sea_notice_date")
+    assert notice.kind == "past_date"
+    today = timezone.localdate().isoformat()
+    answers = {q.pk: {"sea_notice_date": today}.get(q.code, "") for q in section.questions.all()}
+    services.section_save(assessment=assessment, section_code="sea", by=cast.officer, ratings={}, answers=answers)
+    assert assessment.answers.get(question=notice).value == today
+    with pytest.raises(RuleViolation) as error:
+        services.section_save(assessment=assessment, section_code="sea", by=cast.officer, ratings={},
+                              answers=answers | {notice.pk: TOMORROW})
+    assert error.value.errors[f"q{notice.pk}"] == [
+        "“Date the notice went to the Consultation Authorities”: give the day it was done: it cannot be after today."]
+    assert assessment.answers.get(question=notice).value == today  # nothing saved
 
 
 def test_the_sea_pre_screening_needs_the_notice_date_and_a_required_sea_the_report_link(cast):

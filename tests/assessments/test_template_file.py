@@ -212,7 +212,7 @@ def test_every_error_is_named_by_its_line_and_nothing_is_imported(tmp_path, lead
         (21, "section equality, row 2: the code PC.AGE is used already in the section (line 19)."),
         (25, "section equality, row 3: no locality 'ATLANTIS' on Dundee IJB; its localities are LCPP1,"),
         (26, "section equality, row 4: code is missing."),
-        (30, "section equality, question 1: kind 'essay' is not one of text, choice, date, link."),
+        (30, "section equality, question 1: kind 'essay' is not one of text, choice, date, past_date, link."),
         (31, "section equality, question 2: a question of kind choice needs choices."),
         (36, "section equality, question 3: required_when 'q9' is not another question of the section."),
         (38, "section 2: evidence is the name of a part every assessment has; choose another code."),

@@ -191,6 +191,9 @@ def test_a_reason_the_browser_let_through_is_kept_with_its_line_breaks(client, c
     assert response.status_code == 302
     record.refresh_from_db()
     assert (record.published, record.withheld_reason) == (False, reason.replace("\r\n", "\n"))
+    # shown as typed, line by line (a span whose white space is kept), on the files page
+    page = client.get(url).content.decode()
+    assert f'Withheld: <span class="pre">{reason.replace(chr(13) + chr(10), chr(10))}</span>' in page
     # too long even so: said as too long, not as a missing choice
     response = client.post(reverse("evidence_file_publication", args=[record.pk]),
                            {"publication": "publish", "withheld_reason": "x" * 3000}, follow=True)
