@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_PORT ?= 54329
 PG_URL := postgres://iia@127.0.0.1:$(PG_PORT)/iia
 
-.PHONY: run test setup install migrate demo lint postgres postgres-stop chromium axe oidc-provider azurite system-packages test-sqlite test-postgres bench bench-workflow stack stack-stop bench-load
+.PHONY: run test setup install migrate demo lint postgres postgres-stop chromium axe oidc-provider azurite system-packages test-sqlite test-postgres test-postgres-a test-postgres-b bench bench-workflow stack stack-stop bench-load
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/prod.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -89,25 +89,38 @@ test-sqlite: install axe oidc-provider azurite
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/pytest -m "not postgres" $(SQLITE_TESTS)
 
-test-postgres: install oidc-provider postgres
-	# hostile-input fuzzing (every POST endpoint, every page's query string): 60 examples each
-	# here, IIA_FUZZ_EXAMPLES=300 for a long run. Its own signing keys: the SQLite half, running
-	# at the same time, makes the same boards' keys.
-	IIA_TEST_SIGNING_DIR=$${TMPDIR:-/tmp}/iia-test-signing-pg DATABASE_URL=$(PG_URL) IIA_FUZZ_EXAMPLES=60 \
-		$(BIN)/pytest -m "not browser" -p no:cacheprovider \
-		$(addprefix --ignore=,$(filter-out $(BOTH_TESTS),$(SQLITE_TESTS)))
+# The PostgreSQL tests: hostile-input fuzzing (every POST endpoint, every page's query string)
+# at 60 examples each here, IIA_FUZZ_EXAMPLES=300 for a long run.
+PG_PYTEST := IIA_FUZZ_EXAMPLES=60 $(BIN)/pytest -m "not browser" -p no:cacheprovider \
+	$(addprefix --ignore=,$(filter-out $(BOTH_TESTS),$(SQLITE_TESTS)))
+# `make test` runs them in two parts at once, each with its own database and signing keys
+PG_PART_A := tests/concurrency tests/security tests/api tests/iia
+PG_ENV = IIA_TEST_SIGNING_DIR=$${TMPDIR:-/tmp}/iia-test-signing-pg$(1) DATABASE_URL=$(PG_URL)$(1)
 
-# The two halves run at once (one core each): SQLite in the foreground, PostgreSQL into
-# var/test-postgres.log, shown when both have finished. Either failing fails the run. The npm
-# packages are installed here, before the halves, which would otherwise both install them at once.
+test-postgres: install oidc-provider postgres
+	$(call PG_ENV,) $(PG_PYTEST)
+
+test-postgres-a: install oidc-provider postgres
+	$(call PG_ENV,_a) $(PG_PYTEST) $(PG_PART_A)
+
+test-postgres-b: install oidc-provider postgres
+	$(call PG_ENV,_b) $(PG_PYTEST) $(addprefix --ignore=,$(PG_PART_A))
+
+# Three pytest processes at once: SQLite in the foreground, the two PostgreSQL parts into
+# var/test-postgres-a.log and -b.log, shown when all have finished (a pytest process and its
+# database server take turns on a core, so three keep two cores busy). Any failing fails the
+# run. The npm packages are installed here, before the parts, which would otherwise install
+# them at once.
 test: setup chromium axe oidc-provider azurite lint postgres
-	@echo "Running the SQLite and PostgreSQL halves at once; the PostgreSQL half's output follows the SQLite half's."
-	@$(MAKE) --no-print-directory test-postgres > var/test-postgres.log 2>&1 & pg=$$!; \
+	@echo "Running the SQLite tests and the PostgreSQL tests' two parts at once; the PostgreSQL parts' output follows."
+	@$(MAKE) --no-print-directory test-postgres-a > var/test-postgres-a.log 2>&1 & a=$$!; \
+	$(MAKE) --no-print-directory test-postgres-b > var/test-postgres-b.log 2>&1 & b=$$!; \
 	$(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
-	wait $$pg; postgres=$$?; \
-	echo "===== PostgreSQL half (var/test-postgres.log) ====="; cat var/test-postgres.log; \
-	echo "SQLite half: $$( [ $$sqlite -eq 0 ] && echo passed || echo FAILED ); PostgreSQL half: $$( [ $$postgres -eq 0 ] && echo passed || echo FAILED )"; \
-	[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]
+	wait $$a; pa=$$?; wait $$b; pb=$$?; \
+	for part in a b; do echo "===== PostgreSQL part $$part (var/test-postgres-$$part.log) ====="; cat var/test-postgres-$$part.log; done; \
+	word() { [ $$1 -eq 0 ] && echo passed || echo FAILED; }; \
+	echo "SQLite: $$(word $$sqlite); PostgreSQL part a: $$(word $$pa); PostgreSQL part b: $$(word $$pb)"; \
+	[ $$sqlite -eq 0 ] && [ $$pa -eq 0 ] && [ $$pb -eq 0 ]
 
 # Documents: render + sign against WeasyPrint, then a 30-report agenda pack (SQLite)
 bench: install
