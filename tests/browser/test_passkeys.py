@@ -1,10 +1,15 @@
 """A lead, who must have two-factor sign-in, adds a passkey in place of an app (Chromium's
 virtual authenticator, through the DevTools protocol, stands in for a fingerprint reader):
 the backup codes, then signing out and in again with the password and the passkey, straight
-to the inbox they were on their way to. A passkey removed since the page was shown is refused
-there, and the code step stays. The site is opened as localhost: WebAuthn refuses an IP address."""
+to the inbox they were on their way to. A wrong passkey (its id, another key) is refused at
+the code step, and so is one removed since the page was shown; the code step stays. The site
+is opened as localhost: WebAuthn refuses an IP address."""
+
+import base64
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from django_otp_webauthn.models import WebAuthnCredential
 
 from tests import factories as f
@@ -58,16 +63,23 @@ def test_a_lead_adds_a_passkey_and_signs_in_with_it(live_server, page, settings)
     assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").get_attribute(
         "aria-current") == "page"
 
-    # a passkey removed (an administrator's reset, say) while its page is open is refused
+    # a wrong passkey (one with this passkey's id and another key) is refused, and so is one
+    # removed (an administrator's reset, say) while its page is open: the code step stays
     with page.expect_navigation():
         page.get_by_role("button", name="Sign out").click()
+    (real,) = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]
+    cdp.send("WebAuthn.removeCredential", {"authenticatorId": authenticator, "credentialId": real["credentialId"]})
+    other_key = ec.generate_private_key(ec.SECP256R1()).private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
+    cdp.send("WebAuthn.addCredential", {"authenticatorId": authenticator, "credential": {
+        **{k: real[k] for k in ("credentialId", "isResidentKey", "rpId", "userHandle")},
+        "privateKey": base64.b64encode(other_key).decode(), "signCount": real["signCount"] + 10}})
     _password(page, base, lead)
     page.get_by_role("heading", name="Use your passkey or a code").wait_for()
+    page.get_by_role("button", name="Use your passkey").click()
+    page.get_by_role("status").filter(has_text="Invalid authentication response").wait_for()
     WebAuthnCredential.objects.filter(user=lead).delete()
     page.get_by_role("button", name="Use your passkey").click()
-    status = page.get_by_role("status").filter(has_text="not found")
-    status.wait_for()
-    assert "Perhaps it was removed?" in status.inner_text()
+    page.get_by_role("status").filter(has_text="Perhaps it was removed?").wait_for()
     assert page.url.startswith(f"{base}/accounts/two-factor/?next=")
     page.goto(f"{base}/tasks/inbox/")
     assert page.url.startswith(f"{base}/accounts/two-factor/?next=")  # still held at the code step

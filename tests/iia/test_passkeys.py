@@ -225,20 +225,24 @@ def test_a_person_removes_their_own_passkey_but_not_their_last_nor_anothers(cast
     clerk, _ = _set_up_with_passkey(cast.clerk)
     first, second = WebAuthnCredential.objects.filter(user=cast.lead).order_by("pk")
     page = lead.get(SET_UP).content.decode()
-    assert "Passkey 1" in page and "Passkey 2" in page and page.count(">Remove<") == 2
+    assert "Passkey 1" in page and "Passkey 2" in page and page.count("link-button\">Remove<") == 2
     assert clerk.post(f"/accounts/two-factor/passkeys/{first.pk}/remove/").status_code == 404  # not theirs
     held = _sign_in(cast.lead)  # at the code step: give the second factor first
     assert held.post(f"/accounts/two-factor/passkeys/{first.pk}/remove/")["Location"].startswith(VERIFY)
     assert WebAuthnCredential.objects.filter(user=cast.lead).count() == 2
-    lead.post(f"/accounts/two-factor/passkeys/{first.pk}/remove/")
-    assert "Passkey 1 is removed" in lead.get(SET_UP).content.decode()
-    response = lead.post(f"/accounts/two-factor/passkeys/{second.pk}/remove/")  # the last way in
+    lead.post(f"/accounts/two-factor/passkeys/{second.pk}/remove/")
+    assert "Passkey 2 is removed" in lead.get(SET_UP).content.decode()
+    response = lead.post(f"/accounts/two-factor/passkeys/{first.pk}/remove/")  # the last way in
     assert response["Location"] == SET_UP
     page = lead.get(SET_UP).content.decode()
-    assert "is your only way to give a second factor" in page and ">Remove<" not in page
-    assert list(WebAuthnCredential.objects.filter(user=cast.lead)) == [second]
+    assert "is your only way to give a second factor" in page and "link-button\">Remove<" not in page
+    assert list(WebAuthnCredential.objects.filter(user=cast.lead)) == [first]
     TOTPDevice.objects.create(user=cast.lead, name="Authenticator app", confirmed=True)
-    assert ">Remove<" in lead.get(SET_UP).content.decode()  # with an app, it is not the last
+    assert "link-button\">Remove<" in lead.get(SET_UP).content.decode()  # with an app, it is not the last
+    # the passkey this session signed in with, removed: the session gives another second factor
+    lead.post(f"/accounts/two-factor/passkeys/{first.pk}/remove/")
+    assert not WebAuthnCredential.objects.filter(user=cast.lead).exists()
+    assert lead.get(SET_UP)["Location"].startswith(VERIFY)
 
 
 @pytest.mark.parametrize("body", ["not json", "[]", "1", '"text"', '{"id": 1}',
