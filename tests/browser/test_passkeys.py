@@ -71,8 +71,9 @@ def test_a_lead_adds_a_passkey_and_signs_in_with_it(live_server, page, settings)
     cdp.send("WebAuthn.removeCredential", {"authenticatorId": authenticator, "credentialId": real["credentialId"]})
     other_key = ec.generate_private_key(ec.SECP256R1()).private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
     cdp.send("WebAuthn.addCredential", {"authenticatorId": authenticator, "credential": {
-        **{k: real[k] for k in ("credentialId", "isResidentKey", "rpId", "userHandle")},
-        "privateKey": base64.b64encode(other_key).decode(), "signCount": real["signCount"] + 10}})
+        "credentialId": real["credentialId"], "rpId": "localhost", "userHandle": real["userHandle"],
+        "isResidentCredential": True, "privateKey": base64.b64encode(other_key).decode(),
+        "signCount": real["signCount"] + 10}})
     _password(page, base, lead)
     page.get_by_role("heading", name="Use your passkey or a code").wait_for()
     page.get_by_role("button", name="Use your passkey").click()
