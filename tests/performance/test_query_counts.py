@@ -71,9 +71,10 @@ PAGES = [
     Page("password_reset_confirm", "anonymous", 1),
     Page("password_reset_complete", "anonymous", 0),
     # two-factor sign-in (docs/two-factor.md): setting it up, for an officer who has not,
-    # reads whether they have an app (one query a kind of device) and keeps the secret being
-    # set up in the session; the code step, for an officer who has an app (CountingWorld)
-    Page("two_factor_set_up", "officer", 10),  # with whether they have an app already (one query a device kind)
+    # reads whether they have a second factor (one query a kind of device), their app and
+    # their passkeys, and keeps the secret being set up in the session; the code step, for an
+    # officer who has an app (CountingWorld)
+    Page("two_factor_set_up", "officer", 11),
     Page("two_factor_verify", "enrolled", 4),
     # the paging of the inbox, queue and matrix (docs/performance.md, "Pages under load") adds
     # a count or two to some pages: a fixed cost, whatever the number of rows; the matrix and
