@@ -188,6 +188,13 @@ def has_app(role: str):
     return setup
 
 
+def shown(button: str):
+    """Wait for a button a script puts in the page (the passkey script's, once it finds WebAuthn)."""
+    def act(page, world):
+        page.get_by_role("button", name=button, exact=True).wait_for()
+    return act
+
+
 def has_passkey(role: str):
     """``role``'s person has added a passkey (a stored credential: the page only lists it)."""
     def setup(world):
@@ -617,9 +624,9 @@ CASES = [
     Case("Two-factor sign-in: enter your code", CONTRIBUTOR, "two_factor_verify", setup=has_app(CONTRIBUTOR)),
     Case("Two-factor sign-in: enter your code", CONTRIBUTOR, "two_factor_verify", "a wrong code", act=wrong_code),
     Case("Two-factor sign-in: passkeys", OFFICER, "two_factor_set_up", "a passkey beside the app, with Remove",
-         setup=has_passkey(OFFICER)),
+         setup=has_passkey(OFFICER), act=shown("Add a passkey")),
     Case("Two-factor sign-in: use your passkey or a code", CONTRIBUTOR, "two_factor_verify",
-         setup=has_passkey(CONTRIBUTOR)),
+         setup=has_passkey(CONTRIBUTOR), act=shown("Use your passkey")),
 ]
 
 API_PAGES = ("api:docs",)
