@@ -2,7 +2,7 @@
 could otherwise issue one and act as anyone through the API. People get theirs with
 ``python manage.py api_token`` (docs/api.md); only its hash is stored.
 
-Two-factor devices are not shown either (django-otp's admin shows an app's secret, with
+Two-factor devices (apps, passkeys) are not shown either (django-otp's admin shows an app's secret, with
 which anyone could make its codes): an administrator resets a person's two-factor sign-in
 with the action on the people list, recorded in the person's history (docs/two-factor.md)."""
 

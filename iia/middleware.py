@@ -94,12 +94,21 @@ class RequestSizeMiddleware:
         return response
 
 
+# The passkey script's JSON endpoints (iia/passkey_views.py) a session may reach at its step:
+# using a passkey at the code step, adding one at the set-up step.
+PASSKEY_STEPS = {
+    two_factor.VERIFY: ("otp_webauthn:credential-authentication-begin", "otp_webauthn:credential-authentication-complete"),
+    two_factor.ENROL: ("otp_webauthn:credential-registration-begin", "otp_webauthn:credential-registration-complete"),
+}
+
+
 class TwoFactorMiddleware:
     """The one place two-factor sign-in is enforced (docs/two-factor.md): a session that
-    still has to give its code, or set up an authenticator app, reaches that page and
-    signing out, nothing else (pages, the admin, task URLs): any other request is sent to
-    it, and comes back after. To the API such a session is no session at all: a request
-    there is anonymous unless it brings its token (a factor of its own)."""
+    still has to give its code, or set up an authenticator app or a passkey, reaches that page,
+    the passkey endpoints of that step and signing out, nothing else (pages, the admin, task
+    URLs): any other request is sent to it, and comes back after. To the API such a session
+    is no session at all: a request there is anonymous unless it brings its token (a factor
+    of its own)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -113,6 +122,6 @@ class TwoFactorMiddleware:
             return self.get_response(request)
         request.two_factor_pending = True  # the page shows no menu
         page = reverse("two_factor_verify" if step == two_factor.VERIFY else "two_factor_set_up")
-        if request.path in (page, reverse("logout")):
+        if request.path in (page, reverse("logout"), *(reverse(name) for name in PASSKEY_STEPS[step])):
             return self.get_response(request)
         return redirect(f"{page}?{urlencode({'next': request.get_full_path()})}")

@@ -1,7 +1,8 @@
 """Two-factor sign-in (docs/two-factor.md, ADR 0027): after their password, a person who has
-set it up gives a code from their authenticator app (django-otp's TOTP device) or one of
-their backup codes (``iia.models.BackupCodes``); equality leads, senior officers, clerks and
-administrators must set it up first when ``IIA_REQUIRE_TWO_FACTOR`` is on.
+set it up gives a code from their authenticator app (django-otp's TOTP device), uses a passkey
+(django-otp-webauthn's credential: ``iia.passkeys``, ADR 0030) or gives one of their backup
+codes (``iia.models.BackupCodes``); equality leads, senior officers, clerks and
+administrators must set up an app or a passkey first when ``IIA_REQUIRE_TWO_FACTOR`` is on.
 
 What a session still has to do is decided once, when it signs in (``sign_in_state``), and
 kept in the session, so that a page costs no query to know it; ``iia.middleware.
@@ -26,6 +27,7 @@ from django.dispatch import receiver
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
+from django_otp_webauthn.models import WebAuthnCredential
 
 from assessments.models import Membership, Role
 
@@ -35,7 +37,7 @@ logger = logging.getLogger("iia.accounts")
 
 SESSION_KEY = "iia_two_factor"  # the step this session still has to take
 VERIFY = "verify"  # give a code
-ENROL = "enrol"  # set up an authenticator app
+ENROL = "enrol"  # set up an authenticator app or a passkey
 PENDING_SECRET_KEY = "iia_two_factor_secret"  # the secret being set up, until its first code
 
 REQUIRED_ROLES = (Role.EQUALITY_LEAD, Role.SENIOR_OFFICER, Role.CLERK)
@@ -83,9 +85,10 @@ def step_due(request) -> str | None:
 
 
 def app_needs_code_first(request) -> bool:
-    """Whether this session must give a code before it may set up an app in place of the
-    person's: they have one, and the session has given no code from it (it signed in before
-    the app was set up, or is still at a step), unless it signed in through an exempt backend."""
+    """Whether this session must give its second factor before it may set up an app in place
+    of the person's, add or remove a passkey or make backup codes: they have one, and the
+    session has not given it (it signed in before it was set up, or is still at a step),
+    unless it signed in through an exempt backend."""
     user = request.user
     if getattr(user, "is_verified", lambda: False)():
         return False
@@ -189,14 +192,14 @@ def code_check(*, request, code: str) -> bool:
 
 
 def two_factor_reset(*, user, by=None) -> int:
-    """Take away ``user``'s authenticator app and backup codes (a lost phone): their next
-    sign-in sets it up again if they must, and any session of theirs that gave a code from
-    them is asked again. Recorded in the admin's history of the person when an
-    administrator ``by`` did it, and in the ``iia.accounts`` log. Returns how many were
-    taken away."""
+    """Take away ``user``'s authenticator app, passkeys and backup codes (a lost phone or
+    laptop): their next sign-in sets it up again if they must, and any session of theirs that
+    gave a second factor with them is asked again. Recorded in the admin's history of the
+    person when an administrator ``by`` did it, and in the ``iia.accounts`` log. Returns how
+    many were taken away."""
     with transaction.atomic():
         removed = sum(model.objects.filter(user=user).delete()[1].get(model._meta.label, 0)
-                      for model in (TOTPDevice, BackupCodes))
+                      for model in (TOTPDevice, WebAuthnCredential, BackupCodes))
         if by is not None:
             LogEntry.objects.log_actions(by.pk, [user], CHANGE, change_message="Reset two-factor sign-in",
                                          single_object=True)

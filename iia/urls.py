@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from iia import accounts, oidc, two_factor_views
+from iia import accounts, oidc, passkey_views, two_factor_views
 from iia.forms import AdminLoginForm, LoginForm
 from iia.views import accessibility_statement, statutory_duties
 from workflows.flows import IIAFlow
@@ -24,6 +24,10 @@ urlpatterns = [
     path("accounts/two-factor/", two_factor_views.verify, name="two_factor_verify"),
     path("accounts/two-factor/set-up/", two_factor_views.set_up, name="two_factor_set_up"),
     path("accounts/two-factor/backup-codes/", two_factor_views.backup_codes, name="two_factor_backup_codes"),
+    path("accounts/two-factor/passkey-added/", passkey_views.passkey_added, name="two_factor_passkey_added"),
+    path("accounts/two-factor/passkeys/<int:pk>/remove/", passkey_views.passkey_remove,
+         name="two_factor_passkey_remove"),
+    path("accounts/passkeys/", include((passkey_views.urlpatterns, "otp_webauthn"))),
     path("admin/", admin.site.urls),
     path("accessibility/", accessibility_statement, name="accessibility"),
     path("duties/", statutory_duties, name="statutory_duties"),

@@ -1,7 +1,9 @@
 """Base settings. Everything that differs between machines comes from the environment."""
 
+import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -23,6 +25,19 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def passkey_relying_party(site_url: str) -> tuple[str, str]:
+    """The host name passkeys belong to and the origin they are taken from, for a site at
+    ``site_url``: its own, or ``localhost`` for a site at an IP address (which WebAuthn refuses)."""
+    parts = urlsplit(site_url)
+    host = parts.hostname or "localhost"
+    try:
+        ipaddress.ip_address(host)
+        host = "localhost"
+    except ValueError:
+        pass
+    return host, f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
+
+
 # The development key only ever serves 127.0.0.1; production.py refuses to start without its own.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -41,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",  # two-factor sign-in (iia/two_factor.py, docs/two-factor.md)
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",  # passkeys, as a second factor (iia/passkeys.py)
     "viewflow",
     "viewflow.workflow",
     "rest_framework",
@@ -310,6 +326,20 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "iia@localhost")
 IIA_SITE_URL = os.environ.get("IIA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Passkeys (django-otp-webauthn; docs/two-factor.md, ADR 0030): a second factor after the
+# password, never the only one. A passkey belongs to the site's host name (the relying party
+# id; WebAuthn refuses an IP address, so a site at 127.0.0.1 offers passkeys at localhost), and
+# is taken only from the site's own origin. Moving the site to another host name leaves its
+# passkeys behind: people sign in with an app or a backup code and add new ones.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_ID, _passkey_origin = passkey_relying_party(IIA_SITE_URL)
+OTP_WEBAUTHN_RP_ID = os.environ.get("IIA_PASSKEY_RP_ID", OTP_WEBAUTHN_RP_ID)
+OTP_WEBAUTHN_RP_NAME = os.environ.get("IIA_TWO_FACTOR_ISSUER", "iia")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("IIA_PASSKEY_ORIGINS", _passkey_origin)
+OTP_WEBAUTHN_HELPER_CLASS = "iia.passkeys.PasskeyHelper"  # names each passkey as it is added
+# A refused passkey is the person's mistake or an attack, not a server error: iia.accounts logs
+# it, with the reason, in a line (the library's own logger would print a traceback for each).
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = ""
 # The accessibility statement: the organisation that runs the service (empty: the names of
 # the boards it holds) and where a member of the public reports a problem or asks for another
 # format. The demo's address (.example) and number (Ofcom's range for drama) reach nobody.

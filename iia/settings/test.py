@@ -22,3 +22,7 @@ IIA_SITE_URL = "http://testserver"
 # The suite signs people in with force_login and a password; the tests of two-factor sign-in
 # turn the requirement on (tests/iia/test_two_factor.py). Whoever has set it up is asked anyway.
 IIA_REQUIRE_TWO_FACTOR = False
+# Passkeys belong to localhost (WebAuthn refuses "testserver" over plain HTTP): the passkey tests
+# ask as localhost, and the browser test adds its live server's origin (tests/browser/test_passkeys.py).
+OTP_WEBAUTHN_RP_ID = "localhost"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = ["http://localhost"]

@@ -188,6 +188,25 @@ def has_app(role: str):
     return setup
 
 
+def shown(button: str):
+    """Wait for a button a script puts in the page (the passkey script's, once it finds WebAuthn)."""
+    def act(page, world):
+        page.get_by_role("button", name=button, exact=True).wait_for()
+    return act
+
+
+def has_passkey(role: str):
+    """``role``'s person has added a passkey (a stored credential: the page only lists it)."""
+    def setup(world):
+        import os
+
+        from django_otp_webauthn.models import WebAuthnCredential
+
+        WebAuthnCredential.objects.create(user=world.people[role], name="Passkey 1", credential_id=os.urandom(32),
+                                          public_key=b"\xa5", aaguid="00000000-0000-0000-0000-000000000000")
+    return setup
+
+
 def clerk_has_work(world):
     """A report waiting for an agenda, an agenda in preparation and one late: the clerk's
     home lists them all."""
@@ -594,7 +613,8 @@ CASES = [
         "iia:screening:execute", kwargs=w.kwargs("iia:screening:execute", ""))), "409 conflict",
         act=submit_after_someone_else),
     # two-factor sign-in, last: the officer sets up an app here, and the contributor, who has
-    # one, is held at the code step (docs/two-factor.md)
+    # one, is held at the code step (docs/two-factor.md); passkeys are offered (the live
+    # server's origin is allowed), beside the app and at the code step
     Case("Two-factor sign-in: set up", OFFICER, "two_factor_set_up"),
     Case("Two-factor sign-in: set up", OFFICER, "two_factor_set_up", "a wrong code", act=wrong_app_code),
     Case("Two-factor sign-in: set up", OFFICER, "two_factor_set_up", "done: the backup codes, shown once",
@@ -603,6 +623,10 @@ CASES = [
     Case("Two-factor sign-in: a new phone", OFFICER, "two_factor_set_up"),
     Case("Two-factor sign-in: enter your code", CONTRIBUTOR, "two_factor_verify", setup=has_app(CONTRIBUTOR)),
     Case("Two-factor sign-in: enter your code", CONTRIBUTOR, "two_factor_verify", "a wrong code", act=wrong_code),
+    Case("Two-factor sign-in: passkeys", OFFICER, "two_factor_set_up", "a passkey beside the app, with Remove",
+         setup=has_passkey(OFFICER), act=shown("Add a passkey")),
+    Case("Two-factor sign-in: use your passkey or a code", CONTRIBUTOR, "two_factor_verify",
+         setup=has_passkey(CONTRIBUTOR), act=shown("Use your passkey")),
 ]
 
 API_PAGES = ("api:docs",)
@@ -653,6 +677,13 @@ EXCLUDED = {
     "evidence_file_remove": "POST only: a button on the assessment's files page",
     "evidence_file_publication": "POST only: the Publish or Withhold form on the assessment's files page",
     "evidence_source_retire": "POST only: a button on the evidence library page",
+    "otp_webauthn:credential-registration-begin": "JSON for the passkey script of the set-up page",
+    "otp_webauthn:credential-registration-complete": "JSON for the passkey script of the set-up page",
+    "otp_webauthn:credential-authentication-begin": "JSON for the passkey script of the code step",
+    "otp_webauthn:credential-authentication-complete": "JSON for the passkey script of the code step",
+    "two_factor_passkey_added": "POST only: sent once a passkey is added; shows the backup codes page (checked once an "
+                                "app is set up) or goes back to the set-up page",
+    "two_factor_passkey_remove": "POST only: the Remove button on the set-up page, which then shows it with a message",
 }
 
 KEYBOARD_ONLY = "using only the Tab, Shift+Tab, Space, Enter and arrow keys and typing, with focus visible at each step"
@@ -721,11 +752,12 @@ def signed_in_context(browser, base, person):
     return context
 
 
-def test_axe_finds_nothing_on_any_page(live_server, browser, capsys):
+def test_axe_finds_nothing_on_any_page(live_server, browser, capsys, settings):
     started = time.monotonic()
     world = World(lambda fn, *args, **kwargs: fn(*args, **kwargs))
     routes = dict(urls())
     base = live_server.url
+    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [base]  # passkeys offered, as on a site at its own name
     contexts: dict[str, object] = {}
     failures, counts = [], {}
     only = os.environ.get("IIA_A11Y_ONLY", "")  # while working on a page: run only the cases whose page has this

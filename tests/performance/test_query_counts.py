@@ -71,9 +71,10 @@ PAGES = [
     Page("password_reset_confirm", "anonymous", 1),
     Page("password_reset_complete", "anonymous", 0),
     # two-factor sign-in (docs/two-factor.md): setting it up, for an officer who has not,
-    # reads whether they have an app (one query a kind of device) and keeps the secret being
-    # set up in the session; the code step, for an officer who has an app (CountingWorld)
-    Page("two_factor_set_up", "officer", 10),  # with whether they have an app already (one query a device kind)
+    # reads whether they have a second factor (one query a kind of device), their app and
+    # their passkeys, and keeps the secret being set up in the session; the code step, for an
+    # officer who has an app (CountingWorld)
+    Page("two_factor_set_up", "officer", 11),
     Page("two_factor_verify", "enrolled", 4),
     # the paging of the inbox, queue and matrix (docs/performance.md, "Pages under load") adds
     # a count or two to some pages: a fixed cost, whatever the number of rows; the matrix and
@@ -220,6 +221,8 @@ EXCLUDED = {
     "format_request_done": "POST only",
     "two_factor_backup_codes": "only for a person with an app who gave a code (a forced sign-in here is held at the "
                                "code step): counted in tests/iia/test_two_factor.py",
+    "two_factor_passkey_added": "POST only (after the passkey script has added a passkey)",
+    "two_factor_passkey_remove": "POST only",
     "register_format_request_sent": "the confirmation of a request: without the signed words the request form sends "
                                     "it (nothing stored is read but the board) it answers 404",
     "sign_on_start": "single sign-on is off in the test settings (a 404 to all); on, it reads nothing stored and "
@@ -237,6 +240,8 @@ EXCLUDED = {
     "evidence_file_publication": "POST only",
     "evidence_source_retire": "POST only",
 }
+for _ceremony in ("registration-begin", "registration-complete", "authentication-begin", "authentication-complete"):
+    EXCLUDED[f"otp_webauthn:credential-{_ceremony}"] = "POST only (JSON for the passkey script, tests/iia/test_passkeys.py)"
 for _action in ("actions", "claim", "part", "release", "review", "screening", "screening-review", "sign-off", "submit"):
     EXCLUDED[f"api:task-{_action}"] = "POST only (an action on a task)"
 

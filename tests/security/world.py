@@ -230,6 +230,7 @@ class World:
             "evidence_source_retire": {"pk": self.evidence_source.pk},
             "document_file": {"code": self.published_document.verification_code, "pk": self.signed_file.pk},
             "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},  # the "does not work" page
+            "two_factor_passkey_remove": {"pk": 1},  # nobody in the world has a passkey: nobody's to remove
         }
         return values.get(name, {})
 

@@ -8,7 +8,7 @@ from iia.two_factor import two_factor_reset
 
 
 class Command(BaseCommand):
-    help = ("Take away a user's authenticator app and backup codes; they set two-factor sign-in up again "
+    help = ("Take away a user's authenticator app, passkeys and backup codes; they set two-factor sign-in up again "
             "at their next sign-in.")
 
     def add_arguments(self, parser):
