@@ -94,7 +94,7 @@ test-sqlite: install axe oidc-provider azurite
 PG_PYTEST := IIA_FUZZ_EXAMPLES=60 $(BIN)/pytest -m "not browser" -p no:cacheprovider \
 	$(addprefix --ignore=,$(filter-out $(BOTH_TESTS),$(SQLITE_TESTS)))
 # `make test` runs them in two parts at once, each with its own database and signing keys
-PG_PART_A := tests/concurrency tests/security tests/api
+PG_PART_A := tests/concurrency tests/security
 PG_ENV = IIA_TEST_SIGNING_DIR=$${TMPDIR:-/tmp}/iia-test-signing-pg$(1) DATABASE_URL=$(PG_URL)$(1)
 
 test-postgres: install oidc-provider postgres
